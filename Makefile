@@ -1,0 +1,62 @@
+# Two commands for a newcomer: `make run` and `make test`. Both are safe to repeat.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMPS := .make-stamps
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export FLASK_APP := app
+
+APP_DEBS := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0
+TEST_DEBS := chromium poppler-utils
+
+.PHONY: run test lint bench system-deps test-system-deps translations translations-update setup clean
+
+run: system-deps $(STAMPS)/venv translations setup
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - app:app
+
+setup: $(STAMPS)/venv translations
+	$(BIN)/flask trainer setup --demo
+
+test: system-deps test-system-deps $(STAMPS)/venv translations
+	$(BIN)/python -m pytest -q
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+	  echo "== again on $$TEST_DATABASE_URL"; \
+	  $(BIN)/python -m pytest -q; \
+	fi
+
+lint: $(STAMPS)/venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check trainer tests
+
+bench: system-deps $(STAMPS)/venv translations
+	$(BIN)/python -m bench
+
+# Debian packages, installed only when missing (needs root, as on a fresh machine).
+system-deps:
+	@scripts/ensure-debs.sh $(APP_DEBS)
+
+test-system-deps:
+	@scripts/ensure-debs.sh $(TEST_DEBS)
+
+$(STAMPS)/venv: pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
+	@$(PYTHON) -m venv --help >/dev/null 2>&1 || scripts/ensure-debs.sh python3-venv
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@mkdir -p $(STAMPS) && touch $@
+
+translations: $(STAMPS)/venv
+	@$(BIN)/pybabel compile --use-fuzzy -d trainer/translations -f 2>&1 | grep -v '^compiling' || true
+
+# After adding UI strings: extract them, merge into the catalog, then translate the new entries.
+translations-update: $(STAMPS)/venv
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --sort-by-file \
+	  -o trainer/translations/messages.pot .
+	$(BIN)/pybabel update -i trainer/translations/messages.pot -d trainer/translations \
+	  --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) $(STAMPS) .pytest_cache test-artifacts

@@ -1,0 +1,157 @@
+"""Fixtures: a fresh app per test on SQLite (default) or TEST_DATABASE_URL (PostgreSQL)."""
+
+from __future__ import annotations
+
+import contextvars
+import os
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import has_app_context
+from flask.testing import FlaskClient
+
+from trainer import create_app
+from trainer.extensions import db
+from trainer.models import User
+from trainer.people.service import NewUser, create_user
+
+PASSWORD = "correct-horse-1"
+ROLE_USERS = {
+    "learner": ("L0001", "学员小张", {"learner"}),
+    "trainer": ("T0001", "培训师老王", {"trainer", "learner"}),
+    "assessor": ("A0001", "考核员小李", {"assessor", "learner"}),
+    "hr": ("H0001", "人事小陈", {"hr", "learner"}),
+    "admin": ("M0001", "管理员老赵", {"admin", "learner"}),
+}
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context, as in production.
+
+    The test body holds an app context of its own (to use db.session directly); without
+    this, requests would share its `g` (the signed-in user, the locale) and its session.
+    The test's session is committed before each request (so the request sees the test's
+    changes) and after it (so the test then reads what the request wrote).
+    """
+
+    def open(self, *args, **kwargs):
+        if not has_app_context():  # a redirect followed from inside a request's context
+            return super().open(*args, **kwargs)
+        db.session.commit()
+        try:
+            return contextvars.Context().run(super().open, *args, **kwargs)
+        finally:
+            db.session.commit()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url, tmp_path_factory):
+    """Build the schema once per run; each test then starts from empty tables."""
+    app = create_app(_test_config(database_url, tmp_path_factory.mktemp("content")))
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        db.engine.dispose()
+    return database_url
+
+
+def _test_config(database_url: str, content_dir: Path) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",  # noqa: S105 - tests only
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "CONTENT_DIR": content_dir,
+    }
+
+
+def empty_all_tables() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(f'"{table.name}"' for table in tables)
+            connection.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+        else:
+            # Self-referencing rows (the department tree) delete in any order this way.
+            connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+            for table in tables:
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def app_config(tmp_path) -> dict:
+    """Tests override this (or update the dict) to change settings before the app is built."""
+    return {}
+
+
+@pytest.fixture
+def app(_schema, app_config, tmp_path):
+    config = _test_config(_schema, tmp_path / "content")
+    config.update(app_config)
+    app = create_app(config)
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        yield app
+        db.session.remove()
+        empty_all_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def csrf_app(app):
+    """The app with CSRF protection on, as in production."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    return app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def make_user(employee_no: str, name: str, roles: set[str], **extra) -> User:
+    user = create_user(NewUser(employee_no=employee_no, display_name=name, password=PASSWORD,
+                               roles=frozenset(roles), **extra))
+    db.session.commit()
+    return user
+
+
+@pytest.fixture
+def users(app) -> dict[str, User]:
+    """One account per role, all with the password PASSWORD."""
+    made = {}
+    for role, (employee_no, name, roles) in ROLE_USERS.items():
+        made[role] = make_user(employee_no, name, roles,
+                               department_path="测试公司/华东区/上海一店")
+    return made
+
+
+def sign_in(client, login: str, password: str = PASSWORD, **extra):
+    return client.post("/auth/login", data={"login": login, "password": password, **extra})
+
+
+@pytest.fixture
+def signed_in(client, users):
+    """sign_in_as('hr') signs the test client in as that role's user."""
+
+    def sign_in_as(role: str):
+        response = sign_in(client, users[role].employee_no)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return users[role]
+
+    return sign_in_as
+
+
+def count_rows(model) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))

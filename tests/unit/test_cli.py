@@ -1,0 +1,69 @@
+"""Operator commands: create-user and setup [--demo]."""
+
+import sqlalchemy as sa
+
+from tests.conftest import count_rows
+from trainer.extensions import db
+from trainer.models import User
+
+
+def run(app, *args, input=None):
+    return app.test_cli_runner().invoke(args=["trainer", *args], input=input)
+
+
+def test_create_user_with_roles_and_department(app):
+    result = run(app, "create-user", "--employee-no", "C100", "--name", "张三",
+                 "--role", "assessor", "--role", "learner", "--department", "总部/华北区/北京店",
+                 "--password", "a-good-password")
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(sa.select(User).where(User.employee_no == "C100"))
+    assert user.roles == {"assessor", "learner"}
+    assert user.department.path == "总部/华北区/北京店"
+    assert user.check_password("a-good-password")
+
+
+def test_create_user_refuses_a_taken_employee_number(app):
+    args = ("create-user", "--employee-no", "C100", "--name", "张三", "--password", "pw-123456789")
+    assert run(app, *args).exit_code == 0
+    result = run(app, *args)
+    assert result.exit_code != 0
+    assert "already taken" in result.output
+    assert count_rows(User) == 1
+
+
+def test_create_user_refuses_a_short_password(app):
+    result = run(app, "create-user", "--employee-no", "C1", "--name", "x", "--password", "short")
+    assert result.exit_code != 0 and "at least 8" in result.output
+    assert count_rows(User) == 0
+
+
+def test_create_user_refuses_an_unknown_role(app):
+    result = run(app, "create-user", "--employee-no", "C1", "--name", "x", "--role", "boss",
+                 "--password", "long-enough-1")
+    assert result.exit_code != 0 and "boss" in result.output
+
+
+def test_setup_without_demo_creates_no_accounts(app, monkeypatch):
+    monkeypatch.setattr("flask_migrate.upgrade", lambda: None)
+    result = run(app, "setup")
+    assert result.exit_code == 0, result.output
+    assert count_rows(User) == 0
+
+
+def test_setup_demo_creates_one_account_per_role_and_is_idempotent(app, monkeypatch):
+    monkeypatch.setattr("flask_migrate.upgrade", lambda: None)
+    app.config["DEMO_PASSWORD"] = "demo-pass-42"
+    first = run(app, "setup", "--demo")
+    assert first.exit_code == 0, first.output
+    assert "demo password: demo-pass-42" in first.output
+    for role in ("admin", "hr", "trainer", "assessor", "learner"):
+        user = db.session.scalar(sa.select(User).where(User.employee_no == f"demo-{role}"))
+        assert user is not None and role in user.roles
+        assert user.check_password("demo-pass-42")
+    staff = db.session.scalars(sa.select(User).where(User.employee_no.like("S%"))).all()
+    assert {person.department.name for person in staff} == {"上海一店", "杭州二店"}
+    users_before = count_rows(User)
+    second = run(app, "setup", "--demo")
+    assert second.exit_code == 0
+    assert "(already there)" in second.output
+    assert count_rows(User) == users_before

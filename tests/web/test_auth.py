@@ -1,0 +1,149 @@
+"""Signing in and out, passwords, and the mistakes people make doing it."""
+
+import pytest
+
+from tests.conftest import PASSWORD, make_user, sign_in
+from trainer.extensions import db
+
+
+def test_sign_in_by_employee_number_lands_on_home(client, users):
+    response = sign_in(client, "L0001")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+    home = client.get("/").get_data(as_text=True)
+    assert "学员小张" in home and "L0001" in home
+
+
+def test_sign_in_by_email_any_case(client, app):
+    make_user("E100", "邮箱用户", {"learner"}, email="Mei.Lin@example.com")
+    assert sign_in(client, "mei.lin@EXAMPLE.com").status_code == 302
+
+
+def test_wrong_password_and_unknown_user_get_the_same_chinese_message(client, users):
+    wrong = sign_in(client, "L0001", "not-the-password")
+    unknown = sign_in(client, "NOBODY", "whatever-password")
+    for response in (wrong, unknown):
+        assert response.status_code == 401
+        assert "工号/邮箱或密码错误" in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302  # still signed out
+
+
+def test_deactivated_user_cannot_sign_in(client, users):
+    users["learner"].active = False
+    db.session.commit()
+    response = sign_in(client, "L0001")
+    assert response.status_code == 401
+    assert "此账号已停用" in response.get_data(as_text=True)
+
+
+def test_deactivating_ends_an_open_session(client, users):
+    sign_in(client, "L0001")
+    assert client.get("/").status_code == 200
+    from trainer.auth.service import set_active
+
+    set_active(users["learner"], False, users["hr"])
+    assert client.get("/").status_code == 302
+
+
+def test_empty_form_says_what_is_missing(client, users):
+    response = client.post("/auth/login", data={"login": "", "password": ""})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "请输入工号或邮箱" in page and "请输入密码" in page
+
+
+def test_sign_out_is_a_post_and_ends_the_session(client, users):
+    sign_in(client, "L0001")
+    assert client.get("/auth/logout").status_code == 405
+    assert client.post("/auth/logout").status_code == 302
+    assert client.get("/").status_code == 302
+
+
+@pytest.mark.parametrize(
+    "next_url, expected",
+    [
+        ("/people/", "/people/"),
+        ("https://evil.example/phish", "/"),
+        ("//evil.example/phish", "/"),
+        ("/\\evil.example", "/"),
+        ("javascript:alert(1)", "/"),
+    ],
+)
+def test_redirect_after_sign_in_stays_on_this_site(client, users, next_url, expected):
+    response = sign_in(client, "H0001", next=next_url)
+    assert response.headers["Location"] == expected
+
+
+def test_visitor_is_sent_to_sign_in_and_back(client, users):
+    response = client.get("/people/?q=L0")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/auth/login?next=")
+    login_page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'value="/people/?q=L0"' in login_page
+
+
+def test_change_own_password(client, users):
+    sign_in(client, "L0001")
+    response = client.post("/auth/password", data={
+        "current_password": PASSWORD, "new_password": "a-new-secret-9",
+        "confirm_password": "a-new-secret-9"})
+    assert response.status_code == 302
+    client.post("/auth/logout")
+    assert sign_in(client, "L0001", PASSWORD).status_code == 401
+    assert sign_in(client, "L0001", "a-new-secret-9").status_code == 302
+
+
+@pytest.mark.parametrize(
+    "current, new, confirm, message",
+    [
+        ("wrong-current", "a-new-secret-9", "a-new-secret-9", "当前密码不正确"),
+        (PASSWORD, "short", "short", "至少使用 8 个字符"),
+        (PASSWORD, "a-new-secret-9", "different-9999", "两次输入的新密码不一致"),
+        (PASSWORD, PASSWORD, PASSWORD, "新密码不能与当前密码相同"),
+        (PASSWORD, "l0001", "l0001", "至少使用 8 个字符"),
+    ],
+)
+def test_change_password_mistakes_are_explained(client, users, current, new, confirm, message):
+    sign_in(client, "L0001")
+    response = client.post("/auth/password", data={
+        "current_password": current, "new_password": new, "confirm_password": confirm})
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    client.post("/auth/logout")
+    assert sign_in(client, "L0001", PASSWORD).status_code == 302  # nothing changed
+
+
+def test_password_change_signs_out_other_devices(app, users):
+    phone, laptop = app.test_client(), app.test_client()
+    sign_in(phone, "L0001")
+    sign_in(laptop, "L0001")
+    phone.post("/auth/password", data={
+        "current_password": PASSWORD, "new_password": "a-new-secret-9",
+        "confirm_password": "a-new-secret-9"})
+    assert phone.get("/").status_code == 200
+    assert laptop.get("/").status_code == 302
+
+
+def test_reset_password_forces_a_new_one_at_next_sign_in(client, users):
+    from trainer.auth.service import reset_password
+
+    temporary = reset_password(users["learner"])
+    response = sign_in(client, "L0001", temporary)
+    assert response.headers["Location"] == "/auth/password"
+    # Until the password is changed, every page leads back to the change form.
+    assert client.get("/").headers["Location"] == "/auth/password"
+    client.post("/auth/password", data={
+        "current_password": temporary, "new_password": "my-own-secret-1",
+        "confirm_password": "my-own-secret-1"})
+    assert client.get("/").status_code == 200
+
+
+def test_passwords_are_stored_hashed(app, users):
+    stored = users["learner"].password_hash
+    assert PASSWORD not in stored and stored.startswith("pbkdf2:")
+
+
+def test_production_hash_is_scrypt(app):
+    app.config.pop("PASSWORD_HASH_METHOD")
+    user = make_user("X1", "散列", {"learner"})
+    assert user.password_hash.startswith("scrypt:")

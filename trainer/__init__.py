@@ -1,0 +1,138 @@
+"""trainer: staff training and certification for service companies."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, current_app, flash, redirect, request, session, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from trainer.config import PROJECT_ROOT, SUPPORTED_LOCALES, build_config
+from trainer.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PACKAGE_DIR / "static"),
+        instance_path=str(PROJECT_ROOT / "instance"),
+    )
+    app.config.from_mapping(build_config(Path(app.instance_path)))
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(PACKAGE_DIR / "translations")
+    if config:
+        app.config.update(config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_request_hooks(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def select_locale() -> str:
+    if current_user and current_user.is_authenticated and current_user.locale in SUPPORTED_LOCALES:
+        return current_user.locale
+    if session.get("locale") in SUPPORTED_LOCALES:
+        return session["locale"]
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def register_extensions(app: Flask) -> None:
+    from trainer import models  # noqa: F401  (registers every table on the metadata)
+    from trainer.database import configure_engine
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(session_id: str):
+        from trainer.models import User
+
+        user_id, _, epoch = session_id.partition(":")
+        if not user_id.isdigit() or not epoch.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or not user.active or user.session_epoch != int(epoch):
+            return None
+        return user
+
+
+def register_blueprints(app: Flask) -> None:
+    from trainer.auth.views import bp as auth_bp
+    from trainer.main.views import bp as main_bp
+    from trainer.people.views import bp as people_bp
+
+    for blueprint in (main_bp, auth_bp, people_bp):
+        app.register_blueprint(blueprint)
+
+
+# Pages a user whose password was reset may still use before choosing a new one.
+_ALLOWED_DURING_FORCED_CHANGE = {"auth.change_password", "auth.logout", "main.set_language",
+                                 "static"}
+
+
+def register_request_hooks(app: Flask) -> None:
+    from trainer.auth.access import endpoint_is_public
+    from trainer.navigation import ROLE_LABELS, navigation_for
+
+    @app.before_request
+    def require_sign_in():
+        if endpoint_is_public(request.endpoint):
+            return None
+        if not current_user.is_authenticated:
+            return app.login_manager.unauthorized()
+        if current_user.must_change_password and (
+            request.endpoint not in _ALLOWED_DURING_FORCED_CHANGE
+        ):
+            flash(_l("Choose a new password before you continue."), "info")
+            return redirect(url_for("auth.change_password"))
+        return None
+
+    @app.context_processor
+    def inject_layout():
+        from flask_babel import get_locale
+
+        return {
+            "site_name": app.config["SITE_NAME"],
+            "navigation": navigation_for(current_user),
+            "role_labels": ROLE_LABELS,
+            "current_locale": str(get_locale()),
+            "supported_locales": SUPPORTED_LOCALES,
+        }
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+        )
+        return response
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from trainer.errors import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from trainer.cli import trainer_cli
+
+    app.cli.add_command(trainer_cli)

@@ -1,0 +1,93 @@
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_user, logout_user
+
+from trainer.auth import service
+from trainer.auth.access import login_required, next_from_request, public, safe_next
+from trainer.auth.forms import ChangePasswordForm, LoginForm
+from trainer.extensions import limiter
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+AUTH_MESSAGES = {
+    "bad-credentials": _l("The employee number/e-mail or the password is wrong. Check both "
+                          "and try again."),
+    "deactivated": _l("This account has been deactivated. If you still work here, ask HR to "
+                      "reactivate it."),
+    "wrong-current-password": _l("Your current password is not right."),
+    "too-short": _l("The new password is too short: use at least %(num)d characters.",
+                    num=service.MIN_PASSWORD_LENGTH),
+    "same-as-login": _l("Do not use your employee number or e-mail as the password."),
+    "unchanged": _l("The new password must differ from the current one."),
+    "cannot-deactivate-self": _l("You cannot deactivate your own account."),
+}
+
+
+def _login_account_key() -> str:
+    return "account:" + (request.form.get("login") or "").strip().lower()
+
+
+def _sign_in_failed(response) -> bool:
+    return response.status_code == 401
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"],
+               deduct_when=_sign_in_failed, scope="login-address")
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
+               key_func=_login_account_key, deduct_when=_sign_in_failed, scope="login-account")
+def login():
+    if current_user.is_authenticated:
+        return redirect(next_from_request() or url_for("main.home"))
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = next_from_request() or ""
+    status = 200
+    if form.validate_on_submit():
+        try:
+            signed_in = service.authenticate(form.login.data, form.password.data)
+        except service.AuthError as error:
+            flash(AUTH_MESSAGES[error.code], "error")
+            status = 401
+        else:
+            login_user(signed_in.user, remember=form.remember.data)
+            if signed_in.user.must_change_password:
+                flash(_("Your password was reset. Choose a new password to continue."), "info")
+                return redirect(url_for("auth.change_password"))
+            return redirect(safe_next(form.next.data) or url_for("main.home"))
+    elif request.method == "POST":
+        status = 400
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+@public
+def logout():
+    # Public so an expired session can still press the button; CSRFProtect still applies.
+    logout_user()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            service.change_password(
+                current_user, form.current_password.data, form.new_password.data
+            )
+        except service.AuthError as error:
+            flash(AUTH_MESSAGES[error.code], "error")
+            status = 400
+        else:
+            login_user(current_user._get_current_object())  # session carries the new epoch
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("main.home"))
+    elif request.method == "POST":
+        status = 400
+    return render_template("auth/change_password.html", form=form), status

@@ -1,0 +1,60 @@
+"""Configuration: safe defaults, overridden by TRAINER_* environment variables."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SUPPORTED_LOCALES = ("zh_Hans_CN", "en")
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(f"TRAINER_{name}")
+    return value if value not in (None, "") else default
+
+
+def load_or_create_secret_key(instance_path: Path) -> str:
+    """Keep one random key per installation so sessions survive restarts.
+
+    The key is never a constant in the code: it is generated on first start and
+    stored, readable by the owner only, in the instance folder.
+    """
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text(encoding="ascii").strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(key)
+    return key
+
+
+def build_config(instance_path: Path) -> dict:
+    """Everything the app reads from the environment, in one place."""
+    database_url = _env("DATABASE_URL", f"sqlite:///{instance_path / 'trainer.sqlite3'}")
+    redis_url = _env("REDIS_URL")
+    default_locale = _env("DEFAULT_LOCALE", "zh_Hans_CN")
+    if default_locale in ("zh", "zh_CN", "zh-CN"):
+        default_locale = "zh_Hans_CN"
+    return {
+        "SECRET_KEY": _env("SECRET_KEY") or load_or_create_secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "CONTENT_DIR": Path(_env("CONTENT_DIR", str(PROJECT_ROOT / "content"))),
+        "SITE_NAME": _env("SITE_NAME", "Trainer"),
+        "BABEL_DEFAULT_LOCALE": default_locale,
+        "BABEL_DEFAULT_TIMEZONE": _env("TIMEZONE", "Asia/Shanghai"),
+        "REDIS_URL": redis_url,
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_LIMIT_PER_ACCOUNT": _env("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
+        "LOGIN_LIMIT_PER_ADDRESS": _env("LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes"),
+        "DEMO_PASSWORD": _env("DEMO_PASSWORD", "trainer-demo"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,
+    }

@@ -1,0 +1,58 @@
+"""Demo organisation and accounts for `flask trainer setup --demo`. Idempotent."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from trainer.extensions import db
+from trainer.models import User
+from trainer.people.service import NewUser, create_user, ensure_position
+
+COMPANY = "示例服务集团"
+STORE_A = f"{COMPANY}/华东区/上海一店"
+STORE_B = f"{COMPANY}/华东区/杭州二店"
+
+POSITIONS = (
+    ("front-desk", "前台接待"),
+    ("sales-associate", "导购"),
+    ("store-supervisor", "门店主管"),
+    ("store-manager", "店长"),
+    ("property-service", "物业客服"),
+    ("station-agent", "客运服务员"),
+    ("cs-agent", "客服专员"),
+    ("tour-guide", "导游"),
+)
+
+DEMO_ACCOUNTS = (
+    ("demo-admin", "演示管理员", {"admin", "learner"}, STORE_A, "store-manager"),
+    ("demo-hr", "演示人事", {"hr", "learner"}, STORE_A, "store-manager"),
+    ("demo-trainer", "演示培训师", {"trainer", "learner"}, STORE_A, "store-supervisor"),
+    ("demo-assessor", "演示考核员", {"assessor", "learner"}, STORE_A, "store-supervisor"),
+    ("demo-learner", "演示新员工", {"learner"}, STORE_A, "sales-associate"),
+    ("S1001", "王芳", {"learner"}, STORE_A, "sales-associate"),
+    ("S1002", "李强", {"learner"}, STORE_A, "front-desk"),
+    ("S2001", "陈静", {"learner"}, STORE_B, "sales-associate"),
+    ("S2002", "赵磊", {"learner"}, STORE_B, "store-supervisor"),
+)
+
+
+def ensure_positions() -> None:
+    for code, name in POSITIONS:
+        ensure_position(code, name)
+
+
+def create_demo_accounts(password: str) -> list[tuple[str, str, bool]]:
+    """Create what is missing; returns (sign-in name, display name, created now)."""
+    ensure_positions()
+    report = []
+    for employee_no, name, roles, department, position in DEMO_ACCOUNTS:
+        exists = db.session.scalar(sa.select(User.id).where(User.employee_no == employee_no))
+        if not exists:
+            create_user(NewUser(employee_no=employee_no, display_name=name, password=password,
+                                roles=frozenset(roles), department_path=department,
+                                position_code=position, hire_date=date(2026, 9, 1)))
+        report.append((employee_no, name, not exists))
+    db.session.commit()
+    return report

@@ -1,0 +1,33 @@
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from trainer.auth.access import login_required, public, safe_next
+from trainer.config import SUPPORTED_LOCALES
+from trainer.extensions import db
+from trainer.models import ROLES
+from trainer.navigation import ROLE_LABELS, home_sections_for
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+@login_required
+def home():
+    role_names = [ROLE_LABELS[role] for role in ROLES if current_user.has_role(role)]
+    return render_template("main/home.html", role_names=role_names,
+                           role_sections=home_sections_for(current_user))
+
+
+@bp.post("/language")
+@public
+def set_language():
+    locale = request.form.get("locale", "")
+    if locale not in SUPPORTED_LOCALES:
+        flash(_("That language is not available."), "error")
+    else:
+        session["locale"] = locale
+        if current_user.is_authenticated:
+            current_user.locale = locale
+            db.session.commit()
+    return redirect(safe_next(request.form.get("next")) or url_for("main.home"))
