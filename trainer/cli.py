@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -54,14 +56,18 @@ def setup_command(demo: bool):
     """
     from flask_migrate import upgrade
 
+    from trainer.courses.sync import sync_content
     from trainer.demo import create_demo_accounts, ensure_positions
 
     upgrade()
     click.echo("database: schema up to date")
     ensure_positions()
     db.session.commit()
-    for line in _sync_content_lines():
-        click.echo(line)
+    report = sync_content(current_app.config["CONTENT_DIR"])
+    click.echo(f"content: {report.summary() or 'no courses found'}")
+    for slug, outcome in sorted(report.outcomes.items()):
+        if outcome == "error":
+            click.echo(f"  {slug}: has errors; see `flask --app app trainer content check`")
     if demo:
         password = current_app.config["DEMO_PASSWORD"]
         created = create_demo_accounts(password)
@@ -71,7 +77,47 @@ def setup_command(demo: bool):
         click.echo(f"demo password: {password}")
 
 
-def _sync_content_lines() -> list[str]:
-    """Filled in by the content package once it is registered (see trainer.courses)."""
-    sync = current_app.extensions.get("trainer.content_sync")
-    return sync() if sync else []
+content_cli = AppGroup("content", help="Check and load the Markdown courses.")
+trainer_cli.add_command(content_cli)
+
+
+def _cli_locale() -> str:
+    return "en" if current_app.config["BABEL_DEFAULT_LOCALE"] == "en" else "zh"
+
+
+@content_cli.command("check")
+@click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
+def content_check_command(path: Path | None):
+    """Validate one course folder or all courses; print every problem as file:line: message."""
+    from trainer.content import format_problem, load_catalogue
+
+    content_dir = current_app.config["CONTENT_DIR"]
+    target = path.resolve() if path else Path(content_dir)
+    is_single_course = (target / "course.md").exists()
+    # A single course is still checked inside its catalogue, so prerequisites resolve.
+    catalogue = load_catalogue(target.parent if is_single_course else target)
+    slugs = [target.name] if is_single_course else sorted(catalogue.problems)
+    locale = _cli_locale()
+    errors = warnings = 0
+    for slug in slugs:
+        for problem in catalogue.problems.get(slug, []):
+            click.echo(format_problem(problem, locale))
+            errors += problem.is_error
+            warnings += not problem.is_error
+    click.echo(f"checked {len(slugs)} course(s): {errors} error(s), {warnings} warning(s)")
+    if errors:
+        raise SystemExit(1)
+
+
+@content_cli.command("sync")
+def content_sync_command():
+    """Load all courses into the database; unchanged courses are skipped."""
+    from trainer.courses.sync import sync_content
+
+    report = sync_content(current_app.config["CONTENT_DIR"])
+    for slug, outcome in sorted(report.outcomes.items()):
+        click.echo(f"{slug}: {outcome}")
+    click.echo(f"synced: {report.summary() or 'no courses found'}")
+    if any(outcome == "error" for outcome in report.outcomes.values()):
+        click.echo("some courses have errors: run `flask --app app trainer content check`")
+        raise SystemExit(1)

@@ -1,0 +1,1 @@
+"""Courses in the database: syncing content/, reading lessons, progress and evaluations."""

@@ -1,0 +1,151 @@
+"""Load content/courses into the database, one immutable version per distinct set of files.
+
+A course folder that fails validation never takes the catalogue down: its last good version
+stays live, its problems are stored for trainers to read, and the other courses load.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from trainer.content import (
+    Course,
+    Problem,
+    format_problem,
+    load_catalogue,
+    load_course,
+    media_url_for,
+    render_markdown,
+)
+from trainer.database import write_transaction
+from trainer.extensions import db
+from trainer.models import CourseFile, CourseLesson, CourseRecord, CourseVersion, utcnow
+
+OUTCOMES = ("new", "updated", "restored", "unchanged", "error", "missing")
+
+
+@dataclass
+class SyncReport:
+    outcomes: dict[str, str] = field(default_factory=dict)  # slug -> one of OUTCOMES
+    problems: dict[str, list[Problem]] = field(default_factory=dict)
+
+    @property
+    def counts(self) -> Counter:
+        return Counter(self.outcomes.values())
+
+    def summary(self) -> str:
+        counts = self.counts
+        return ", ".join(f"{counts[name]} {name}" for name in OUTCOMES if counts[name])
+
+
+def media_path(slug: str, version_id: int, path: str) -> str:
+    """The URL path of a course media file; matches the courses.media route."""
+    return f"/courses/{slug}/v{version_id}/{path}"
+
+
+def sync_content(content_dir: Path) -> SyncReport:
+    catalogue = load_catalogue(content_dir)
+    on_disk = set(catalogue.problems) | set(catalogue.courses)
+    report = SyncReport(problems=catalogue.problems)
+    with write_transaction():
+        records = {r.slug: r for r in db.session.scalars(sa.select(CourseRecord))}
+        for slug in sorted(on_disk):
+            record = records.get(slug)
+            if record is None:
+                record = CourseRecord(slug=slug, problems=[])
+                db.session.add(record)
+                db.session.flush()
+            record.problems = [_problem_dict(p) for p in catalogue.problems.get(slug, [])]
+            record.checked_at = utcnow()
+            course = catalogue.courses.get(slug)
+            if course is None:
+                record.status = "error"  # the live version, if any, stays live
+                report.outcomes[slug] = "error"
+                continue
+            record.status = "ok"
+            report.outcomes[slug] = _make_current(record, course)
+        for slug, record in records.items():
+            if slug not in on_disk:
+                record.status = "missing"
+                report.outcomes[slug] = "missing"
+    return report
+
+
+def _make_current(record: CourseRecord, course: Course) -> str:
+    version = db.session.scalar(
+        sa.select(CourseVersion).where(CourseVersion.course_id == record.id,
+                                       CourseVersion.version_hash == course.version)
+    )
+    if version is not None:
+        outcome = "unchanged" if record.current_version_id == version.id else "restored"
+    else:
+        outcome = "new" if record.current_version_id is None else "updated"
+        version = _create_version(record, course)
+    record.current_version = version
+    return outcome
+
+
+def _create_version(record: CourseRecord, course: Course) -> CourseVersion:
+    meta = course.meta
+    version = CourseVersion(
+        course_id=record.id, version_hash=course.version, title=meta.title,
+        summary=meta.summary, category=meta.category,
+        estimated_minutes=meta.estimated_minutes, settings=dataclasses.asdict(meta),
+        question_count=len(course.questions),
+    )
+    db.session.add(version)
+    db.session.flush()  # the id goes into media URLs
+
+    def to_url(path: str) -> str:
+        return media_path(course.slug, version.id, path)
+
+    version.intro_html = render_markdown(
+        course.intro, media_url_for("course.md", course.media, to_url)).html
+    for lesson in course.lessons:
+        rendered = render_markdown(lesson.source, media_url_for(lesson.path, course.media, to_url))
+        version.lessons.append(CourseLesson(
+            number=lesson.number, slug=lesson.slug, title=lesson.title, html=rendered.html,
+            toc=[list(entry) for entry in rendered.toc],
+        ))
+    db.session.add_all(
+        CourseFile(version_id=version.id, path=path.relative_to(course.source_dir).as_posix(),
+                   content=path.read_bytes())
+        for path in sorted(course.source_dir.rglob("*")) if path.is_file()
+    )
+    return version
+
+
+def _problem_dict(problem: Problem) -> dict:
+    return {"file": problem.file, "line": problem.line, "code": problem.code,
+            "severity": problem.severity, "zh": problem.message("zh"),
+            "en": problem.message("en")}
+
+
+def course_for_version(version: CourseVersion) -> Course:
+    """The parsed course of a stored version (quiz, checklists), rebuilt from its files."""
+    return _parse_stored_version(version.id, version.course.slug)
+
+
+@lru_cache(maxsize=64)
+def _parse_stored_version(version_id: int, slug: str) -> Course:
+    # Versions never change, so the parse can be cached by id for the life of the process.
+    files = db.session.execute(
+        sa.select(CourseFile.path, CourseFile.content).where(CourseFile.version_id == version_id)
+    ).all()
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch) / slug
+        for path, content in files:
+            target = folder / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+        course, problems = load_course(folder)
+    if course is None:  # stored versions were valid when stored; say clearly if not
+        raise RuntimeError("; ".join(format_problem(p, "en") for p in problems))
+    return course
