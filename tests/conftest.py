@@ -155,3 +155,21 @@ def signed_in(client, users):
 
 def count_rows(model) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+@pytest.fixture
+def courses_dir(app) -> Path:
+    """The test fixture courses (basics, store-service) copied into this test's content dir."""
+    from tests.course_helpers import copy_fixture_courses
+
+    return copy_fixture_courses(Path(app.config["CONTENT_DIR"]))
+
+
+@pytest.fixture
+def synced(app, courses_dir):
+    """Fixture courses on disk and loaded into the database."""
+    from trainer.courses.sync import sync_content
+
+    report = sync_content(Path(app.config["CONTENT_DIR"]))
+    assert set(report.outcomes.values()) == {"new"}, report.problems
+    return courses_dir

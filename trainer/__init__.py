@@ -72,11 +72,15 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from trainer.auth.views import bp as auth_bp
+    from trainer.authoring.views import bp as authoring_bp
+    from trainer.courses.views import bp as courses_bp
     from trainer.main.views import bp as main_bp
     from trainer.people.views import bp as people_bp
+    from trainer.templating import register_filters
 
-    for blueprint in (main_bp, auth_bp, people_bp):
+    for blueprint in (main_bp, auth_bp, people_bp, courses_bp, authoring_bp):
         app.register_blueprint(blueprint)
+    register_filters(app)
 
 
 # Pages a user whose password was reset may still use before choosing a new one.

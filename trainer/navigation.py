@@ -16,6 +16,8 @@ class NavItem:
 
 NAV_ITEMS = (
     NavItem("main.home", _l("Home"), None),
+    NavItem("courses.index", _l("Courses"), None),
+    NavItem("authoring.index", _l("Course authoring"), frozenset({"trainer", "admin"})),
     NavItem("people.index", _l("People"), frozenset({"hr", "admin"})),
 )
 
@@ -45,6 +47,17 @@ class HomeSection:
 
 
 HOME_SECTIONS = (
+    HomeSection("learner", _l("Courses"),
+                _l("Read the lessons of your courses, on your phone or a computer."),
+                "courses.index", _l("Open courses")),
+    HomeSection("trainer", _l("Course authoring"),
+                _l("Check and load the Markdown courses, preview them with answers, read "
+                   "learners' evaluations."),
+                "authoring.index", _l("Open course authoring")),
+    HomeSection("admin", _l("Course authoring"),
+                _l("Check and load the Markdown courses, preview them with answers, read "
+                   "learners' evaluations."),
+                "authoring.index", _l("Open course authoring")),
     HomeSection("hr", _l("Staff accounts"),
                 _l("Find staff, reset a forgotten password, deactivate leavers."),
                 "people.index", _l("Open people")),

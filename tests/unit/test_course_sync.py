@@ -1,0 +1,127 @@
+"""content sync: versions by hash, broken courses keep their last good version."""
+
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from tests.conftest import count_rows
+from trainer.courses.sync import course_for_version, sync_content
+from trainer.extensions import db
+from trainer.models import CourseFile, CourseRecord, CourseVersion, LessonProgress
+
+
+def _record(slug: str) -> CourseRecord:
+    return db.session.scalar(sa.select(CourseRecord).where(CourseRecord.slug == slug))
+
+
+def test_first_sync_loads_every_course_with_rendered_lessons(app, synced):
+    record = _record("store-service")
+    version = record.current_version
+    assert record.status == "ok" and version.title == "门店售中服务"
+    assert [lesson.number for lesson in version.lessons] == [1, 2]
+    assert "<h2" in version.lessons[0].html and "三秒问候" in version.lessons[0].html
+    # Images point at this version's stored copy, never at the folder on disk.
+    assert f"/courses/store-service/v{version.id}/media/store-map.svg" in version.lessons[0].html
+
+
+def test_unchanged_course_is_skipped(app, synced):
+    before = count_rows(CourseVersion)
+    report = sync_content(Path(app.config["CONTENT_DIR"]))
+    assert set(report.outcomes.values()) == {"unchanged"}
+    assert count_rows(CourseVersion) == before
+
+
+def test_changed_course_becomes_a_new_version_and_old_progress_stays(app, synced, users):
+    old = _record("store-service").current_version
+    db.session.add(LessonProgress(user_id=users["learner"].id, version_id=old.id, lesson_number=1))
+    db.session.commit()
+    lesson = synced / "store-service" / "lessons" / "01-greeting.md"
+    lesson.write_text(lesson.read_text(encoding="utf-8") + "\n新增的一段。\n", encoding="utf-8")
+
+    report = sync_content(Path(app.config["CONTENT_DIR"]))
+
+    assert report.outcomes == {"basics": "unchanged", "store-service": "updated"}
+    record = _record("store-service")
+    assert record.current_version_id != old.id
+    assert "新增的一段" in record.current_version.lessons[0].html
+    assert len(record.versions) == 2
+    # Progress made on the old version still points at it.
+    progress = db.session.scalar(sa.select(LessonProgress))
+    assert progress.version_id == old.id
+
+
+def test_reverting_files_brings_back_the_earlier_version(app, synced):
+    lesson = synced / "basics" / "lessons" / "01-welcome.md"
+    original = lesson.read_text(encoding="utf-8")
+    first = _record("basics").current_version_id
+    lesson.write_text(original + "\n临时修改。\n", encoding="utf-8")
+    sync_content(Path(app.config["CONTENT_DIR"]))
+    lesson.write_text(original, encoding="utf-8")
+    report = sync_content(Path(app.config["CONTENT_DIR"]))
+    assert report.outcomes["basics"] == "restored"
+    assert _record("basics").current_version_id == first
+
+
+def test_broken_course_keeps_its_last_good_version_and_others_still_load(app, synced):
+    live = _record("store-service").current_version_id
+    (synced / "store-service" / "course.md").write_text("---\ntitle: [unclosed\n---\n",
+                                                        encoding="utf-8")
+    basics_lesson = synced / "basics" / "lessons" / "01-welcome.md"
+    basics_lesson.write_text(basics_lesson.read_text(encoding="utf-8") + "\n更新。\n",
+                             encoding="utf-8")
+
+    report = sync_content(Path(app.config["CONTENT_DIR"]))
+
+    assert report.outcomes == {"basics": "updated", "store-service": "error"}
+    record = _record("store-service")
+    assert record.status == "error" and record.current_version_id == live
+    assert record.errors and record.errors[0]["file"] == "courses/store-service/course.md"
+    assert record.errors[0]["zh"] and record.errors[0]["en"]
+
+
+def test_course_folder_removed_is_marked_missing_not_deleted(app, synced):
+    import shutil
+
+    shutil.rmtree(synced / "basics")
+    report = sync_content(Path(app.config["CONTENT_DIR"]))
+    assert report.outcomes["basics"] == "missing"
+    assert _record("basics").status == "missing"
+    assert _record("basics").current_version is not None  # history kept
+
+
+def test_stored_version_is_parsed_back_from_the_database(app, synced):
+    version = _record("store-service").current_version
+    for path in (synced / "store-service").rglob("*.md"):
+        path.unlink()  # the folder on disk is gone; the version must not need it
+    course = course_for_version(version)
+    assert course.version == version.version_hash
+    assert len(course.questions) == version.question_count
+    assert course.practical is not None and course.attitude is not None
+
+
+def test_every_file_of_a_version_is_stored(app, synced):
+    version = _record("store-service").current_version
+    paths = set(db.session.scalars(
+        sa.select(CourseFile.path).where(CourseFile.version_id == version.id)))
+    assert {"course.md", "quiz.md", "practical.md", "attitude.md",
+            "lessons/01-greeting.md", "media/store-map.svg"} <= paths
+
+
+def test_shipped_courseware_passes_check_and_loads(app):
+    """The courses we ship: at least ten, every one valid, with real banks and checklists."""
+    from tests.course_helpers import SHIPPED_COURSES, copy_fixture_courses
+
+    copy_fixture_courses(Path(app.config["CONTENT_DIR"]), SHIPPED_COURSES)
+    report = sync_content(Path(app.config["CONTENT_DIR"]))
+    errors = {slug: problems for slug, problems in report.problems.items()
+              if any(p.is_error for p in problems)}
+    assert errors == {}
+    assert len(report.outcomes) >= 11 and set(report.outcomes.values()) == {"new"}
+    for record in db.session.scalars(sa.select(CourseRecord)):
+        course = course_for_version(record.current_version)
+        assert 3 <= len(course.lessons) <= 6, record.slug
+        assert len(course.questions) >= 15, record.slug
+        if course.meta.category == "sop":
+            assert course.practical is not None, record.slug
+    onboarding = course_for_version(_record("onboarding").current_version)
+    assert onboarding.practical and onboarding.attitude

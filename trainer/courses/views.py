@@ -1,0 +1,163 @@
+"""Learners read courses: catalogue, course page, lessons, media, evaluation."""
+
+import mimetypes
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from trainer.auth.access import login_required
+from trainer.auth.forms import EmptyForm
+from trainer.content import CATEGORIES
+from trainer.courses import service
+from trainer.courses.forms import EvaluationForm
+from trainer.extensions import db
+from trainer.models import CourseFile, CourseVersion
+
+bp = Blueprint("courses", __name__, url_prefix="/courses")
+
+CATEGORY_LABELS = {
+    "standards": _l("Service standards"),
+    "etiquette": _l("Etiquette"),
+    "communication": _l("Communication"),
+    "emotions": _l("Emotions and stress"),
+    "sop": _l("Procedures (SOP)"),
+    "other": _l("Other"),
+}
+COURSE_MESSAGES = {
+    "no-such-lesson": _l("That lesson does not exist in this course."),
+    "lessons-unread": _l("Read every lesson first; then you can evaluate the course."),
+    "bad-rating": _l("Choose a rating from 1 to 5."),
+    "too-few-points": _l("Write at least %(num)d points about what you learned, one per line."),
+    "apply-missing": _l("Write how you will use it at work."),
+    "too-long": _l("Each answer can be at most %(num)d characters."),
+}
+
+
+def course_message(error: service.CourseError) -> str:
+    return COURSE_MESSAGES[error.code] % error.params if error.params else str(
+        COURSE_MESSAGES[error.code])
+
+
+def get_live_course_or_404(slug: str):
+    found = service.live_course(slug)
+    if found is None:
+        abort(404)
+    return found
+
+
+def get_lesson_or_404(version: CourseVersion, number: int):
+    lesson = next((lesson for lesson in version.lessons if lesson.number == number), None)
+    if lesson is None:
+        abort(404)
+    return lesson
+
+
+@bp.get("/")
+@login_required
+def index():
+    category = request.args.get("category") or None
+    query = (request.args.get("q") or "").strip()
+    entries = service.catalogue(current_user, category=category, query=query)
+    return render_template("courses/index.html", entries=entries, category=category,
+                           query=query, categories=CATEGORIES, category_labels=CATEGORY_LABELS)
+
+
+@bp.get("/<slug>")
+@login_required
+def course(slug: str):
+    record, version = get_live_course_or_404(slug)
+    read = service.read_lessons(current_user, version)
+    prerequisites = [
+        (prerequisite_slug, service.live_course(prerequisite_slug))
+        for prerequisite_slug in version.settings.get("prerequisites", [])
+    ]
+    return render_template(
+        "courses/course.html", record=record, version=version, read=read,
+        settings=version.settings, prerequisites=prerequisites,
+        category_label=CATEGORY_LABELS.get(version.category, version.category),
+        evaluation=service.evaluation_of(current_user, version),
+    )
+
+
+@bp.get("/<slug>/lessons/<int:number>")
+@login_required
+def lesson(slug: str, number: int):
+    record, version = get_live_course_or_404(slug)
+    lesson = get_lesson_or_404(version, number)
+    numbers = [item.number for item in version.lessons]
+    position = numbers.index(number)
+    previous_lesson = version.lessons[position - 1] if position > 0 else None
+    next_lesson = version.lessons[position + 1] if position + 1 < len(numbers) else None
+    return render_template(
+        "courses/lesson.html", record=record, version=version, lesson=lesson,
+        previous_lesson=previous_lesson, next_lesson=next_lesson,
+        is_read=number in service.read_lessons(current_user, version), form=EmptyForm(),
+        position=position + 1,
+    )
+
+
+@bp.post("/<slug>/lessons/<int:number>/read")
+@login_required
+def mark_read(slug: str, number: int):
+    _record, version = get_live_course_or_404(slug)
+    get_lesson_or_404(version, number)
+    service.mark_lesson_read(current_user, version, number)
+    later = [lesson for lesson in version.lessons if lesson.number > number]
+    if later:
+        return redirect(url_for("courses.lesson", slug=slug, number=later[0].number))
+    if service.all_lessons_read(current_user, version):
+        flash(_l("You have read every lesson. Tell us what you think of the course."), "success")
+        return redirect(url_for("courses.evaluate", slug=slug))
+    return redirect(url_for("courses.course", slug=slug))
+
+
+@bp.route("/<slug>/evaluate", methods=["GET", "POST"])
+@login_required
+def evaluate(slug: str):
+    _record, version = get_live_course_or_404(slug)
+    if not service.all_lessons_read(current_user, version):
+        flash(COURSE_MESSAGES["lessons-unread"], "error")
+        return redirect(url_for("courses.course", slug=slug))
+    existing = service.evaluation_of(current_user, version)
+    form = EvaluationForm(obj=existing)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            service.submit_evaluation(current_user, version, form.rating.data,
+                                      form.learned.data, form.apply_at_work.data,
+                                      form.improve.data or "")
+        except service.CourseError as error:
+            flash(course_message(error), "error")
+            status = 400
+        else:
+            flash(_l("Thank you: your evaluation has been saved."), "success")
+            return redirect(url_for("courses.course", slug=slug))
+    elif request.method == "POST":
+        status = 400
+    return render_template("courses/evaluate.html", form=form, version=version, slug=slug,
+                           existing=existing), status
+
+
+@bp.get("/<slug>/v<int:version_id>/<path:path>")
+@login_required
+def media(slug: str, version_id: int, path: str):
+    """Images and files a lesson links to, from the version the lesson was rendered from."""
+    if path.lower().endswith(".md"):
+        abort(404)  # course Markdown (the quiz answers!) is never served
+    content = db.session.scalar(
+        sa.select(CourseFile.content)
+        .join(CourseVersion, CourseVersion.id == CourseFile.version_id)
+        .where(CourseFile.version_id == version_id, CourseFile.path == path,
+               CourseVersion.course.has(slug=slug))
+    )
+    if content is None:
+        abort(404)
+    mimetype = mimetypes.guess_type(path)[0] or "application/octet-stream"
+    response = Response(content, mimetype=mimetype)
+    # Trainer-supplied files (SVG can hold scripts) run nothing, even when opened directly.
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; sandbox")
+    response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
+    return response
