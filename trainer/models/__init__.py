@@ -1,5 +1,6 @@
 """All models, imported here so Alembic and the app see one metadata."""
 
+from trainer.models.audit import AuditEvent
 from trainer.models.courses import (
     CourseEvaluation,
     CourseFile,
@@ -12,6 +13,7 @@ from trainer.models.people import ROLES, Department, Position, User, UserRole, u
 
 __all__ = [
     "ROLES",
+    "AuditEvent",
     "CourseEvaluation",
     "CourseFile",
     "CourseLesson",
