@@ -1,0 +1,330 @@
+"""Course folders → Course objects, and every problem in them as line-numbered Problems.
+
+Nothing here raises on bad input: a course with errors comes back as None with its
+problems, and the rest of the catalogue loads as if it were not there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from trainer.content.checklist import parse_checklist
+from trainer.content.links import check_links
+from trainer.content.meta import parse_course_meta
+from trainer.content.model import Checklist, Course, Lesson, Problem
+from trainer.content.prerequisites import check_prerequisites
+from trainer.content.questions import Question
+from trainer.content.quiz import check_quiz_settings, parse_quiz
+from trainer.content.sources import FrontMatter, read_markdown, split_front_matter
+
+COURSE_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+LESSON_FILE = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
+LESSON_TITLE = re.compile(r"^#(?!#)\s*(.*?)\s*#*\s*$")
+CHECKLISTS = {"practical": "practical.md", "attitude": "attitude.md"}
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    courses: dict[str, Course]  # only the courses without errors
+    problems: dict[str, list[Problem]]  # every course folder's problems, warnings included
+
+    def errors_for(self, slug: str) -> list[Problem]:
+        return [problem for problem in self.problems.get(slug, []) if problem.is_error]
+
+    def warnings_for(self, slug: str) -> list[Problem]:
+        return [problem for problem in self.problems.get(slug, []) if not problem.is_error]
+
+
+@dataclass
+class _CourseLoad:
+    """What the catalogue needs from one folder, even when the course itself is invalid."""
+
+    slug: str
+    course: Course | None
+    problems: list[Problem]
+    course_md: str  # display path, for prerequisite problems
+    prerequisites: list[tuple[str, int]] = field(default_factory=list)  # (slug, line)
+
+
+def load_course(course_dir: Path) -> tuple[Course | None, list[Problem]]:
+    """Load one course folder. The Course is None when any problem is an error."""
+    load = _load_course_guarded(course_dir)
+    return load.course, load.problems
+
+
+def load_catalogue(content_dir: Path) -> Catalogue:
+    """Load every course under `content_dir`/courses (or `content_dir` itself when it has no
+    courses/ folder), then check prerequisites across courses."""
+    courses_dir = content_dir / "courses" if (content_dir / "courses").is_dir() else content_dir
+    loads: dict[str, _CourseLoad] = {}
+    folders = sorted(courses_dir.iterdir()) if courses_dir.is_dir() else []
+    for folder in folders:
+        if folder.is_dir() and not folder.is_symlink() and not folder.name.startswith((".", "_")):
+            loads[folder.name] = _load_course_guarded(folder)
+    graph = {
+        slug: [prerequisite for prerequisite, _ in load.prerequisites]
+        for slug, load in loads.items()
+    }
+    for slug, load in loads.items():
+        for problem in check_prerequisites(slug, load.prerequisites, graph, load.course_md):
+            load.problems.append(problem)
+    valid = {slug for slug, load in loads.items() if load.course and not _has_errors(load.problems)}
+    for slug, load in loads.items():
+        for prerequisite, line in load.prerequisites:
+            if prerequisite in loads and prerequisite not in valid and slug in valid:
+                load.problems.append(
+                    Problem.warning(load.course_md, line, "prerequisite-invalid", slug=prerequisite)
+                )
+    return Catalogue(
+        courses={slug: loads[slug].course for slug in sorted(valid)},
+        problems={slug: load.problems for slug, load in loads.items()},
+    )
+
+
+def _has_errors(problems: list[Problem]) -> bool:
+    return any(problem.is_error for problem in problems)
+
+
+def _load_course_guarded(course_dir: Path) -> _CourseLoad:
+    display_root = f"{course_dir.parent.name}/{course_dir.name}"
+    try:
+        return _load_course(course_dir, display_root)
+    except Exception as exc:  # one course's surprise must not stop the others
+        problem = Problem.error(
+            f"{display_root}/course.md", 0, "loader-failed", detail=repr(exc)[:200]
+        )
+        return _CourseLoad(course_dir.name, None, [problem], f"{display_root}/course.md")
+
+
+def _load_course(course_dir: Path, display_root: str) -> _CourseLoad:
+    slug = course_dir.name
+    course_md = f"{display_root}/course.md"
+    load = _CourseLoad(slug, None, [], course_md)
+    problems = load.problems
+    if not COURSE_SLUG.match(slug):
+        problems.append(Problem.error(f"{display_root}/", 0, "slug-invalid", slug=slug))
+    files, file_problems = _course_files(course_dir, display_root)
+    problems.extend(file_problems)
+    existing = frozenset(files)
+
+    front_matter = _read_front_matter(course_dir, display_root, problems)
+    meta = None
+    if front_matter is not None:
+        meta, meta_problems = parse_course_meta(front_matter, course_md)
+        problems.extend(meta_problems)
+        prerequisites = front_matter.data.get("prerequisites")
+        if isinstance(prerequisites, list):
+            load.prerequisites = [
+                (str(item).strip(), front_matter.line_of("prerequisites", index))
+                for index, item in enumerate(prerequisites)
+                if isinstance(item, str)
+            ]
+        problems.extend(
+            check_links(front_matter.body, "course.md", course_md, existing, front_matter.body_line)
+        )
+
+    lessons = _load_lessons(course_dir, display_root, existing, problems)
+    questions = _load_questions(course_dir, display_root, existing, problems)
+    if meta is not None and questions is not None:
+        problems.extend(check_quiz_settings(questions, meta.quiz, course_md, front_matter.line_of))
+    checklists: dict[str, Checklist | None] = {}
+    for kind, file_name in CHECKLISTS.items():
+        required = getattr(meta, f"{kind}_required", False) if meta else False
+        line = front_matter.line_of(f"{kind}_required") if front_matter else 0
+        checklists[kind] = _load_checklist(
+            course_dir, display_root, file_name, required, line, existing, problems
+        )
+
+    if meta is None or questions is None or _has_errors(problems):
+        return load
+    media = frozenset(path for path in files if not _is_course_markdown(path))
+    load.course = Course(
+        slug=slug,
+        version=course_version(course_dir, files),
+        meta=meta,
+        intro=front_matter.body.strip(),
+        lessons=tuple(lessons),
+        questions=tuple(questions),
+        practical=checklists["practical"],
+        attitude=checklists["attitude"],
+        media=media,
+        source_dir=course_dir,
+    )
+    return load
+
+
+def _course_files(course_dir: Path, display_root: str) -> tuple[list[str], list[Problem]]:
+    """Relative paths of every regular file in the course folder, sorted."""
+    files: list[str] = []
+    problems: list[Problem] = []
+    for path in sorted(course_dir.rglob("*")):
+        relative = path.relative_to(course_dir).as_posix()
+        if path.is_symlink():
+            # A link could point anywhere on the server; a course must carry its own files.
+            problems.append(Problem.error(f"{display_root}/{relative}", 0, "symlink"))
+        elif path.is_file() and not any(
+            part.startswith(".") for part in path.relative_to(course_dir).parts
+        ):
+            files.append(relative)
+    return files, problems
+
+
+def course_version(course_dir: Path, files: list[str] | None = None) -> str:
+    """Hex SHA-256 over the sorted relative paths and bytes of every file in the course."""
+    if files is None:
+        files, _ = _course_files(course_dir, course_dir.name)
+    digest = hashlib.sha256()
+    for relative in sorted(files):
+        encoded = relative.encode()
+        digest.update(len(encoded).to_bytes(8, "big") + encoded)
+        path = course_dir / relative
+        digest.update(path.stat().st_size.to_bytes(8, "big"))
+        with path.open("rb") as stream:
+            for chunk in iter(lambda: stream.read(1 << 16), b""):
+                digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _is_course_markdown(relative: str) -> bool:
+    return relative in ("course.md", "quiz.md", *CHECKLISTS.values()) or (
+        relative.startswith("lessons/") and relative.endswith(".md")
+    )
+
+
+def _read_front_matter(
+    course_dir: Path, display_root: str, problems: list[Problem]
+) -> FrontMatter | None:
+    course_md = f"{display_root}/course.md"
+    if not (course_dir / "course.md").is_file():
+        problems.append(Problem.error(course_md, 0, "course-md-missing"))
+        return None
+    text, read_problems = read_markdown(course_dir / "course.md", course_md)
+    problems.extend(read_problems)
+    if text is None:
+        return None
+    front_matter, front_problems = split_front_matter(text, course_md)
+    problems.extend(front_problems)
+    return front_matter
+
+
+def _load_lessons(
+    course_dir: Path, display_root: str, existing: frozenset[str], problems: list[Problem]
+) -> list[Lesson]:
+    lessons_dir = course_dir / "lessons"
+    paths = sorted(lessons_dir.glob("*.md")) if lessons_dir.is_dir() else []
+    lessons: list[Lesson] = []
+    first_file_of: dict[int, str] = {}
+    slugs: set[str] = set()
+    for path in paths:
+        relative = f"lessons/{path.name}"
+        display = f"{display_root}/{relative}"
+        if path.is_symlink() or not path.is_file():
+            continue
+        name = LESSON_FILE.match(path.name)
+        if not name:
+            problems.append(Problem.error(display, 0, "lesson-filename", name=path.name))
+            continue
+        number, lesson_slug = int(name.group(1)), name.group(2)
+        if number in first_file_of:
+            problems.append(
+                Problem.error(
+                    display,
+                    0,
+                    "lesson-number-duplicate",
+                    number=name.group(1),
+                    other=first_file_of[number],
+                )
+            )
+            continue
+        first_file_of[number] = path.name
+        if lesson_slug in slugs:
+            problems.append(Problem.error(display, 0, "lesson-slug-duplicate", slug=lesson_slug))
+            continue
+        slugs.add(lesson_slug)
+        lesson = _load_lesson(path, relative, display, number, lesson_slug, existing, problems)
+        if lesson is not None:
+            lessons.append(lesson)
+    if not paths:
+        problems.append(Problem.error(f"{display_root}/lessons/", 0, "course-no-lessons"))
+    return sorted(lessons, key=lambda lesson: lesson.number)
+
+
+def _load_lesson(
+    path: Path,
+    relative: str,
+    display: str,
+    number: int,
+    lesson_slug: str,
+    existing: frozenset[str],
+    problems: list[Problem],
+) -> Lesson | None:
+    text, read_problems = read_markdown(path, display)
+    problems.extend(read_problems)
+    if text is None:
+        return None
+    lines = text.split("\n")
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    title_match = LESSON_TITLE.match(lines[first]) if first is not None else None
+    if title_match is None or not title_match.group(1):
+        problems.append(Problem.error(display, (first or 0) + 1, "lesson-no-title"))
+        return None
+    problems.extend(check_links(text, relative, display, existing))
+    return Lesson(
+        number=number,
+        slug=lesson_slug,
+        title=title_match.group(1),
+        source="\n".join(lines[first + 1 :]).strip("\n"),
+        path=relative,
+    )
+
+
+def _load_questions(
+    course_dir: Path, display_root: str, existing: frozenset[str], problems: list[Problem]
+) -> list[Question] | None:
+    display = f"{display_root}/quiz.md"
+    if not (course_dir / "quiz.md").is_file():
+        problems.append(Problem.error(display, 0, "quiz-missing"))
+        return None
+    text, read_problems = read_markdown(course_dir / "quiz.md", display)
+    problems.extend(read_problems)
+    if text is None:
+        return None
+    questions, quiz_problems = parse_quiz(text, display)
+    problems.extend(quiz_problems)
+    problems.extend(check_links(text, "quiz.md", display, existing))
+    return questions
+
+
+def _load_checklist(
+    course_dir: Path,
+    display_root: str,
+    file_name: str,
+    required: bool,
+    required_line: int,
+    existing: frozenset[str],
+    problems: list[Problem],
+) -> Checklist | None:
+    display = f"{display_root}/{file_name}"
+    path = course_dir / file_name
+    kind = file_name.removesuffix(".md")
+    if not path.is_file():
+        if required:
+            problems.append(
+                Problem.error(f"{display_root}/course.md", required_line, f"{kind}-missing")
+            )
+        return None
+    if not required:
+        # An unused checklist is most likely a forgotten `practical_required: true`.
+        problems.append(Problem.warning(display, 0, "checklist-not-required", kind=kind))
+        return None
+    text, read_problems = read_markdown(path, display)
+    problems.extend(read_problems)
+    if text is None:
+        return None
+    checklist, checklist_problems = parse_checklist(text, display)
+    problems.extend(checklist_problems)
+    problems.extend(check_links(text, file_name, display, existing))
+    return checklist

@@ -1,0 +1,181 @@
+"""Parsing shared by every question type: common metadata, question text, answer lines."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from trainer.content.model import Problem
+from trainer.content.question_model import Question
+from trainer.content.quiz_blocks import QuestionBlock
+from trainer.content.sources import lines_outside_code
+
+COMMON_KEYS = ("type", "points", "tags", "difficulty")
+DIFFICULTIES = ("easy", "medium", "hard")
+TAG_SEPARATOR = re.compile(r"[,，、;；]")
+FEEDBACK = re.compile(r"^\s+>\s?(.*)$")
+LOOKS_LIKE_OPTION = re.compile(r"^[-*+]\s+\[[ xX]?\]")
+
+
+@dataclass
+class AnswerLine:
+    line: int
+    groups: tuple[str | None, ...]
+    feedback_lines: list[str] = field(default_factory=list)
+
+    @property
+    def feedback(self) -> str:
+        return "\n".join(self.feedback_lines).strip()
+
+
+@dataclass(frozen=True)
+class CommonFields:
+    id: str
+    type: str
+    points: int
+    tags: tuple[str, ...]
+    difficulty: str | None
+    explanation: str
+    line: int
+
+    def fields(self, text: str) -> dict:
+        return {
+            "id": self.id,
+            "type": self.type,
+            "points": self.points,
+            "tags": self.tags,
+            "difficulty": self.difficulty,
+            "text": text,
+            "explanation": self.explanation,
+            "line": self.line,
+        }
+
+
+def check_unknown_keys(block: QuestionBlock, type_keys: tuple[str, ...]) -> list[Problem]:
+    known = COMMON_KEYS + type_keys
+    return [
+        Problem.warning(
+            block.file, value.line, "question-key-unknown", key=key, allowed=", ".join(known)
+        )
+        for key, value in block.meta.items()
+        if key not in known
+    ]
+
+
+def common_fields(
+    block: QuestionBlock, type_name: str, problems: list[Problem]
+) -> CommonFields | None:
+    valid = True
+    points = 1
+    if "points" in block.meta:
+        raw = block.meta["points"].value
+        if raw.isascii() and raw.isdigit() and int(raw) >= 1:
+            points = int(raw)
+        else:
+            problems.append(
+                Problem.error(block.file, block.meta_line("points"), "question-points", value=raw)
+            )
+            valid = False
+    difficulty = None
+    if "difficulty" in block.meta:
+        difficulty = block.meta["difficulty"].value.lower()
+        if difficulty not in DIFFICULTIES:
+            problems.append(
+                Problem.error(
+                    block.file,
+                    block.meta_line("difficulty"),
+                    "question-difficulty",
+                    value=difficulty,
+                )
+            )
+            valid = False
+    raw_tags = block.meta["tags"].value if "tags" in block.meta else ""
+    tags = tuple(tag.strip() for tag in TAG_SEPARATOR.split(raw_tags) if tag.strip())
+    if not valid:
+        return None
+    return CommonFields(
+        block.id, type_name, points, tags, difficulty, block.explanation, block.line
+    )
+
+
+def split_body(
+    block: QuestionBlock,
+    answer_line: re.Pattern | None,
+    has_feedback: bool,
+    problems: list[Problem],
+) -> tuple[str, list[AnswerLine]]:
+    """Question text is everything before the first answer line; answers follow it."""
+    text_lines: list[str] = []
+    answers: list[AnswerLine] = []
+    lines = [line for _, line in block.body]
+    outside_code = {index for index, _ in lines_outside_code(lines)}
+    for index, (number, line) in enumerate(block.body):
+        match = answer_line.match(line) if answer_line and index in outside_code else None
+        if match:
+            answers.append(AnswerLine(number, match.groups()))
+        elif answers and has_feedback and FEEDBACK.match(line):
+            answers[-1].feedback_lines.append(FEEDBACK.match(line).group(1))
+        elif answers:
+            if line.strip():
+                problems.append(
+                    Problem.warning(
+                        block.file, number, "answer-line-unrecognised", text=line.strip()[:40]
+                    )
+                )
+        else:
+            if answer_line is None and LOOKS_LIKE_OPTION.match(line):
+                problems.append(
+                    Problem.warning(block.file, number, "options-not-used", type=block.meta_type)
+                )
+            text_lines.append(line)
+    text = "\n".join(text_lines).strip()
+    if not text:
+        problems.append(Problem.error(block.file, block.line, "question-no-text", id=block.id))
+    return text, answers
+
+
+def stable_key(prefix: str, question_id: str, text: str) -> str:
+    """A short key that survives reordering but reveals nothing about the right answer."""
+    digest = hashlib.sha256(f"{question_id}\0{text}".encode()).hexdigest()
+    return f"{prefix}{digest[:8]}"
+
+
+ParseResult = tuple[Question | None, list[Problem]]
+
+
+class QuestionType:
+    """One question type. `parse(block)` returns (question or None, problems): None when any
+    problem is an error, so warnings reach the trainer even for a valid question.
+    `grade(question, response)` returns the fraction of points earned, 0..1."""
+
+    name: ClassVar[str]
+    keys: ClassVar[tuple[str, ...]] = ()  # metadata keys of this type besides the common ones
+    answer_line: ClassVar[re.Pattern | None] = None
+    has_feedback: ClassVar[bool] = False
+
+    @classmethod
+    def parse(cls, block: QuestionBlock) -> ParseResult:
+        problems = check_unknown_keys(block, cls.keys)
+        common = common_fields(block, cls.name, problems)
+        text, answers = split_body(block, cls.answer_line, cls.has_feedback, problems)
+        question = cls.build(block, common, text, answers, problems)
+        if common is None or any(p.is_error for p in problems):
+            return None, problems
+        return question, problems
+
+    @classmethod
+    def build(
+        cls,
+        block: QuestionBlock,
+        common: CommonFields | None,
+        text: str,
+        answers: list[AnswerLine],
+        problems: list[Problem],
+    ) -> Question | None:
+        raise NotImplementedError
+
+    @classmethod
+    def grade(cls, question: Question, response: object) -> float:
+        raise NotImplementedError
