@@ -9,7 +9,7 @@ PORT ?= 5000
 export FLASK_APP := app
 
 APP_DEBS := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0
-TEST_DEBS := chromium poppler-utils
+TEST_DEBS := chromium poppler-utils zbar-tools
 
 .PHONY: run test lint bench system-deps test-system-deps translations translations-update setup clean
 
@@ -31,6 +31,7 @@ lint: $(STAMPS)/venv
 	$(BIN)/ruff format --check trainer tests
 
 bench: system-deps $(STAMPS)/venv translations
+	@scripts/ensure-debs.sh wrk
 	$(BIN)/python -m bench
 
 # Debian packages, installed only when missing (needs root, as on a fresh machine).

@@ -55,17 +55,36 @@ def database_url(tmp_path_factory) -> str:
 
 @pytest.fixture(scope="session")
 def _schema(database_url, tmp_path_factory):
-    """Build the schema once per run; each test then starts from empty tables."""
+    """Build the schema once per run; each test then starts from empty tables.
+
+    On PostgreSQL every run gets a schema of its own, so two runs on one server (two
+    developers, or CI next to a developer) never see each other's tables.
+    """
+    schema = None
+    if database_url.startswith("postgresql"):
+        schema = f"test_run_{os.getpid()}"
+        admin = sa.create_engine(database_url)
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+            connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
+        _ENGINE_OPTIONS["connect_args"] = {"options": f"-csearch_path={schema}"}
     app = create_app(_test_config(database_url, tmp_path_factory.mktemp("content")))
     with app.app_context():
-        db.drop_all()
         db.create_all()
         db.engine.dispose()
-    return database_url
+    yield database_url
+    if schema:
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        admin.dispose()
+
+
+_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
 
 
 def _test_config(database_url: str, content_dir: Path) -> dict:
     return {
+        "SQLALCHEMY_ENGINE_OPTIONS": _ENGINE_OPTIONS,
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",  # noqa: S105 - tests only
         "SQLALCHEMY_DATABASE_URI": database_url,
@@ -173,3 +192,16 @@ def synced(app, courses_dir):
     report = sync_content(Path(app.config["CONTENT_DIR"]))
     assert set(report.outcomes.values()) == {"new"}, report.problems
     return courses_dir
+
+
+@pytest.fixture
+def paths_dir(app):
+    """A career path over the fixture courses, in this test's content folder."""
+    folder = Path(app.config["CONTENT_DIR"]) / "paths"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "specialist.md").write_text(
+        "---\ntitle: 专业技术通道\ntrack: specialist\nlevels:\n"
+        "  - id: junior\n    title: 初级服务专员\n    requires: [basics]\n"
+        "  - id: middle\n    title: 中级服务专员\n    min_months_in_previous: 6\n"
+        "    requires: [basics, store-service]\n---\n介绍。\n", encoding="utf-8")
+    return folder

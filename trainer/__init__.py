@@ -71,14 +71,25 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from trainer.assessments.views import bp as assessments_bp
     from trainer.auth.views import bp as auth_bp
     from trainer.authoring.views import bp as authoring_bp
+    from trainer.certificates.views import bp as certificates_bp
     from trainer.courses.views import bp as courses_bp
     from trainer.main.views import bp as main_bp
     from trainer.people.views import bp as people_bp
+    from trainer.plans.views import bp as plans_bp
+    from trainer.plans.views import training_bp
+    from trainer.quizzes.views import bp as quizzes_bp
+    from trainer.reminders.views import bp as notifications_bp
+    from trainer.reports.views import bp as reports_bp
+    from trainer.staff.views import bp as staff_bp
     from trainer.templating import register_filters
 
-    for blueprint in (main_bp, auth_bp, people_bp, courses_bp, authoring_bp):
+    for blueprint in (main_bp, auth_bp, people_bp, courses_bp, authoring_bp, quizzes_bp,
+                      certificates_bp,
+                      assessments_bp,
+                      staff_bp, plans_bp, training_bp, reports_bp, notifications_bp):
         app.register_blueprint(blueprint)
     register_filters(app)
 

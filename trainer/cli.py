@@ -104,6 +104,15 @@ def content_check_command(path: Path | None):
             click.echo(format_problem(problem, locale))
             errors += problem.is_error
             warnings += not problem.is_error
+    if not is_single_course:
+        from trainer.content.paths import load_paths
+
+        paths_root = target if (target / "paths").is_dir() else Path(content_dir)
+        paths = load_paths(paths_root, set(catalogue.courses) | set(catalogue.problems))
+        for problem in paths.problems:
+            click.echo(format_problem(problem, locale))
+            errors += problem.is_error
+        click.echo(f"checked {len(paths.tracks)} career path(s)")
     click.echo(f"checked {len(slugs)} course(s): {errors} error(s), {warnings} warning(s)")
     if errors:
         raise SystemExit(1)
@@ -121,3 +130,162 @@ def content_sync_command():
     if any(outcome == "error" for outcome in report.outcomes.values()):
         click.echo("some courses have errors: run `flask --app app trainer content check`")
         raise SystemExit(1)
+
+
+quizzes_cli = AppGroup("quizzes", help="Theory-exam housekeeping.")
+trainer_cli.add_command(quizzes_cli)
+
+
+@quizzes_cli.command("close-expired")
+def close_expired_command():
+    """Grade every open attempt whose time limit has passed, as it stood at the deadline."""
+    from trainer.quizzes.service import close_expired
+
+    click.echo(f"closed {close_expired()} expired attempt(s)")
+
+
+staff_cli = AppGroup("staff", help="Staff import for nightly syncs from an HR system.")
+trainer_cli.add_command(staff_cli)
+
+
+@staff_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--apply", "apply_changes", is_flag=True,
+              help="Apply the changes (without it, only preview).")
+def staff_import_command(file: Path, apply_changes: bool):
+    """Preview (or with --apply, apply) a staff CSV/XLSX; exits 1 on any bad row."""
+    from flask_babel import force_locale
+
+    # Problems are printed in the site's language (there is no request to choose one).
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        _staff_import(file, apply_changes)
+
+
+def _staff_import(file: Path, apply_changes: bool) -> None:
+    from trainer.plans.service import local_today
+    from trainer.staff import importer
+    from trainer.staff.reading import read_staff_file
+
+    parsed = read_staff_file(file.read_bytes(), file.name)
+    plan = importer.plan_import(parsed, None, local_today())
+    counts = plan.counts()
+    click.echo(f"{file.name}: {len(parsed.rows)} row(s); " + ", ".join(
+        f"{action} {count}" for action, count in counts.items())
+        + f"; new departments {len(plan.new_departments)}")
+    if not plan.ok:
+        for problem in plan.problems:
+            click.echo(problem.describe(), err=True)
+        click.echo(f"{len(plan.problems)} problem(s): nothing was imported", err=True)
+        raise SystemExit(1)
+    if not apply_changes:
+        click.echo("preview only: run again with --apply to import")
+        return
+    try:
+        outcome = importer.apply_file(parsed, None, file.name, local_today())
+    except importer.ImportRejected as error:  # the staff changed since the preview above
+        for problem in error.plan.problems:
+            click.echo(problem.describe(), err=True)
+        raise SystemExit(1) from error
+    click.echo("applied: " + ", ".join(f"{key} {value}" for key, value in outcome.items()))
+
+
+plans_cli = AppGroup("plans", help="Skill plans.")
+trainer_cli.add_command(plans_cli)
+
+
+@plans_cli.command("sync")
+def plans_sync_command():
+    """Assign this year's plans to everyone they target (safe to repeat)."""
+    from trainer.plans.service import local_today, sync_all
+
+    result = sync_all(None, local_today())
+    click.echo(f"assignments: {result.added} added, {result.restored} restored, "
+               f"{result.withdrawn} withdrawn, {result.redated} new due dates")
+
+
+reminders_cli = AppGroup("reminders", help="E-mail reminders and in-app notifications.")
+trainer_cli.add_command(reminders_cli)
+
+
+@reminders_cli.command("send")
+def reminders_send_command():
+    """Queue what is due and send it by e-mail; never sends the same reminder twice."""
+    from trainer.plans.service import local_today
+    from trainer.reminders.service import MailSettings, send_reminders
+
+    config = current_app.config
+    report = send_reminders(MailSettings.from_config(config), local_today(),
+                            config["REMINDER_DAYS"], config["BABEL_DEFAULT_LOCALE"],
+                            config["SITE_NAME"])
+    click.echo(f"reminders: {report.queued} new, {report.sent} e-mailed, "
+               f"{report.failed} failed")
+    if not report.mail_configured:
+        click.echo("TRAINER_SMTP_HOST is not set: reminders are shown in the app only")
+    for error in report.errors:
+        click.echo(f"  {error}", err=True)
+    if report.failed:
+        raise SystemExit(1)
+
+
+quiz_cli = AppGroup("quiz", help="Question banks: GIFT import and export.")
+trainer_cli.add_command(quiz_cli)
+
+
+def _course_dir_or_fail(slug: str) -> Path:
+    course_dir = Path(current_app.config["CONTENT_DIR"]) / "courses" / slug
+    if not (course_dir / "course.md").is_file():
+        raise click.ClickException(
+            f"no course '{slug}' in {course_dir.parent}: give the folder name of a course")
+    return course_dir
+
+
+@quiz_cli.command("import-gift")
+@click.argument("gift_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--course", "slug", required=True, help="Course folder name, e.g. sales-seven-steps.")
+def import_gift_command(gift_file: Path, slug: str):
+    """Convert a Moodle GIFT file and append its questions to the course's quiz.md."""
+    from trainer.content import load_course
+    from trainer.content.gift import import_gift_bytes
+
+    course_dir = _course_dir_or_fail(slug)
+    quiz_path = course_dir / "quiz.md"
+    course, _problems = load_course(course_dir)
+    taken = {q.id for q in course.questions} if course else set()
+    if quiz_path.exists() and not course:
+        # The bank itself may be broken; still keep ids unique by reading the headings.
+        taken = {line[3:].strip() for line in quiz_path.read_text(encoding="utf-8").splitlines()
+                 if line.startswith("## ")}
+    result = import_gift_bytes(gift_file.read_bytes(), taken_ids=taken)
+    for item in result.not_converted:
+        message = item.message_en if _cli_locale() == "en" else item.message_zh
+        click.echo(f"{gift_file.name}:{item.line}: {message}")
+    if result.imported:
+        existing = quiz_path.read_text(encoding="utf-8") if quiz_path.exists() else ""
+        separator = "" if not existing else ("\n" if existing.endswith("\n") else "\n\n")
+        quiz_path.write_text(existing + separator + result.quiz_md, encoding="utf-8")
+    click.echo(result.summary())
+
+
+@quiz_cli.command("export-gift")
+@click.option("--course", "slug", required=True, help="Course folder name, e.g. sales-seven-steps.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file instead of standard output.")
+def export_gift_command(slug: str, output: Path | None):
+    """Write the course's question bank as Moodle GIFT."""
+    from trainer.content import format_problem, load_course
+    from trainer.content.gift import export_gift
+
+    course, problems = load_course(_course_dir_or_fail(slug))
+    if course is None:
+        for problem in problems:
+            click.echo(format_problem(problem, _cli_locale()), err=True)
+        raise click.ClickException("the course has errors; fix them first (content check)")
+    result = export_gift(course.questions)
+    if output:
+        output.write_text(result.text, encoding="utf-8")
+    else:
+        click.echo(result.text, nl=False)
+    for item in result.not_exported:
+        message = item.message_en if _cli_locale() == "en" else item.message_zh
+        click.echo(f"quiz.md:{item.line}: {message}", err=True)
+    click.echo(result.summary(), err=bool(not output))

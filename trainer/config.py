@@ -53,6 +53,21 @@ def build_config(instance_path: Path) -> dict:
         "LOGIN_LIMIT_PER_ACCOUNT": _env("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
         "LOGIN_LIMIT_PER_ADDRESS": _env("LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes"),
         "DEMO_PASSWORD": _env("DEMO_PASSWORD", "trainer-demo"),
+        "COMPANY_NAME": _env("COMPANY_NAME", "示例服务集团"),
+        # A file inside trainer/static/, printed on certificates.
+        "CERTIFICATE_LOGO": _env("CERTIFICATE_LOGO", "img/logo.svg"),
+        # The address people reach this site at: the QR code on certificates points here.
+        "BASE_URL": (_env("BASE_URL", "http://127.0.0.1:5000") or "").rstrip("/"),
+        "VERIFY_LIMIT": _env("VERIFY_LIMIT", "30 per minute"),
+        "APPEAL_WINDOW_DAYS": int(_env("APPEAL_WINDOW_DAYS", "7")),
+        # Reminders by e-mail (no SMTP_HOST: reminders are shown in the app only).
+        "SMTP_HOST": _env("SMTP_HOST"),
+        "SMTP_PORT": int(_env("SMTP_PORT", "25")),
+        "SMTP_USER": _env("SMTP_USER"),
+        "SMTP_PASSWORD": _env("SMTP_PASSWORD"),
+        "SMTP_STARTTLS": _env("SMTP_STARTTLS", "0").lower() in ("1", "true", "yes", "on"),
+        "MAIL_FROM": _env("MAIL_FROM", "trainer@localhost"),
+        "REMINDER_DAYS": int(_env("REMINDER_DAYS", "7")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SAMESITE": "Lax",

@@ -54,5 +54,22 @@ def create_demo_accounts(password: str) -> list[tuple[str, str, bool]]:
                                 roles=frozenset(roles), department_path=department,
                                 position_code=position, hire_date=date(2026, 9, 1)))
         report.append((employee_no, name, not exists))
+    _assign_demo_assessor()
     db.session.commit()
     return report
+
+
+def _assign_demo_assessor() -> None:
+    """The demo assessor may assess everyone in the demo company (both stores)."""
+    from trainer.models import AssessorAssignment, Department
+
+    assessor = db.session.scalar(sa.select(User).where(User.employee_no == "demo-assessor"))
+    company = db.session.scalar(sa.select(Department).where(Department.name == COMPANY,
+                                                            Department.parent_id.is_(None)))
+    if assessor is None or company is None:
+        return
+    exists = db.session.scalar(sa.select(AssessorAssignment.id).where(
+        AssessorAssignment.assessor_id == assessor.id,
+        AssessorAssignment.department_id == company.id))
+    if not exists:
+        db.session.add(AssessorAssignment(assessor_id=assessor.id, department_id=company.id))

@@ -17,8 +17,17 @@ class NavItem:
 NAV_ITEMS = (
     NavItem("main.home", _l("Home"), None),
     NavItem("courses.index", _l("Courses"), None),
+    NavItem("certificates.mine", _l("My certificates"), None),
+    NavItem("certificates.manage", _l("Certificates"), frozenset({"hr", "admin"})),
     NavItem("authoring.index", _l("Course authoring"), frozenset({"trainer", "admin"})),
     NavItem("people.index", _l("People"), frozenset({"hr", "admin"})),
+    NavItem("assessments.index", _l("Assessments"), frozenset({"assessor", "admin"})),
+    NavItem("assessments.appeal_list", _l("Appeals"), frozenset({"assessor", "hr", "admin"})),
+    NavItem("assessments.audit_log", _l("Audit log"), frozenset({"hr", "admin"})),
+    NavItem("training.mine", _l("My training"), None),
+    NavItem("notifications.index", _l("Notifications"), None),
+    NavItem("plans.index", _l("Skill plans"), frozenset({"hr", "admin"})),
+    NavItem("reports.index", _l("Reports"), frozenset({"hr", "admin"})),
 )
 
 
@@ -64,6 +73,40 @@ HOME_SECTIONS = (
     HomeSection("admin", _l("Staff accounts"),
                 _l("Find staff, reset a forgotten password, deactivate leavers."),
                 "people.index", _l("Open people")),
+    HomeSection("learner", _l("Practical assessments"),
+                _l("See your practical and attitude results item by item, and appeal a result "
+                   "you think is unfair."),
+                "assessments.mine", _l("Open my results")),
+    HomeSection("assessor", _l("Assess staff"),
+                _l("Score practical tasks and attitude on your phone, for the staff of your "
+                   "departments."),
+                "assessments.index", _l("Open assessments")),
+    HomeSection("admin", _l("Assess staff"),
+                _l("Score practical tasks and attitude on your phone, for the staff of your "
+                   "departments."),
+                "assessments.index", _l("Open assessments")),
+    HomeSection("hr", _l("Appeals and assessors"),
+                _l("Decide appeals against assessment results, assign assessors to "
+                   "departments, read the audit log."),
+                "assessments.appeal_list", _l("Open appeals")),
+    HomeSection("learner", _l("My training"),
+                _l("The courses assigned to you, what is due first, and your onboarding "
+                   "checklist."),
+                "training.mine", _l("Open my training")),
+    HomeSection("hr", _l("Staff import"),
+                _l("Import staff from Excel (CSV or XLSX), manage departments and positions."),
+                "staff.import_upload", _l("Import staff")),
+    HomeSection("admin", _l("Staff import"),
+                _l("Import staff from Excel (CSV or XLSX), manage departments and positions."),
+                "staff.import_upload", _l("Import staff")),
+    HomeSection("hr", _l("Skill plans and reports"),
+                _l("Assign the annual skill plans, see who is done and who is late, export "
+                   "to Excel."),
+                "reports.index", _l("Open reports")),
+    HomeSection("admin", _l("Skill plans and reports"),
+                _l("Assign the annual skill plans, see who is done and who is late, export "
+                   "to Excel."),
+                "reports.index", _l("Open reports")),
 )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from trainer.content.gift_syntax import GiftAnswers, GiftLoss, answer_line, plain_number
 from trainer.content.model import Problem
 from trainer.content.question_model import MultipleChoiceQuestion, Option, SingleChoiceQuestion
 from trainer.content.question_parsing import AnswerLine, QuestionType
@@ -69,6 +70,15 @@ class SingleChoice(QuestionType):
         correct = next(option.key for option in question.options if option.correct)
         return 1.0 if isinstance(response, str) and response == correct else 0.0
 
+    @classmethod
+    def to_gift(cls, question):
+        return GiftAnswers(
+            tuple(
+                answer_line("=" if option.correct else "~", option.text, option.feedback)
+                for option in question.options
+            )
+        )
+
 
 class MultipleChoice(QuestionType):
     name = "multiple"
@@ -118,6 +128,26 @@ class MultipleChoice(QuestionType):
             return min(1.0, max(0.0, total / 100))
         correct = {option.key for option in question.options if option.correct}
         return 1.0 if chosen == correct else 0.0
+
+    @classmethod
+    def to_gift(cls, question):
+        # GIFT marks a multiple-answer question by having no `=`: every option gets a weight.
+        if question.weighted:
+            return GiftAnswers(
+                tuple(
+                    answer_line("~", option.text, option.feedback, option.weight or None)
+                    for option in question.options
+                )
+            )
+        # Moodle has no all-or-nothing scoring: split 100% over the right options and make
+        # each wrong one cost everything, the closest GIFT comes to it.
+        share = float(f"{100 / max(1, sum(o.correct for o in question.options)):.5f}")
+        lines = tuple(
+            answer_line("~", option.text, option.feedback, share if option.correct else -100.0)
+            for option in question.options
+        )
+        loss = GiftLoss.of(code="gift-export-all-or-nothing", percent=plain_number(share))
+        return GiftAnswers(lines, losses=(loss,))
 
 
 def _keys(response: object) -> set[str] | None:

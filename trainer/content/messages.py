@@ -7,7 +7,9 @@ writers work in Chinese. A code with an optional suggestion has a second templat
 
 from __future__ import annotations
 
+from trainer.content.gift_messages import GIFT_MESSAGES
 from trainer.content.model import Problem
+from trainer.content.path_messages import PATH_MESSAGES
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # --- files -------------------------------------------------------------------------
@@ -148,6 +150,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "review-unknown": (
         "quiz.review 不能是 “{value}”：只能写 {allowed} 之一",
         "quiz.review cannot be “{value}”: write one of {allowed}",
+    ),
+    "score-counts-unknown": (
+        "quiz.score_counts 不能是 “{value}”：只能写 {allowed} 之一（best = 取最高一次的成绩，"
+        "last = 取最后一次的成绩）",
+        "quiz.score_counts cannot be “{value}”: write one of {allowed} (best = the highest "
+        "attempt counts, last = the latest attempt counts)",
     ),
     # --- prerequisites -----------------------------------------------------------------
     "prerequisite-missing": (
@@ -494,6 +502,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "This line is not understood and will not be shown (“{text}”): under an item write "
         "only critical/weight/scale settings and - Should:/- Should not: lines",
     ),
+    # --- GIFT import/export: gift_messages.py ----------------------------------------
+    **GIFT_MESSAGES,
+    **PATH_MESSAGES,
 }
 
 LOCALES = ("zh", "en")

@@ -9,6 +9,7 @@ from trainer.content.model import (
     CATEGORIES,
     POSITIONS,
     REVIEW_POLICIES,
+    SCORE_COUNTS,
     CertificateSettings,
     CourseMeta,
     Problem,
@@ -50,6 +51,7 @@ QUIZ_FIELDS = (
     "wait_minutes",
     "review",
     "tag_quotas",
+    "score_counts",
 )
 CERTIFICATE_FIELDS = ("validity_months", "recertify_window_days")
 
@@ -273,6 +275,14 @@ def _quiz_settings(reader: FieldReader) -> QuizSettings | None:
             default="after_pass",
         ),
         "tag_quotas": _tag_quotas(reader),
+        "score_counts": reader.choice(
+            "quiz",
+            "score_counts",
+            allowed=SCORE_COUNTS,
+            code="score-counts-unknown",
+            required=False,
+            default="best",
+        ),
     }
     if any(value is None for value in settings.values()):
         return None

@@ -17,6 +17,7 @@ Severity = Literal["error", "warning"]
 
 CATEGORIES = ("standards", "etiquette", "communication", "emotions", "sop", "other")
 REVIEW_POLICIES = ("never", "after_pass", "after_last_attempt", "always")
+SCORE_COUNTS = ("best", "last")  # which attempt's score counts for the course
 POSITIONS = (
     "front-desk",
     "sales-associate",
@@ -71,6 +72,7 @@ class QuizSettings:
     wait_minutes: int
     review: str  # one of REVIEW_POLICIES
     tag_quotas: dict[str, int] = field(default_factory=dict)
+    score_counts: str = "best"  # one of SCORE_COUNTS
 
 
 @dataclass(frozen=True)

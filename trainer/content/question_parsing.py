@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from trainer.content.gift_syntax import GiftAnswers
 from trainer.content.model import Problem
 from trainer.content.question_model import Question
 from trainer.content.quiz_blocks import QuestionBlock
@@ -148,7 +149,8 @@ ParseResult = tuple[Question | None, list[Problem]]
 class QuestionType:
     """One question type. `parse(block)` returns (question or None, problems): None when any
     problem is an error, so warnings reach the trainer even for a valid question.
-    `grade(question, response)` returns the fraction of points earned, 0..1."""
+    `grade(question, response)` returns the fraction of points earned, 0..1.
+    `to_gift(question)` returns its answers in Moodle's GIFT format, or why it has none."""
 
     name: ClassVar[str]
     keys: ClassVar[tuple[str, ...]] = ()  # metadata keys of this type besides the common ones
@@ -178,4 +180,8 @@ class QuestionType:
 
     @classmethod
     def grade(cls, question: Question, response: object) -> float:
+        raise NotImplementedError
+
+    @classmethod
+    def to_gift(cls, question: Question) -> GiftAnswers:
         raise NotImplementedError

@@ -1,4 +1,5 @@
-"""Question types: one class per type, each with `parse` and `grade`, in QUESTION_TYPES.
+"""Question types: one class per type, each with `parse`, `grade` and `to_gift`, in
+QUESTION_TYPES.
 
 Adding a type means writing one QuestionType subclass and registering it below; the loader,
 the quiz service and the templates look types up by name and never branch on them.
@@ -24,6 +25,7 @@ from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 
 from trainer.content.choice_questions import MultipleChoice, SingleChoice
+from trainer.content.gift_syntax import GiftAnswers, answer_line, escape, plain_number
 from trainer.content.model import Problem
 from trainer.content.normalise import normalise_fill_answer, parse_decimal
 from trainer.content.question_model import (
@@ -80,6 +82,10 @@ class TrueFalse(QuestionType):
             response = True if word in TRUE_WORDS else False if word in FALSE_WORDS else None
         return 1.0 if isinstance(response, bool) and response == question.answer else 0.0
 
+    @classmethod
+    def to_gift(cls, question):
+        return GiftAnswers(("T" if question.answer else "F",))
+
 
 class Fill(QuestionType):
     name = "fill"
@@ -108,6 +114,16 @@ class Fill(QuestionType):
         typed = normalise_fill_answer(response)
         accepted = {normalise_fill_answer(answer) for answer in question.accepted}
         return 1.0 if typed and typed in accepted else 0.0
+
+    @classmethod
+    def to_gift(cls, question):
+        # A GIFT answer section with `=` and `->` is a matching question, and `->` has no
+        # escape: such an answer would come back as a different question.
+        arrow = next((answer for answer in question.accepted if "->" in answer), None)
+        if arrow is not None:
+            return GiftAnswers.unsupported(code="gift-export-arrow", text=arrow)
+        lines = tuple(answer_line("=", answer) for answer in question.accepted)
+        return GiftAnswers(lines, blank_at_end=True)
 
 
 class Ordering(QuestionType):
@@ -149,6 +165,10 @@ class Ordering(QuestionType):
             return 0.0
         return 1.0 if tuple(response) == question.correct_order else 0.0
 
+    @classmethod
+    def to_gift(cls, question):
+        return GiftAnswers.unsupported(code="gift-export-ordering")
+
 
 class Matching(QuestionType):
     name = "matching"
@@ -187,6 +207,19 @@ class Matching(QuestionType):
             return 0.0
         right = sum(1 for pair in question.pairs if response.get(pair.left_key) == pair.right_key)
         return right / len(question.pairs)
+
+    @classmethod
+    def to_gift(cls, question):
+        # GIFT splits a pair at its first `->`, which cannot be escaped.
+        arrow = next((pair.left for pair in question.pairs if "->" in pair.left), None)
+        if arrow is not None:
+            return GiftAnswers.unsupported(code="gift-export-arrow", text=arrow)
+        return GiftAnswers(
+            tuple(
+                f"={escape(pair.left)} -> {escape(pair.right, formatted=False)}"
+                for pair in question.pairs
+            )
+        )
 
 
 class Numerical(QuestionType):
@@ -258,6 +291,15 @@ class Numerical(QuestionType):
         except InvalidOperation:
             return 0.0
 
+    @classmethod
+    def to_gift(cls, question):
+        if question.answer is None:
+            return GiftAnswers(
+                (f"#{plain_number(question.minimum)}..{plain_number(question.maximum)}",)
+            )
+        tolerance = f":{plain_number(question.tolerance)}" if question.tolerance else ""
+        return GiftAnswers((f"#{plain_number(question.answer)}{tolerance}",))
+
 
 def _float(value: Decimal | None) -> float | None:
     return float(value) if value is not None else None
@@ -315,6 +357,12 @@ class Scenario(QuestionType):
     @classmethod
     def grade(cls, question, response):
         return grade_response(question.asked, response)
+
+    @classmethod
+    def to_gift(cls, question):
+        # GIFT has no case text: it goes in front of the question about it.
+        asked = QUESTION_TYPES[question.asked.type].to_gift(question.asked)
+        return replace(asked, text=f"{question.text}\n\n{asked.text or question.asked.text}")
 
 
 __all__ = [

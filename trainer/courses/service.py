@@ -17,6 +17,7 @@ from trainer.models import (
     CourseVersion,
     LessonProgress,
     User,
+    utcnow,
 )
 
 MIN_LEARNED_POINTS = 3
@@ -80,6 +81,24 @@ def live_course(slug: str) -> tuple[CourseRecord, CourseVersion] | None:
     return (row[0], row[1]) if row else None
 
 
+@dataclass(frozen=True)
+class LessonOutline:
+    number: int
+    title: str
+
+
+def lesson_and_outline(version: CourseVersion, number: int
+                       ) -> tuple[CourseLesson | None, list[LessonOutline]]:
+    """One lesson with its HTML, and every lesson's number and title (for previous/next),
+    without loading the other lessons' HTML."""
+    lesson = db.session.scalar(sa.select(CourseLesson).where(
+        CourseLesson.version_id == version.id, CourseLesson.number == number))
+    outline = [LessonOutline(n, t) for n, t in db.session.execute(
+        sa.select(CourseLesson.number, CourseLesson.title)
+        .where(CourseLesson.version_id == version.id).order_by(CourseLesson.number))]
+    return lesson, outline
+
+
 def read_lessons(user: User, version: CourseVersion) -> set[int]:
     return set(db.session.scalars(
         sa.select(LessonProgress.lesson_number)
@@ -88,16 +107,28 @@ def read_lessons(user: User, version: CourseVersion) -> set[int]:
 
 
 def mark_lesson_read(user: User, version: CourseVersion, lesson_number: int) -> None:
-    """Idempotent: reading a lesson twice records it once (a unique constraint backs this)."""
+    """One row per lesson (a unique constraint backs this); reading again refreshes its time,
+    which is how retraining after a failed round is recorded."""
     if lesson_number not in {lesson.number for lesson in version.lessons}:
         raise CourseError("no-such-lesson")
     with write_transaction():
-        already = db.session.scalar(sa.select(LessonProgress.id).where(
+        progress = db.session.scalar(sa.select(LessonProgress).where(
             LessonProgress.user_id == user.id, LessonProgress.version_id == version.id,
             LessonProgress.lesson_number == lesson_number))
-        if already is None:
+        if progress is None:
             db.session.add(LessonProgress(user_id=user.id, version_id=version.id,
                                           lesson_number=lesson_number))
+        else:
+            progress.read_at = utcnow()
+
+
+def lessons_read_after(user: User, version: CourseVersion, moment) -> set[int]:
+    """Lesson numbers whose latest reading is after `moment` (retraining progress)."""
+    return set(db.session.scalars(
+        sa.select(LessonProgress.lesson_number)
+        .where(LessonProgress.user_id == user.id, LessonProgress.version_id == version.id,
+               LessonProgress.read_at > moment)
+    ))
 
 
 def all_lessons_read(user: User, version: CourseVersion) -> bool:

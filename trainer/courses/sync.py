@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from trainer.content import (
     Course,
     Problem,
+    course_version,
     format_problem,
     load_catalogue,
     load_course,
@@ -50,7 +51,40 @@ def media_path(slug: str, version_id: int, path: str) -> str:
     return f"/courses/{slug}/v{version_id}/{path}"
 
 
+def course_folders(content_dir: Path) -> list[Path]:
+    """The folders load_catalogue treats as courses (same rule)."""
+    courses_dir = content_dir / "courses" if (content_dir / "courses").is_dir() else content_dir
+    if not courses_dir.is_dir():
+        return []
+    return [folder for folder in sorted(courses_dir.iterdir())
+            if folder.is_dir() and not folder.is_symlink()
+            and not folder.name.startswith((".", "_"))]
+
+
+def _nothing_changed(content_dir: Path) -> dict[str, str] | None:
+    """When every folder's files hash to its live, error-free version and no folder came or
+    went, the catalogue is as last loaded: return {slug: "unchanged"} without parsing."""
+    hashes = {folder.name: course_version(folder) for folder in course_folders(content_dir)}
+    rows = db.session.execute(
+        sa.select(CourseRecord.slug, CourseRecord.status, CourseVersion.version_hash)
+        .outerjoin(CourseVersion, CourseRecord.current_version_id == CourseVersion.id)
+        .where(CourseRecord.status != "missing")).all()
+    live = {slug: (status, version_hash) for slug, status, version_hash in rows}
+    if set(live) != set(hashes):
+        return None
+    if any(live[slug] != ("ok", version_hash) for slug, version_hash in hashes.items()):
+        return None
+    return {slug: "unchanged" for slug in hashes}
+
+
 def sync_content(content_dir: Path) -> SyncReport:
+    unchanged = _nothing_changed(content_dir)
+    if unchanged is not None:
+        with write_transaction():
+            db.session.execute(sa.update(CourseRecord)
+                               .where(CourseRecord.slug.in_(list(unchanged)))
+                               .values(checked_at=utcnow()))
+        return SyncReport(outcomes=unchanged)
     catalogue = load_catalogue(content_dir)
     on_disk = set(catalogue.problems) | set(catalogue.courses)
     report = SyncReport(problems=catalogue.problems)

@@ -85,14 +85,15 @@ def course(slug: str):
 @login_required
 def lesson(slug: str, number: int):
     record, version = get_live_course_or_404(slug)
-    lesson = get_lesson_or_404(version, number)
-    numbers = [item.number for item in version.lessons]
-    position = numbers.index(number)
-    previous_lesson = version.lessons[position - 1] if position > 0 else None
-    next_lesson = version.lessons[position + 1] if position + 1 < len(numbers) else None
+    lesson, outline = service.lesson_and_outline(version, number)
+    if lesson is None:
+        abort(404)
+    position = [item.number for item in outline].index(number)
+    previous_lesson = outline[position - 1] if position > 0 else None
+    next_lesson = outline[position + 1] if position + 1 < len(outline) else None
     return render_template(
         "courses/lesson.html", record=record, version=version, lesson=lesson,
-        previous_lesson=previous_lesson, next_lesson=next_lesson,
+        previous_lesson=previous_lesson, next_lesson=next_lesson, lesson_count=len(outline),
         is_read=number in service.read_lessons(current_user, version), form=EmptyForm(),
         position=position + 1,
     )

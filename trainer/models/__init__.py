@@ -1,6 +1,14 @@
 """All models, imported here so Alembic and the app see one metadata."""
 
+from trainer.models.assessments import (
+    Appeal,
+    Assessment,
+    AssessmentCorrection,
+    AssessmentScore,
+    AssessorAssignment,
+)
 from trainer.models.audit import AuditEvent
+from trainer.models.certificates import Certificate
 from trainer.models.courses import (
     CourseEvaluation,
     CourseFile,
@@ -10,10 +18,20 @@ from trainer.models.courses import (
     LessonProgress,
 )
 from trainer.models.people import ROLES, Department, Position, User, UserRole, utcnow
+from trainer.models.plans import PlanAssignment, PlanItem, PlanTarget, SkillPlan
+from trainer.models.quizzes import QuizAnswer, QuizAttempt, QuizExtraAttempt, QuizResult
+from trainer.models.reminders import OutboxMessage
+from trainer.models.staff import ImportBatch
 
 __all__ = [
     "ROLES",
+    "Appeal",
+    "Assessment",
+    "AssessmentCorrection",
+    "AssessmentScore",
+    "AssessorAssignment",
     "AuditEvent",
+    "Certificate",
     "CourseEvaluation",
     "CourseFile",
     "CourseLesson",
@@ -22,7 +40,18 @@ __all__ = [
     "Department",
     "LessonProgress",
     "Position",
+    "QuizAnswer",
+    "QuizAttempt",
+    "QuizExtraAttempt",
+    "QuizResult",
     "User",
     "UserRole",
     "utcnow",
+    # skill plans, staff import, reminders
+    "ImportBatch",
+    "OutboxMessage",
+    "PlanAssignment",
+    "PlanItem",
+    "PlanTarget",
+    "SkillPlan",
 ]

@@ -28,7 +28,7 @@ class CourseRecord(db.Model):
     )
     status: Mapped[str] = mapped_column(sa.String(10), default="ok")
     # The last check's problems: [{"file", "line", "code", "severity", "zh", "en"}, ...]
-    problems: Mapped[list] = mapped_column(sa.JSON, default=list)
+    problems: Mapped[list] = mapped_column(sa.JSON, default=list, deferred=True)
     checked_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     current_version: Mapped[CourseVersion | None] = relationship(

@@ -127,3 +127,36 @@ def test_every_mistake_is_reported_in_one_run(course):
     assert {"category-unknown", "number-too-small", "field-not-integer"} <= {
         problem.code for problem in problems
     }
+
+
+def test_score_counts_defaults_to_the_best_attempt(course):
+    loaded, _ = course.load()
+
+    assert loaded.meta.quiz.score_counts == "best"
+
+
+@pytest.mark.parametrize("rule", ["best", "last"])
+def test_score_counts_can_be_set(course, rule):
+    course.edit(
+        "course.md", "  review: after_pass\n", f"  review: after_pass\n  score_counts: {rule}\n"
+    )
+
+    loaded, problems = course.load()
+
+    assert loaded.meta.quiz.score_counts == rule
+    assert [p for p in problems if p.code.startswith("score")] == []
+
+
+@pytest.mark.parametrize("value", ["highest", "Best", "2"])
+def test_unknown_score_counts_is_reported_at_its_line(course, value):
+    course.edit(
+        "course.md", "  review: after_pass\n", f"  review: after_pass\n  score_counts: {value}\n"
+    )
+
+    problem = course.problem("score-counts-unknown" if value != "2" else "field-not-text")
+
+    assert problem.line == course.line_of("course.md", f"score_counts: {value}")
+    assert course.load()[0] is None
+    if value != "2":
+        assert "best, last" in problem.message("en")
+        assert "取最高一次" in problem.message("zh")

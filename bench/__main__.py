@@ -1,0 +1,57 @@
+"""Run every benchmark, print the figures and rewrite the "Last figures" of bench/README.md.
+
+Exit status: 0 when every benchmark ran (goals met or not; set BENCH_STRICT=1 to fail on a
+missed goal), 1 when one could not run; its figures are then reported as not measured.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+import traceback
+from datetime import UTC, datetime
+
+from bench.lessons import run_lesson_benchmark
+from bench.report import Section, render, rewrite_readme
+from bench.sync import run_sync_benchmarks
+
+BENCHMARKS = (
+    ("Content sync", run_sync_benchmarks),
+    ("Lesson page throughput", run_lesson_benchmark),
+)
+
+
+def _stop_on_signal(signum, _frame):
+    # Turn TERM/HUP into an exception so every `finally` runs and stops the servers.
+    raise SystemExit(128 + signum)
+
+
+def main() -> int:
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _stop_on_signal)
+    started, clock = datetime.now(UTC), time.monotonic()
+    load_average = os.getloadavg()[0]
+    sections: list[Section] = []
+    for title, benchmark in BENCHMARKS:
+        print(f"== {title}", flush=True)
+        try:
+            sections.append(benchmark())
+        except Exception as error:  # report it, still run the others
+            traceback.print_exc()
+            sections.append(Section(title, [], failed=str(error).splitlines()[0]))
+    figures = render(sections, started, time.monotonic() - clock, load_average)
+    rewrite_readme(figures)
+    print("\n" + figures)
+    print("figures written to bench/README.md")
+    if any(section.failed for section in sections):
+        return 1
+    missed = [goal for section in sections for goal in section.goals if not goal.met]
+    if missed and os.environ.get("BENCH_STRICT") == "1":
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,73 @@
+"""Plan rules as plain functions: due dates, status, progress, urgency, clearance."""
+
+from datetime import date, datetime
+
+from trainer.plans import rules
+from trainer.plans.rules import CourseFacts, Part
+
+TODAY = date(2026, 3, 10)
+
+
+def test_due_dates():
+    assert rules.due_on("fixed", date(2026, 6, 30), None, None, TODAY) == date(2026, 6, 30)
+    assert rules.due_on("after_hire", None, 14, date(2026, 3, 2), TODAY) == date(2026, 3, 16)
+    assert rules.due_on("after_assignment", None, 30, date(2020, 1, 1), TODAY) == date(2026, 4, 9)
+    # No hire date on file: count from the day the person was assigned.
+    assert rules.due_on("after_hire", None, 14, None, TODAY) == date(2026, 3, 24)
+
+
+def facts(*outcomes, read=0, total=4, started=False):
+    names = ("theory", "practical", "attitude")
+    return CourseFacts(
+        total,
+        read,
+        tuple(
+            Part(names[i], outcome, datetime(2026, 3, i + 1) if outcome == "passed" else None)
+            for i, outcome in enumerate(outcomes)
+        ),
+        started,
+    )
+
+
+def test_status_order_of_precedence():
+    due = date(2026, 3, 9)
+    assert rules.status(facts("passed"), due, TODAY) == rules.PASSED  # late but done
+    assert rules.status(facts("pending"), due, TODAY) == rules.OVERDUE
+    assert rules.status(facts("pending", read=1), date(2026, 4, 1), TODAY) == rules.IN_PROGRESS
+    assert rules.status(facts("failed", started=True), date(2026, 4, 1), TODAY) == rules.IN_PROGRESS
+    assert rules.status(facts("pending"), date(2026, 4, 1), TODAY) == rules.NOT_STARTED
+    assert rules.status(facts("pending"), TODAY, TODAY) == rules.NOT_STARTED  # due today
+
+
+def test_passed_needs_every_required_part():
+    assert not facts("passed", "passed", "pending").passed
+    assert facts("passed", "passed", "passed").passed
+    assert facts("passed", "passed", "passed").completed_at == datetime(2026, 3, 3)
+
+
+def test_progress_counts_lessons_and_parts():
+    assert rules.progress_percent(facts("pending", read=0)) == 0
+    assert rules.progress_percent(facts("pending", read=2, total=4)) == 25
+    assert rules.progress_percent(facts("passed", "pending", read=4)) == 67
+    assert rules.progress_percent(facts("passed", read=0)) == 100
+
+
+def test_most_urgent_first():
+    items = [
+        ("passed", date(2026, 1, 1), True),
+        ("not_started", date(2026, 5, 1), True),
+        ("overdue", date(2026, 3, 1), True),
+        ("not_started", date(2026, 4, 1), False),
+    ]
+    ordered = sorted(items, key=lambda item: rules.urgency_key(*item))
+    assert [item[0] for item in ordered] == ["overdue", "not_started", "not_started", "passed"]
+    assert ordered[2][2] is False  # optional after mandatory
+
+
+def test_clearance_is_the_moment_the_last_part_passed():
+    done = facts("passed", "passed", "passed")
+    assert rules.clearance([done, facts("passed")]).cleared
+    assert rules.clearance([done, facts("passed")]).cleared_at == datetime(2026, 3, 3)
+    waiting = rules.clearance([done, facts("passed", "pending")])
+    assert not waiting.cleared and (waiting.done, waiting.total) == (1, 2)
+    assert waiting.cleared_at is None

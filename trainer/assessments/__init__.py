@@ -1,0 +1,1 @@
+"""Practical assessments and attitude evaluations on the shop floor, with appeals."""

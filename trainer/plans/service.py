@@ -1,0 +1,389 @@
+"""Skill plans: drawing them up, and assigning them to the people they target.
+
+Assignment is a sync: run it again after staff changes and new people get the plan, people
+who no longer match are withdrawn (their history stays), and nobody gets a duplicate (a
+unique constraint on item and person backs this, so two syncs at once cannot double up).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask_babel import get_timezone
+from sqlalchemy.exc import IntegrityError
+
+from trainer.assessments.rules import departments_below
+from trainer.audit.service import record
+from trainer.database import write_transaction
+from trainer.extensions import db
+from trainer.models import CourseRecord, Department, Position, User, utcnow
+from trainer.models.plans import (
+    DUE_KINDS,
+    PLAN_KINDS,
+    TARGET_KINDS,
+    PlanAssignment,
+    PlanItem,
+    PlanTarget,
+    SkillPlan,
+)
+from trainer.plans import rules
+
+MAX_NAME = 200
+MIN_YEAR, MAX_YEAR = 2000, 2100
+MAX_DUE_DAYS = 3650
+
+
+class PlanError(Exception):
+    """Something the rules refuse; ``code`` picks the message shown."""
+
+    def __init__(self, code: str, **params: object):
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+def local_today() -> date:
+    """Today where the company is (TRAINER_TIMEZONE), not in UTC."""
+    return datetime.now(get_timezone()).date()
+
+
+# --- drawing up a plan --------------------------------------------------------------------
+
+
+def plans() -> list[SkillPlan]:
+    return list(
+        db.session.scalars(sa.select(SkillPlan).order_by(SkillPlan.year.desc(), SkillPlan.name))
+    )
+
+
+def get_plan(plan_id: int) -> SkillPlan | None:
+    return db.session.get(SkillPlan, plan_id)
+
+
+def _check_plan_fields(name: str, year: int, kind: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise PlanError("name-missing")
+    if len(name) > MAX_NAME:
+        raise PlanError("name-too-long", num=MAX_NAME)
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise PlanError("bad-year")
+    if kind not in PLAN_KINDS:
+        raise PlanError("bad-kind")
+    return name
+
+
+def create_plan(actor: User, name: str, year: int, kind: str, description: str = "") -> SkillPlan:
+    name = _check_plan_fields(name, year, kind)
+    try:
+        with write_transaction():
+            plan = SkillPlan(
+                name=name,
+                year=year,
+                kind=kind,
+                description=description.strip(),
+                created_by_id=actor.id,
+            )
+            db.session.add(plan)
+            db.session.flush()
+            record(actor, "plan.created", "plan", plan.id, name=name, year=year, kind=kind)
+    except IntegrityError as error:
+        raise PlanError("duplicate-plan", name=name, year=year) from error
+    return plan
+
+
+def update_plan(
+    actor: User, plan: SkillPlan, name: str, year: int, kind: str, description: str = ""
+) -> None:
+    name = _check_plan_fields(name, year, kind)
+    try:
+        with write_transaction():
+            plan.name, plan.year, plan.kind = name, year, kind
+            plan.description = description.strip()
+            record(actor, "plan.updated", "plan", plan.id, name=name, year=year, kind=kind)
+    except IntegrityError as error:
+        raise PlanError("duplicate-plan", name=name, year=year) from error
+
+
+def add_item(
+    actor: User,
+    plan: SkillPlan,
+    course: CourseRecord,
+    mandatory: bool,
+    due_kind: str,
+    due_date: date | None = None,
+    due_days: int | None = None,
+) -> PlanItem:
+    if due_kind not in DUE_KINDS:
+        raise PlanError("bad-due-kind")
+    if due_kind == "fixed" and due_date is None:
+        raise PlanError("due-date-missing")
+    if due_kind != "fixed" and (due_days is None or not 0 <= due_days <= MAX_DUE_DAYS):
+        raise PlanError("due-days-missing", num=MAX_DUE_DAYS)
+    try:
+        with write_transaction():
+            item = PlanItem(
+                plan_id=plan.id,
+                course_id=course.id,
+                mandatory=mandatory,
+                due_kind=due_kind,
+                due_date=due_date if due_kind == "fixed" else None,
+                due_days=due_days if due_kind != "fixed" else None,
+            )
+            db.session.add(item)
+            db.session.flush()
+            record(
+                actor,
+                "plan.item_added",
+                "plan",
+                plan.id,
+                course=course.slug,
+                mandatory=mandatory,
+                due_kind=due_kind,
+            )
+    except IntegrityError as error:
+        raise PlanError("duplicate-course") from error
+    return item
+
+
+def remove_item(actor: User, item: PlanItem) -> None:
+    with write_transaction():
+        record(actor, "plan.item_removed", "plan", item.plan_id, course=item.course.slug)
+        db.session.delete(item)
+
+
+def add_target(
+    actor: User,
+    plan: SkillPlan,
+    kind: str,
+    department: Department | None = None,
+    position: Position | None = None,
+    user: User | None = None,
+    hired_since: date | None = None,
+) -> PlanTarget:
+    needs = {"department": department, "position": position, "person": user, "new_hires": position}
+    if kind not in TARGET_KINDS:
+        raise PlanError("bad-target")
+    if needs[kind] is None:
+        raise PlanError(f"target-{kind}-missing")
+    if kind == "new_hires" and hired_since is None:
+        raise PlanError("hired-since-missing")
+    with write_transaction():
+        target = PlanTarget(
+            plan_id=plan.id,
+            kind=kind,
+            department_id=department.id if kind == "department" else None,
+            position_id=position.id if kind in ("position", "new_hires") else None,
+            user_id=user.id if kind == "person" else None,
+            hired_since=hired_since if kind == "new_hires" else None,
+        )
+        db.session.add(target)
+        db.session.flush()
+        record(actor, "plan.target_added", "plan", plan.id, kind=kind)
+    return target
+
+
+def remove_target(actor: User, target: PlanTarget) -> None:
+    with write_transaction():
+        record(actor, "plan.target_removed", "plan", target.plan_id, kind=target.kind)
+        db.session.delete(target)
+
+
+# --- assigning ----------------------------------------------------------------------------
+
+
+@dataclass
+class SyncResult:
+    added: int = 0
+    withdrawn: int = 0
+    restored: int = 0
+    redated: int = 0
+
+    def __iadd__(self, other: SyncResult) -> SyncResult:
+        self.added += other.added
+        self.withdrawn += other.withdrawn
+        self.restored += other.restored
+        self.redated += other.redated
+        return self
+
+
+def targeted_people(plan: SkillPlan) -> dict[int, date | None]:
+    """Active people the plan's targets match: {user id: hire date}. One query."""
+    conditions = []
+    department_roots = [t.department_id for t in plan.targets if t.kind == "department"]
+    if department_roots:
+        parent_of = dict(db.session.execute(sa.select(Department.id, Department.parent_id)).all())
+        conditions.append(
+            User.department_id.in_(sorted(departments_below(department_roots, parent_of)))
+        )
+    positions = [t.position_id for t in plan.targets if t.kind == "position"]
+    if positions:
+        conditions.append(User.position_id.in_(positions))
+    people = [t.user_id for t in plan.targets if t.kind == "person"]
+    if people:
+        conditions.append(User.id.in_(people))
+    for target in plan.targets:
+        if target.kind == "new_hires":
+            conditions.append(
+                sa.and_(
+                    User.position_id == target.position_id, User.hire_date >= target.hired_since
+                )
+            )
+    if not conditions:
+        return {}
+    return dict(
+        db.session.execute(
+            sa.select(User.id, User.hire_date).where(User.active.is_(True), sa.or_(*conditions))
+        ).all()
+    )
+
+
+def _sync(plan: SkillPlan, today: date) -> SyncResult:
+    """Bring one plan's assignments in line with its targets. Runs inside the caller's
+    transaction."""
+    result = SyncResult()
+    people = targeted_people(plan)
+    item_ids = [item.id for item in plan.items]
+    existing = (
+        {
+            (row.item_id, row.user_id): row
+            for row in db.session.execute(
+                sa.select(
+                    PlanAssignment.id,
+                    PlanAssignment.item_id,
+                    PlanAssignment.user_id,
+                    PlanAssignment.assigned_on,
+                    PlanAssignment.due_on,
+                    PlanAssignment.withdrawn_at,
+                ).where(PlanAssignment.item_id.in_(item_ids))
+            )
+        }
+        if item_ids
+        else {}
+    )
+    now = utcnow()
+    new_rows, updates = [], []
+    for item in plan.items:
+        for user_id, hire_date in people.items():
+            row = existing.get((item.id, user_id))
+            assigned_on = row.assigned_on if row else today
+            due = rules.due_on(item.due_kind, item.due_date, item.due_days, hire_date, assigned_on)
+            if row is None:
+                new_rows.append(
+                    {
+                        "item_id": item.id,
+                        "user_id": user_id,
+                        "assigned_at": now,
+                        "assigned_on": today,
+                        "due_on": due,
+                    }
+                )
+                result.added += 1
+                continue
+            change = {}
+            if row.withdrawn_at is not None:
+                change["withdrawn_at"] = None
+                result.restored += 1
+            if row.due_on != due:
+                change["due_on"] = due
+                result.redated += 1
+            if change:
+                updates.append({"id": row.id, **change})
+    for (_item_id, user_id), row in existing.items():
+        if user_id not in people and row.withdrawn_at is None:
+            updates.append({"id": row.id, "withdrawn_at": now})
+            result.withdrawn += 1
+    if new_rows:
+        db.session.execute(sa.insert(PlanAssignment), new_rows)
+    if updates:
+        db.session.execute(sa.update(PlanAssignment), updates)
+    plan.synced_at = now
+    return result
+
+
+def sync_plan(actor: User | None, plan: SkillPlan, today: date) -> SyncResult:
+    for attempt in range(2):
+        try:
+            with write_transaction():
+                plan = db.session.get(SkillPlan, plan.id)
+                result = _sync(plan, today)
+                record(
+                    actor,
+                    "plan.synced",
+                    "plan",
+                    plan.id,
+                    added=result.added,
+                    withdrawn=result.withdrawn,
+                    restored=result.restored,
+                )
+            return result
+        except IntegrityError:
+            # Another sync inserted the same assignments a moment ago; the second pass
+            # sees them and adds nothing twice.
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+def plans_to_sync(today: date) -> list[SkillPlan]:
+    """Automatic syncs (after an import, nightly) cover this year's plans and later ones;
+    an older plan is synced only from its page."""
+    return list(
+        db.session.scalars(
+            sa.select(SkillPlan).where(SkillPlan.year >= today.year).order_by(SkillPlan.id)
+        )
+    )
+
+
+def sync_all_plans(today: date) -> SyncResult:
+    """Inside the caller's transaction (the staff import applies with it)."""
+    total = SyncResult()
+    for plan in plans_to_sync(today):
+        total += _sync(plan, today)
+    return total
+
+
+def sync_all(actor: User | None, today: date) -> SyncResult:
+    for attempt in range(2):
+        try:
+            with write_transaction():
+                result = sync_all_plans(today)
+                record(
+                    actor,
+                    "plan.synced",
+                    "plan",
+                    None,
+                    added=result.added,
+                    withdrawn=result.withdrawn,
+                    restored=result.restored,
+                )
+            return result
+        except IntegrityError:
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+@dataclass(frozen=True)
+class PlanFigures:
+    people: int
+    by_status: dict[str, int]
+
+
+def plan_figures(plan: SkillPlan, today: date) -> PlanFigures:
+    """Counts for the plan page: assignments of active people, by status."""
+    from trainer.plans.training import assignment_views
+
+    views = assignment_views(
+        sa.select(PlanAssignment.user_id)
+        .join(PlanItem)
+        .where(PlanItem.plan_id == plan.id, PlanAssignment.withdrawn_at.is_(None)),
+        today,
+        plan_id=plan.id,
+    )
+    by_status = dict.fromkeys(rules.STATUSES, 0)
+    for view in views:
+        by_status[view.status] += 1
+    return PlanFigures(len({view.user_id for view in views}), by_status)

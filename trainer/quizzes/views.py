@@ -1,0 +1,259 @@
+"""The theory exam in the browser: start, answer (saved as you go), submit, result."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from trainer.auth.access import login_required, role_required
+from trainer.auth.forms import EmptyForm
+from trainer.courses.service import live_course
+from trainer.extensions import db
+from trainer.models import CourseRecord, User, utcnow
+from trainer.quizzes import analysis, service
+from trainer.quizzes.answers import AnswerError, describe_response, form_values, response_from_form
+from trainer.quizzes.forms import GrantExtraAttemptForm
+
+bp = Blueprint("quizzes", __name__, url_prefix="/quiz")
+STAFF = ("trainer", "hr", "admin")
+
+QUIZ_MESSAGES = {
+    "passed": _l("You have already passed this exam."),
+    "wait": _l("The next attempt opens at %(opens_at)s."),
+    "retrain": _l("You have used every attempt of this round. Read all the lessons again; "
+                  "then a new round opens."),
+    "not-yours": _l("This attempt belongs to someone else."),
+    "unknown-question": _l("The answers sent do not belong to this attempt. Reload the page."),
+    "already-submitted": _l("This attempt has already been submitted."),
+    "time-up": _l("Time is up: the attempt was graded as it stood at the deadline."),
+    "reason-missing": _l("Write why this learner gets an extra attempt."),
+    "already-passed": _l("This learner has already passed; no extra attempt is needed."),
+}
+ANSWER_MESSAGES = {
+    "unknown-option": _l("that choice is not one of this question's options. Reload the page."),
+    "one-option-only": _l("choose only one option."),
+    "too-long": _l("the answer is too long (200 characters at most)."),
+    "not-a-number": _l("enter a number, for example 15 or 2.5."),
+    "incomplete-order": _l("give every item a position."),
+    "position-twice": _l("use each position only once."),
+    "unknown-type": _l("this question cannot be answered here."),
+}
+
+
+def quiz_message(error: service.QuizError) -> str:
+    message = QUIZ_MESSAGES.get(error.code, _l("That is not possible right now."))
+    if error.code == "wait" and error.params.get("opens_at"):
+        from flask_babel import format_datetime
+
+        return message % {"opens_at": format_datetime(error.params["opens_at"], "short")}
+    return str(message)
+
+
+def get_attempt_or_404(attempt_id: int):
+    attempt = service.get_attempt_or_none(attempt_id, owner=current_user)
+    if attempt is None:
+        abort(404)
+    return attempt
+
+
+def _responses_from(attempt, form) -> tuple[dict, list[tuple[int, str]]]:
+    responses, errors = {}, []
+    for index, (question, entry) in enumerate(service.drawn_questions(attempt), start=1):
+        try:
+            response = response_from_form(question, entry, index, form)
+        except AnswerError as error:
+            errors.append((index, str(ANSWER_MESSAGES[error.code])))
+            continue
+        if response is not None:
+            responses[question.id] = response
+    return responses, errors
+
+
+def _attempt_page(attempt, values=None, errors=(), status=200):
+    questions = service.drawn_questions(attempt)
+    if values is None:
+        saved = {a.question_id: a.response for a in attempt.answers}
+        values = {}
+        for index, (question, entry) in enumerate(questions, start=1):
+            values.update(form_values(question, entry, index, saved.get(question.id)))
+    return render_template(
+        "quizzes/attempt.html", attempt=attempt, questions=questions, values=values,
+        errors=dict(errors), form=EmptyForm(), title=attempt.version.title,
+        answered={a.question_id for a in attempt.answers},
+    ), status
+
+
+@bp.post("/<slug>/start")
+@login_required
+def start(slug: str):
+    found = live_course(slug)
+    if found is None:
+        abort(404)
+    record, version = found
+    try:
+        attempt = service.start_attempt(current_user, record, version)
+    except service.QuizError as error:
+        flash(quiz_message(error), "error")
+        return redirect(url_for("courses.course", slug=slug))
+    return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+
+
+@bp.get("/attempt/<int:attempt_id>")
+@login_required
+def attempt(attempt_id: int):
+    attempt = get_attempt_or_404(attempt_id)
+    service.close_expired(user=current_user, course_id=attempt.course_id)
+    if attempt.result is not None:
+        return redirect(url_for("quizzes.result", attempt_id=attempt.id))
+    return _attempt_page(attempt)
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+@bp.post("/attempt/<int:attempt_id>/save")
+@login_required
+def save(attempt_id: int):
+    attempt = get_attempt_or_404(attempt_id)
+    responses, errors = _responses_from(attempt, request.form)
+    if errors:
+        if _wants_json():
+            return jsonify(saved=False, errors=[{"question": i, "message": m}
+                                                for i, m in errors]), 400
+        return _attempt_page(attempt, request.form.to_dict(flat=False), errors, 400)
+    try:
+        service.save_answers(current_user, attempt, responses)
+    except service.QuizError as error:
+        if _wants_json():
+            return jsonify(saved=False, message=quiz_message(error),
+                           result_url=url_for("quizzes.result", attempt_id=attempt.id)), 409
+        flash(quiz_message(error), "error")
+        return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+    if _wants_json():
+        return jsonify(saved=True, answered=len(responses))
+    flash(_l("Your answers are saved. You can come back and finish later."), "success")
+    return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+
+
+@bp.post("/attempt/<int:attempt_id>/submit")
+@login_required
+def submit(attempt_id: int):
+    attempt = get_attempt_or_404(attempt_id)
+    responses, errors = _responses_from(attempt, request.form)
+    if errors and attempt.result is None and not service.is_past_deadline(attempt, utcnow()):
+        return _attempt_page(attempt, request.form.to_dict(flat=False), errors, 400)
+    try:
+        result = service.submit_attempt(current_user, attempt, responses)
+    except service.QuizError as error:
+        flash(quiz_message(error), "error")
+        return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+    if result.closed_by == "deadline":
+        flash(QUIZ_MESSAGES["time-up"], "info")
+    return redirect(url_for("quizzes.result", attempt_id=attempt.id))
+
+
+@bp.get("/attempt/<int:attempt_id>/result")
+@login_required
+def result(attempt_id: int):
+    attempt = get_attempt_or_404(attempt_id)
+    if attempt.result is None:
+        return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+    record = db.session.get(CourseRecord, attempt.course_id)
+    state = service.learner_quiz(current_user, record, record.current_version or attempt.version)
+    policy = attempt.version.settings["quiz"]["review"]
+    review = service.review_visible(policy, attempt.result, state.state)
+    questions = service.drawn_questions(attempt) if review else []
+    graded = {row["id"]: row for row in attempt.result.per_question}
+    return render_template("quizzes/result.html", attempt=attempt, result=attempt.result,
+                           state=state.state, review=review, policy=policy,
+                           questions=questions, graded=graded, slug=record.slug,
+                           describe=describe_response)
+
+
+# --- trainers and HR -------------------------------------------------------------------
+
+def _record_or_404(slug: str) -> CourseRecord:
+    record = db.session.scalar(sa.select(CourseRecord).where(CourseRecord.slug == slug))
+    if record is None or record.current_version is None:
+        abort(404)
+    return record
+
+
+@bp.route("/<slug>/attempts", methods=["GET", "POST"])
+@role_required(*STAFF)
+def attempts(slug: str):
+    record = _record_or_404(slug)
+    form = GrantExtraAttemptForm()
+    if form.validate_on_submit():
+        learner = db.session.scalar(
+            sa.select(User).where(User.employee_no == form.employee_no.data.strip()))
+        if learner is None:
+            flash(_l("No one has the employee number %(no)s.", no=form.employee_no.data), "error")
+        else:
+            try:
+                service.grant_extra_attempt(current_user, learner, record, form.reason.data)
+            except service.QuizError as error:
+                flash(quiz_message(error), "error")
+            else:
+                flash(_l("%(name)s has one extra attempt.", name=learner.display_name),
+                      "success")
+                return redirect(url_for("quizzes.attempts", slug=slug))
+    rows = analysis.attempt_rows(record)
+    if request.args.get("format") == "csv":
+        return _csv_response(rows, f"{slug}-attempts.csv")
+    return render_template("quizzes/attempts.html", record=record, rows=rows, form=form)
+
+
+def _csv_response(rows, filename: str) -> Response:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["employee_no", "name", "version", "round", "attempt", "started_at",
+                     "graded_at", "closed_by", "percent", "passed"])
+    for row in rows:
+        writer.writerow([_csv_safe(v) for v in (
+            row.employee_no, row.name, row.version, row.round_number, row.attempt_number,
+            row.started_at.isoformat(timespec="seconds"),
+            row.graded_at.isoformat(timespec="seconds") if row.graded_at else "",
+            row.closed_by or "", "" if row.percent is None else row.percent,
+            "" if row.passed is None else ("yes" if row.passed else "no"))])
+    # A BOM so that Excel opens the UTF-8 Chinese names correctly.
+    return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _csv_safe(value):
+    """Cells starting with = + - @ would run as formulas in Excel: neutralise them."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+@bp.get("/<slug>/analysis")
+@role_required(*STAFF)
+def item_analysis(slug: str):
+    record = _record_or_404(slug)
+    return render_template("quizzes/analysis.html", record=record,
+                           items=analysis.item_analysis(record))
+
+
+@bp.app_template_global()
+def quiz_status_for(user, record, version):
+    """For the course page: the learner's exam state (see templates/quizzes/)."""
+    return service.learner_quiz(user, record, version)
+

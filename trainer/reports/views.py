@@ -1,0 +1,133 @@
+"""HR reports in the browser, and each table as CSV or XLSX."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import gettext as _
+
+from trainer.auth.access import role_required
+from trainer.extensions import db
+from trainer.models import Department, Position
+from trainer.plans import rules
+from trainer.plans.service import local_today
+from trainer.reports import service
+from trainer.reports.exports import to_csv, to_xlsx
+from trainer.reports.tables import STATUS_COLOURS, TABLES, part_labels, status_labels
+
+bp = Blueprint("reports", __name__, url_prefix="/hr/reports")
+HR = ("hr", "admin")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _filters() -> service.Filters:
+    department_id = request.args.get("department", type=int) or None
+    position_id = request.args.get("position", type=int) or None
+    if department_id is not None and db.session.get(Department, department_id) is None:
+        department_id = None
+    if position_id is not None and db.session.get(Position, position_id) is None:
+        position_id = None
+    return service.Filters(department_id, position_id)
+
+
+def _filter_choices() -> dict:
+    paths = service.department_paths()
+    return {
+        "departments": sorted(paths.items(), key=lambda item: item[1]),
+        "positions": db.session.execute(
+            sa.select(Position.id, Position.name).order_by(Position.code)
+        ).all(),
+    }
+
+
+def _page(template: str, **context):
+    filters = _filters()
+    return render_template(
+        template,
+        filters=filters,
+        choices=_filter_choices(),
+        status_labels=status_labels(),
+        part_labels=part_labels(),
+        export_args={
+            k: v
+            for k, v in (("department", filters.department_id), ("position", filters.position_id))
+            if v
+        },
+        **context,
+    )
+
+
+@bp.get("/")
+@role_required(*HR)
+def index():
+    filters = _filters()
+    data = service.chart_data(filters, local_today())
+    labels = status_labels()
+    data["departments"]["series_labels"] = {state: labels[state] for state in rules.STATUSES}
+    data["departments"]["colours"] = {
+        state: f"#{colour}" for state, colour in STATUS_COLOURS.items()
+    }
+    data["text"] = {
+        "completed": _("Courses completed (cumulative)"),
+        "pass_rate": _("Theory exam pass rate (%)"),
+    }
+    return _page("reports/index.html", chart_json=json.dumps(data, ensure_ascii=False))
+
+
+@bp.get("/matrix")
+@role_required(*HR)
+def matrix():
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    found = service.matrix(_filters(), local_today(), page=page)
+    pages = max(1, math.ceil(found.total_people / service.MATRIX_PAGE_SIZE))
+    return _page("reports/matrix.html", report_name="matrix", matrix=found, page=page, pages=pages)
+
+
+@bp.get("/overdue")
+@role_required(*HR)
+def overdue():
+    return _page(
+        "reports/overdue.html",
+        report_name="overdue",
+        rows=service.overdue(_filters(), local_today()),
+        today=local_today(),
+    )
+
+
+@bp.get("/courses")
+@role_required(*HR)
+def courses():
+    return _page(
+        "reports/courses.html", report_name="courses", results=service.course_results(_filters())
+    )
+
+
+@bp.get("/onboarding")
+@role_required(*HR)
+def onboarding():
+    return _page(
+        "reports/onboarding.html",
+        report_name="onboarding",
+        hires=service.onboarding(_filters(), local_today()),
+    )
+
+
+@bp.get("/<report>.<fmt>")
+@role_required(*HR)
+def export(report: str, fmt: str):
+    if report not in TABLES or fmt not in ("csv", "xlsx"):
+        abort(404)
+    table = TABLES[report](_filters(), local_today())
+    filename = f"{report}-{local_today().isoformat()}.{fmt}"
+    if fmt == "csv":
+        body, mimetype = to_csv(table), "text/csv; charset=utf-8"
+    else:
+        body, mimetype = to_xlsx(table), XLSX_TYPE
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

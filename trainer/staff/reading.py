@@ -1,0 +1,203 @@
+"""Reading a staff file as Excel saves it: CSV (UTF-8 with or without BOM, GBK, UTF-16
+"Unicode text") or XLSX, with English or Chinese headers. No Flask imports.
+
+The result is plain text per row and field; checking the values is the importer's job.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from trainer.staff.problems import ImportProblem
+
+FIELDS = ("employee_no", "name", "email", "department", "position", "hire_date", "roles", "active")
+REQUIRED_FIELDS = ("employee_no", "name")
+HEADERS = {  # field: (English header, Chinese header, other names seen in HR files)
+    "employee_no": ("employee_no", "工号", "employeeno", "员工编号", "员工工号"),
+    "name": ("name", "姓名", "display_name", "名字"),
+    "email": ("email", "邮箱", "e-mail", "电子邮箱", "邮件"),
+    "department": ("department", "部门", "所属部门"),
+    "position": ("position", "岗位", "职位"),
+    "hire_date": ("hire_date", "入职日期", "hiredate", "入职时间"),
+    "roles": ("roles", "角色", "role"),
+    "active": ("active", "在职", "是否在职", "状态"),
+}
+_HEADER_TO_FIELD = {alias: name for name, aliases in HEADERS.items() for alias in aliases}
+MAX_FILE_BYTES = 30 * 1024 * 1024
+MAX_ROWS = 100_000
+_XLSX_MAGIC = b"PK\x03\x04"
+_OLD_EXCEL_MAGIC = b"\xd0\xcf\x11\xe0"
+
+
+@dataclass
+class ParsedFile:
+    columns: dict[str, str] = field(default_factory=dict)  # field -> header as written
+    rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)  # (row number, values)
+    problems: list[ImportProblem] = field(default_factory=list)  # file-level: nothing applies
+    ignored_headers: list[str] = field(default_factory=list)
+    encoding: str = ""
+
+    def to_json(self) -> dict:
+        return {
+            "columns": self.columns,
+            "rows": [[number, values] for number, values in self.rows],
+            "problems": [problem.to_json() for problem in self.problems],
+            "ignored_headers": self.ignored_headers,
+            "encoding": self.encoding,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> ParsedFile:
+        return cls(
+            columns=data["columns"],
+            rows=[(number, values) for number, values in data["rows"]],
+            problems=[ImportProblem.from_json(p) for p in data.get("problems", [])],
+            ignored_headers=data.get("ignored_headers", []),
+            encoding=data.get("encoding", ""),
+        )
+
+
+def _normalise_header(text: str) -> str:
+    return "".join(str(text or "").split()).strip("*＊:：").lower()
+
+
+def read_staff_file(data: bytes, filename: str = "") -> ParsedFile:
+    """Sniff the format from the bytes (not the name: Excel users rename files) and read it."""
+    if len(data) > MAX_FILE_BYTES:
+        return ParsedFile(
+            problems=[
+                ImportProblem(0, None, "file-too-large", {"num": MAX_FILE_BYTES // (1024 * 1024)})
+            ]
+        )
+    if not data.strip():
+        return ParsedFile(problems=[ImportProblem(0, None, "file-empty")])
+    if data.startswith(_OLD_EXCEL_MAGIC):
+        return ParsedFile(problems=[ImportProblem(0, None, "old-excel")])
+    if data.startswith(_XLSX_MAGIC):
+        return _read_xlsx(data)
+    return _read_csv(data)
+
+
+def _decode(data: bytes) -> tuple[str | None, str]:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError:
+            return None, ""
+    for encoding, label in (("utf-8-sig", "UTF-8"), ("gb18030", "GBK")):
+        try:
+            return data.decode(encoding), label
+        except UnicodeDecodeError:
+            continue
+    return None, ""
+
+
+def _read_csv(data: bytes) -> ParsedFile:
+    text, encoding = _decode(data)
+    if text is None or "\x00" in text:
+        return ParsedFile(problems=[ImportProblem(0, None, "bad-encoding")])
+    first_line = text.split("\n", 1)[0]
+    delimiter = max((",", "\t", ";", "，"), key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    parsed = _from_rows(enumerate(reader, start=1))
+    parsed.encoding = encoding
+    return parsed
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return (
+            value.date().isoformat()
+            if value.time() == datetime.min.time()
+            else (value.isoformat(sep=" "))
+        )
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # Excel stores 工号 1001 as 1001.0
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return str(value)
+
+
+def _read_xlsx(data: bytes) -> ParsedFile:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a broken file
+        return ParsedFile(problems=[ImportProblem(0, None, "bad-xlsx")])
+    try:
+        sheet = workbook.worksheets[0]
+        rows = (
+            (number, [_cell_text(value) for value in values])
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+        )
+        parsed = _from_rows(rows)
+    finally:
+        workbook.close()
+    parsed.encoding = "XLSX"
+    return parsed
+
+
+def _from_rows(rows) -> ParsedFile:
+    parsed = ParsedFile()
+    header: list[str] | None = None
+    positions: dict[str, int] = {}
+    for number, cells in rows:
+        cells = [str(cell).strip() for cell in cells]
+        if not any(cells):
+            continue
+        if header is None:
+            header = cells
+            for index, text in enumerate(header):
+                name = _HEADER_TO_FIELD.get(_normalise_header(text))
+                if name is None:
+                    if text:
+                        parsed.ignored_headers.append(text)
+                elif name in positions:
+                    parsed.problems.append(
+                        ImportProblem(number, text, "duplicate-column", {"column": text})
+                    )
+                else:
+                    positions[name] = index
+                    parsed.columns[name] = text
+            missing = [name for name in REQUIRED_FIELDS if name not in positions]
+            if missing:
+                parsed.problems.append(
+                    ImportProblem(
+                        0,
+                        None,
+                        "missing-columns",
+                        {
+                            "columns": "、".join(
+                                f"{HEADERS[name][0]}/{HEADERS[name][1]}" for name in missing
+                            ),
+                            "found": "、".join(text for text in header if text) or "—",
+                        },
+                    )
+                )
+                return parsed
+            continue
+        if len(parsed.rows) >= MAX_ROWS:
+            parsed.problems.append(ImportProblem(0, None, "too-many-rows", {"num": MAX_ROWS}))
+            return parsed
+        parsed.rows.append(
+            (
+                number,
+                {
+                    name: cells[index] if index < len(cells) else ""
+                    for name, index in positions.items()
+                },
+            )
+        )
+    if header is None:
+        parsed.problems.append(ImportProblem(0, None, "file-empty"))
+    elif not parsed.rows:
+        parsed.problems.append(ImportProblem(0, None, "no-rows"))
+    return parsed
