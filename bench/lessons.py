@@ -7,73 +7,47 @@ so a redirect to the sign-in page can never pass for a served lesson.
 
 from __future__ import annotations
 
-import html
-import json
 import os
-import re
-import secrets
-import shutil
-import subprocess
 import tempfile
-import urllib.parse
 from contextlib import ExitStack
-from dataclasses import dataclass
 from pathlib import Path
 
 from markupsafe import escape
 
-from bench.load import LoadWindow, processes_cpu_seconds
 from bench.report import Goal, Section
-from bench.servers import GUNICORN_SETTINGS, ROOT, Server, gunicorn, http_request, venv_tool
+from bench.servers import GUNICORN_SETTINGS, ROOT, Server, gunicorn, http_request
+from bench.web import (
+    WRK_THREADS,
+    WrkResult,
+    app_environment,
+    flask_command,
+    require_wrk,
+    run_wrk,
+    sign_in,
+)
 
 LESSON_COURSE = "sales-seven-steps"
 BENCH_USER = ("B1", "bench", "bench-pass-1")
 WRK_SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", "10"))
 WRK_WARMUP_SECONDS = 2
-WRK_THREADS = 2
 WRK_CONNECTIONS = 16
 GOAL_RATIO = 0.5
 WRK_SCRIPT = Path(__file__).resolve().parent / "wrk_report.lua"
-CSRF_INPUT = re.compile(r'<input[^>]*name="csrf_token"[^>]*>')
-VALUE = re.compile(r'value="([^"]*)"')
-
-
-@dataclass(frozen=True)
-class WrkResult:
-    requests: int
-    duration_us: int
-    bad: int
-    socket_errors: int
-    p50_us: int
-    p99_us: int
-    server_cpu_seconds: float  # gunicorn master and workers, during the run
-    load: LoadWindow
-
-    @property
-    def server_cpu_ms_per_request(self) -> float:
-        return 1000 * self.server_cpu_seconds / self.requests if self.requests else 0.0
-
-    @property
-    def per_second(self) -> float:
-        return self.requests / (self.duration_us / 1e6)
 
 
 def run_lesson_benchmark() -> Section:
-    wrk = shutil.which("wrk")
-    if wrk is None:
-        raise RuntimeError(
-            "wrk is not installed: `make bench` installs it (scripts/ensure-debs.sh wrk)"
-        )
+    wrk = require_wrk()
     lesson_number, lesson_title = _benchmark_lesson()
     lesson_path = f"/courses/{LESSON_COURSE}/lessons/{lesson_number}"
     with tempfile.TemporaryDirectory(prefix="trainer-bench-web-") as scratch, ExitStack() as stack:
-        env = _app_environment(Path(scratch))
+        env = app_environment(f"sqlite:///{Path(scratch) / 'trainer.sqlite3'}")
         _prepare_database(env)
         app = stack.enter_context(gunicorn("trainer", "app:app", env, Path(scratch) / "app.log"))
         hello = stack.enter_context(
             gunicorn("hello", "bench.hello_app:app", env, Path(scratch) / "hello.log")
         )
-        cookie = _sign_in(app)
+        employee_no, _name, password = BENCH_USER
+        cookie = sign_in(app, employee_no, password)
         # The title as the template writes it (escaped), so the check matches the page.
         expected = str(escape(lesson_title))
         _check_page(app, lesson_path, cookie, expected)
@@ -81,16 +55,20 @@ def run_lesson_benchmark() -> Section:
         figures = {}
         ours = (app.process.pid, hello.process.pid)
         for server, path, text in ((hello, "/", "hello"), (app, lesson_path, expected)):
-            _wrk(wrk, server, path, headers, text, WRK_WARMUP_SECONDS, ours)  # not counted
-            figures[server.name] = _wrk(wrk, server, path, headers, text, WRK_SECONDS, ours)
-            result = figures[server.name]
-            print(
-                f"web {server.name}: {result.per_second:.0f} req/s, p50 "
-                f"{result.p50_us / 1000:.1f} ms, p99 {result.p99_us / 1000:.1f} ms, "
-                f"server CPU {result.server_cpu_ms_per_request:.2f} ms/request, "
-                f"{result.load.describe()}",
-                flush=True,
-            )
+            for duration in (WRK_WARMUP_SECONDS, WRK_SECONDS):  # the warm-up is not counted
+                figures[server.name] = run_wrk(
+                    wrk,
+                    server,
+                    path,
+                    script=WRK_SCRIPT,
+                    script_args=[text],
+                    duration=duration,
+                    connections=WRK_CONNECTIONS,
+                    ours=ours,
+                    headers=headers,
+                    what=f"200 with {text!r} in them",
+                )
+            print(f"web {server.name}: {figures[server.name].summary()}", flush=True)
         _check_page(app, lesson_path, cookie, expected)  # still signed in after the load
     return _section(figures, lesson_path, lesson_title)
 
@@ -105,92 +83,20 @@ def _benchmark_lesson() -> tuple[int, str]:
     return lesson.number, lesson.title
 
 
-def _app_environment(scratch: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        {
-            "FLASK_APP": "app",
-            "TRAINER_DATABASE_URL": f"sqlite:///{scratch / 'trainer.sqlite3'}",
-            "TRAINER_CONTENT_DIR": str(ROOT / "content"),
-            "TRAINER_SECRET_KEY": secrets.token_hex(32),
-            "PYTHONDONTWRITEBYTECODE": "1",
-        }
-    )
-    return env
-
-
 def _prepare_database(env: dict[str, str]) -> None:
     employee_no, name, password = BENCH_USER
-    for command in (
-        ["trainer", "setup"],
-        [
-            "trainer",
-            "create-user",
-            "--employee-no",
-            employee_no,
-            "--name",
-            name,
-            "--password",
-            password,
-        ],
-    ):
-        done = subprocess.run(
-            [venv_tool("flask"), "--app", "app", *command],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            stdin=subprocess.DEVNULL,
-        )
-        if done.returncode != 0:
-            raise RuntimeError(
-                f"flask {' '.join(command[:2])} failed ({done.returncode}):\n"
-                f"{done.stdout[-2000:]}{done.stderr[-2000:]}"
-            )
-        print(
-            f"web: flask {' '.join(command[:2])}: {done.stdout.strip().splitlines()[-1:]}",
-            flush=True,
-        )
-
-
-def _session_cookie(headers, current: str | None) -> str | None:
-    for value in headers.get_all("Set-Cookie") or []:
-        pair = value.split(";", 1)[0].strip()
-        if pair.startswith("session="):
-            return pair
-    return current
-
-
-def _sign_in(app: Server) -> str:
-    status, headers, body = http_request(app.port, "GET", "/auth/login")
-    field = CSRF_INPUT.search(body)
-    token = VALUE.search(field.group(0)) if field else None
-    if status != 200 or token is None:
-        raise RuntimeError(f"sign-in page: status {status}, csrf_token found: {bool(token)}")
-    cookie = _session_cookie(headers, None)
-    employee_no, _name, password = BENCH_USER
-    form = urllib.parse.urlencode(
-        {
-            "login": employee_no,
-            "password": password,
-            "csrf_token": html.unescape(token.group(1)),
-            "next": "",
-        }
+    flask_command(env, "trainer", "setup")
+    flask_command(
+        env,
+        "trainer",
+        "create-user",
+        "--employee-no",
+        employee_no,
+        "--name",
+        name,
+        "--password",
+        password,
     )
-    status, headers, body = http_request(
-        app.port,
-        "POST",
-        "/auth/login",
-        body=form.encode(),
-        headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie or ""},
-    )
-    cookie = _session_cookie(headers, cookie)
-    if status != 302 or cookie is None:
-        raise RuntimeError(
-            f"sign-in failed: status {status}, cookie: {cookie is not None}\n{app.log_tail()}"
-        )
-    return cookie
 
 
 def _check_page(app: Server, path: str, cookie: str, expected: str) -> None:
@@ -203,61 +109,6 @@ def _check_page(app: Server, path: str, cookie: str, expected: str) -> None:
                 f"{path}: status {status} {where}, lesson title "
                 f"{'found' if expected in body else 'missing'}\n{app.log_tail()}"
             )
-
-
-def _wrk(
-    wrk: str,
-    server: Server,
-    path: str,
-    headers: dict[str, str],
-    expected: str,
-    duration: int,
-    ours: tuple[int, ...],
-) -> WrkResult:
-    command = [
-        wrk,
-        f"-t{WRK_THREADS}",
-        f"-c{WRK_CONNECTIONS}",
-        f"-d{duration}s",
-        "--timeout",
-        "5s",
-        "-s",
-        str(WRK_SCRIPT),
-    ]
-    for name, value in headers.items():
-        command += ["-H", f"{name}: {value}"]
-    command += [f"http://127.0.0.1:{server.port}{path}", "--", expected]
-    load = LoadWindow(group_ids=ours).start()
-    server_cpu = processes_cpu_seconds((server.process.pid,))
-    done = subprocess.run(
-        command, capture_output=True, text=True, timeout=duration + 60, stdin=subprocess.DEVNULL
-    )
-    server_cpu = processes_cpu_seconds((server.process.pid,)) - server_cpu
-    load.stop()
-    line = next((line for line in done.stdout.splitlines() if line.startswith("BENCH_JSON ")), None)
-    if done.returncode != 0 or line is None:
-        raise RuntimeError(
-            f"wrk on {server.name} failed ({done.returncode}):\n"
-            f"{done.stdout[-2000:]}{done.stderr[-2000:]}"
-        )
-    data = json.loads(line.removeprefix("BENCH_JSON "))
-    if data["bad"]:  # warm-up included: a wrong answer anywhere means a wrong set-up
-        raise RuntimeError(
-            f"{server.name}: {data['bad']} of {data['requests']} responses were not 200 "
-            f"with {expected!r} in them\n{server.log_tail()}"
-        )
-    return WrkResult(
-        requests=data["requests"],
-        duration_us=data["duration_us"],
-        bad=data["bad"],
-        socket_errors=sum(
-            data[key] for key in ("connect_errors", "read_errors", "write_errors", "timeouts")
-        ),
-        p50_us=data["p50_us"],
-        p99_us=data["p99_us"],
-        server_cpu_seconds=server_cpu,
-        load=load,
-    )
 
 
 def _section(figures: dict[str, WrkResult], lesson_path: str, lesson_title: str) -> Section:

@@ -63,7 +63,7 @@ def render(sections: list[Section], started: datetime, elapsed: float, load_aver
         lines.append(f"### {section.title}")
         lines.append("")
         if section.failed:
-            lines.append(f"Not measured: the benchmark failed ({section.failed}).")
+            lines.append(f"Not run: {section.failed}.")
         else:
             lines.extend(section.lines)
         lines.append("")

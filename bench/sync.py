@@ -62,9 +62,9 @@ def run_sync_benchmarks() -> Section:
                 fresh_sqlite=Path(scratch) / "bench.sqlite3",
             )
         ]
-        postgres_url = _postgres_url()
-        if postgres_url:
-            with _postgres_bench_database(postgres_url) as (url, detail):
+        server_url = postgres_url()
+        if server_url:
+            with postgres_bench_database(server_url) as (url, detail):
                 results.append(_time_sync("PostgreSQL", url, content_dir, slugs, detail=detail))
     section.lines.append(
         f"{COURSE_COUNT} generated courses (copies of content/courses, 4-5 lessons each, "
@@ -96,7 +96,7 @@ def run_sync_benchmarks() -> Section:
     section.lines.extend(
         f"- {r.database}: {r.detail}; while it ran, {r.load.describe()}." for r in results
     )
-    if not _postgres_url():
+    if not postgres_url():
         section.lines.append("- PostgreSQL: not run (set BENCH_DATABASE_URL or TEST_DATABASE_URL).")
     return section
 
@@ -173,12 +173,12 @@ def _check_outcomes(
         )
 
 
-def _postgres_url() -> str | None:
+def postgres_url() -> str | None:
     return os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL") or None
 
 
 @contextmanager
-def _postgres_bench_database(url: str) -> Iterator[tuple[str, str]]:
+def postgres_bench_database(url: str) -> Iterator[tuple[str, str]]:
     """A PostgreSQL database the tests never use.
 
     BENCH_DATABASE_URL is taken as the benchmark's own. With only TEST_DATABASE_URL, a

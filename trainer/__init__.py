@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask import Flask, current_app, flash, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -64,7 +65,9 @@ def register_extensions(app: Flask) -> None:
         user_id, _, epoch = session_id.partition(":")
         if not user_id.isdigit() or not epoch.isdigit():
             return None
-        user = db.session.get(User, int(user_id))
+        # One query for the user and their roles: this runs on every request.
+        user = db.session.scalar(sa.select(User).where(User.id == int(user_id))
+                                 .options(sa.orm.joinedload(User.role_rows)))
         if user is None or not user.active or user.session_epoch != int(epoch):
             return None
         return user

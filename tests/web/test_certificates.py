@@ -162,3 +162,34 @@ def test_content_check_reports_path_mistakes(app, synced, paths_dir):
     assert result.exit_code == 1
     assert "paths/broken.md:8:" in result.output and "no-such-course" in result.output
     assert "绕成了一个圈" in result.output
+
+
+def test_expiring_report_lists_and_exports_certificates_due_for_renewal(client, certificate):
+    sign_in(client, "H0001")
+    page = client.get("/hr/reports/expiring").get_data(as_text=True)
+    assert certificate.serial not in page  # valid for 24 months: not expiring soon
+    certificate.expires_at = utcnow() + timedelta(days=30)
+    db.session.commit()
+    page = client.get("/hr/reports/expiring").get_data(as_text=True)
+    assert f'data-serial="{certificate.serial}"' in page and "学员小张" in page
+    csv = client.get("/hr/reports/expiring.csv").get_data(as_text=True)
+    assert certificate.serial in csv and "L0001" in csv
+
+
+def test_holder_is_reminded_once_when_recertification_opens(app, certificate):
+    from trainer.models import OutboxMessage
+    from trainer.reminders.service import queue
+
+    today = utcnow().date()
+    queue(today, 7)
+    assert db.session.scalars(sa.select(OutboxMessage).where(
+        OutboxMessage.kind == "certificate_expiring")).all() == []  # not yet in the window
+    certificate.expires_at = utcnow() + timedelta(days=30)  # inside the 60-day window
+    db.session.commit()
+    queue(today, 7)
+    queue(today, 7)  # a second run adds nothing
+    messages = db.session.scalars(sa.select(OutboxMessage).where(
+        OutboxMessage.kind == "certificate_expiring")).all()
+    assert len(messages) == 1
+    assert messages[0].recipient_id == certificate.user_id
+    assert "新员工入门" in messages[0].title and certificate.serial in messages[0].body

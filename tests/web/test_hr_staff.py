@@ -76,7 +76,9 @@ def test_missing_columns_and_wrong_encoding_are_explained(client, hr):
 
 
 def test_a_50000_row_file_previews_instead_of_failing(client, hr):
-    lines = ["工号,姓名,部门,岗位"] + [f"N{i:05d},员工{i},华东区/上海一店,导购" for i in range(50_000)]
+    lines = ["工号,姓名,部门,岗位"] + [
+        f"N{i:05d},员工{i},华东区/上海一店,导购" for i in range(50_000)
+    ]
     lines.append("N00007,重复,华东区/上海一店,导购")
     response = upload(client, "big.csv", ("\r\n".join(lines) + "\r\n").encode("gbk"))
     page = client.get(response.headers["Location"])

@@ -10,6 +10,7 @@ kind of question to one of our types.
 from __future__ import annotations
 
 import hashlib
+import html as html_module
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -27,6 +28,8 @@ CATEGORY = "$CATEGORY:"
 MAX_ID_LENGTH = 60
 # Moodle's own parts of a category path, not topics: `$course$/top/Default for X/Topic`.
 NOT_A_TOPIC = re.compile(r"^(?:\$[a-z]+\$|top|Default for .*)$", re.IGNORECASE)
+# Stand-ins for a missing word's blank while its text is formatted (Unicode private use).
+BLANK_MARKERS = tuple(map(chr, range(0xE000, 0xF900)))
 # Characters our `tags:` line reads as separators or a comment.
 TAG_SEPARATORS = re.compile(r"[,，、;；#]+")
 
@@ -152,9 +155,10 @@ def read_question(block: Block, tags: tuple[str, ...], report: Report) -> GiftQu
     before, after = src[:opening], src[closing + 1 :]
     answers = src[opening + 1 : closing].strip()
     missing_word = bool(after.text.strip())
-    text, html = formatted(
-        before.text + (BLANK if missing_word else "") + after.text, False, block.line, report
-    )
+    if missing_word:
+        text, html = _with_blank(before.text, after.text, block.line, report)
+    else:
+        text, html = formatted(before.text + after.text, False, block.line, report)
     explanation = ""
     general = answers.rfind("####")
     if general >= 0:
@@ -174,6 +178,32 @@ def read_question(block: Block, tags: tuple[str, ...], report: Report) -> GiftQu
         points=max(points, 1),
         difficulty=markers["difficulty"],
     )
+
+
+def _with_blank(before: str, after: str, line: int, report: Report) -> tuple[str, bool]:
+    """(Markdown, whether it was HTML) for a missing-word question: its text with a `____`
+    blank where the answers sat.
+
+    The blank must stay a run of its own. Next to an underscore of the text it would make
+    one longer run (`{T}__x` → `______x`), which quiz.md reads as a single blank and the
+    exporter replaces as a whole with the answers, so the text's own underscores would be
+    lost on the way back (`{T}x` → `____x`). So a space keeps it apart. Which characters end
+    up beside it is only known after formatting (in [html], `&#95;` or an emptied `<b></b>`
+    can put an underscore there), so a marker stands in for the blank until then: a
+    character that neither the text nor its decoded entities contain.
+    """
+    raw = before + after
+    decoded = html_module.unescape(raw)
+    mark = next((c for c in BLANK_MARKERS if c not in raw and c not in decoded), None)
+    if mark is None:  # every marker taken: only a text built to be odd gets here
+        return formatted(before + BLANK + after, False, line, report)
+    text, html = formatted(before + mark + after, False, line, report)
+    head, found, tail = text.partition(mark)
+    if not found:  # dropped along with its surroundings, e.g. inside an [html] <script>
+        return text, html
+    head = head + " " if head.endswith("_") else head
+    tail = " " + tail if tail.startswith("_") else tail
+    return head + BLANK + tail, html
 
 
 def category_tags(path: str) -> tuple[str, ...]:

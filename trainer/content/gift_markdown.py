@@ -3,7 +3,8 @@
 The importer only writes the types GIFT has (single, multiple, truefalse, fill, matching,
 numerical). Every block written is parsed again with the quiz loader and compared with the
 question it came from, so text that quiz.md would read differently (a line starting with
-`## ` or `- [x]` inside a question text, say) is reported instead of changing meaning.
+`## ` or `- [x]` inside a question text, say, or a code fence left open that would swallow
+the questions after it) is reported instead of changing meaning.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from trainer.content.question_model import (
     TrueFalseQuestion,
 )
 from trainer.content.quiz import parse_quiz
+from trainer.content.sources import lines_outside_code
 
 # Keys and lines are derived by the loader from where things sit in quiz.md.
 NOT_CONTENT = frozenset({"line", "key", "left_key", "right_key"})
@@ -115,6 +117,11 @@ def content(value: object) -> object:
 
 
 def reads_back(markdown: str, question: Question) -> bool:
-    """Does quiz.md `markdown` load, without any problem, as exactly `question`?"""
+    """Does quiz.md `markdown` load, without any problem, as exactly `question`, and end
+    outside a code block? A ``` fence left open (in a text, say) would make the questions
+    written after this one part of its code sample."""
     parsed, problems = parse_quiz(markdown, "gift.md")
-    return not problems and len(parsed) == 1 and content(parsed[0]) == content(question)
+    if problems or len(parsed) != 1 or content(parsed[0]) != content(question):
+        return False
+    lines = markdown.split("\n")  # it ends with a newline: its last line is empty
+    return any(index == len(lines) - 1 for index, _ in lines_outside_code(lines))

@@ -121,12 +121,12 @@ GIFT_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "gift-not-representable": (
         "这道题转换后无法按原样写进 quiz.md，没有导入：题干、选项或解析里有会被当成格式的内容，"
-        "例如以 ## 、- [x]、- = 或 解析： 开头的行，或连线题左边有 =>、左边重复；"
-        "请在 GIFT 文件里改写",
+        "例如以 ## 、- [x]、- = 或 解析： 开头的行、没有闭合的 ``` 代码块，"
+        "或连线题左边有 =>、左边重复；请在 GIFT 文件里改写",
         "The question cannot be written into quiz.md as it is, so it was not imported: its "
         "text, answers or feedback hold something quiz.md reads as structure, e.g. a line "
-        "starting with ## , - [x], - = or Explanation:, or a matching left side with => or "
-        "used twice; reword it in the GIFT file",
+        "starting with ## , - [x], - = or Explanation:, a ``` code block left open, or a "
+        "matching left side with => or used twice; reword it in the GIFT file",
     ),
     "gift-unexpected": (
         "读取这道题时出现意外错误（{detail}），没有导入：请把这条信息和 GIFT 文件发给技术人员",

@@ -21,6 +21,16 @@ MAX_MARKDOWN_BYTES = 1024 * 1024
 # Front matter holds a dozen settings; a huge block only costs parse time.
 MAX_FRONT_MATTER_CHARS = 20_000
 
+# PyYAML built with libyaml has a C loader, several times faster than the pure-Python one.
+C_SAFE_LOADER = getattr(yaml, "CSafeLoader", None)
+# libyaml's composer recurses in C once per level of nesting, so a deep enough nesting
+# (`[[[[…`) overflows the stack and kills the process instead of raising. Every collection
+# opens with one of these characters, so their count bounds the depth; front matter with
+# more of them than this (real settings have a few dozen) is read by the pure-Python loader,
+# whose recursion limit raises an exception instead.
+NESTING_CHARS = "[{-?:"
+MAX_C_NESTING = 256
+
 KEY_VALUE = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*)\s*[:：]\s*(.*?)\s*$")
 TRAILING_COMMENT = re.compile(r"\s+#.*$")
 FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
@@ -83,8 +93,7 @@ def split_front_matter(text: str, display: str) -> tuple[FrontMatter | None, lis
     if len(yaml_text) > MAX_FRONT_MATTER_CHARS:
         return None, [Problem.error(display, 1, "front-matter-too-long")]
     try:
-        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(yaml_text)
+        node, data = _parse_yaml(yaml_text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
@@ -102,7 +111,34 @@ def split_front_matter(text: str, display: str) -> tuple[FrontMatter | None, lis
     return FrontMatter(data, key_lines, body, closing + 2), problems
 
 
-def _map_lines(
+def _parse_yaml(text: str) -> tuple[yaml.Node | None, object]:
+    """(node tree, data) of one YAML document, parsed once: the data (what yaml.safe_load
+    gives) is constructed from the very nodes whose marks give the line numbers.
+
+    The C loader is used when PyYAML has one, except for text nested deep enough to matter
+    (see MAX_C_NESTING). On a YAML error the text is read again by the pure-Python loader,
+    so a broken file is reported in the same words and at the same line as always (libyaml
+    words its errors differently, and refuses text it cannot encode, such as a lone
+    surrogate, where the Python reader reports a character it cannot accept).
+    """
+    if C_SAFE_LOADER is not None and sum(map(text.count, NESTING_CHARS)) <= MAX_C_NESTING:
+        try:
+            return _compose_and_construct(C_SAFE_LOADER, text)
+        except (yaml.YAMLError, UnicodeEncodeError):
+            pass
+    return _compose_and_construct(yaml.SafeLoader, text)
+
+
+def _compose_and_construct(loader_class: type, text: str) -> tuple[yaml.Node | None, object]:
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        return node, loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+
+
+def _map_lines(def _map_lines(
     node: yaml.Node,
     prefix: tuple,
     key_lines: dict[tuple, int],

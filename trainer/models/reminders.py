@@ -15,7 +15,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from trainer.extensions import db
 from trainer.models.people import User, utcnow
 
-MESSAGE_KINDS = ("due_soon", "overdue", "assessment_result", "cleared_for_duty")
+MESSAGE_KINDS = (
+    "due_soon", "overdue", "assessment_result", "cleared_for_duty", "certificate_expiring")
 EMAIL_STATES = ("pending", "sending", "sent", "failed", "no_email")
 
 

@@ -8,6 +8,7 @@ from wtforms import (
     BooleanField,
     DateField,
     IntegerField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -43,7 +44,11 @@ class PlanForm(FlaskForm):
             NumberRange(min=2000, max=2100, message=_l("Enter a year such as 2026.")),
         ],
     )
-    kind = SelectField(_l("Kind"), choices=list(PLAN_KIND_LABELS.items()), default="annual")
+    kind = SelectField(
+        _l("Kind"),
+        choices=[SelectChoice(k, label) for k, label in PLAN_KIND_LABELS.items()],
+        default="annual",
+    )
     description = TextAreaField(
         _l("Description"), validators=[Length(max=4000)], render_kw={"rows": 2}
     )
@@ -55,7 +60,9 @@ class ItemForm(FlaskForm):
     )
     mandatory = BooleanField(_l("Mandatory"), default=True)
     due_kind = SelectField(
-        _l("Due"), choices=list(DUE_KIND_LABELS.items()), default="after_assignment"
+        _l("Due"),
+        choices=[SelectChoice(k, label) for k, label in DUE_KIND_LABELS.items()],
+        default="after_assignment",
     )
     due_date = DateField(_l("Due date (for a fixed date)"), validators=[Optional()])
     due_days = IntegerField(
@@ -67,7 +74,9 @@ class ItemForm(FlaskForm):
 
 class TargetForm(FlaskForm):
     kind = SelectField(
-        _l("For whom"), choices=list(TARGET_KIND_LABELS.items()), default="department"
+        _l("For whom"),
+        choices=[SelectChoice(k, label) for k, label in TARGET_KIND_LABELS.items()],
+        default="department",
     )
     department = SelectField(_l("Department"), coerce=int, validators=[Optional()])
     position = SelectField(_l("Position"), coerce=int, validators=[Optional()])

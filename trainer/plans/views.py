@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from trainer.auth.access import login_required, role_required
 from trainer.auth.forms import EmptyForm
@@ -124,16 +125,21 @@ def index():
 
 def _item_form(**kwargs) -> ItemForm:
     form = ItemForm(**kwargs)
-    form.course.choices = [(course.id, course.title) for course in live_courses().values()]
+    form.course.choices = [
+        SelectChoice(course.id, course.title) for course in live_courses().values()
+    ]
     return form
 
 
 def _target_form(**kwargs) -> TargetForm:
     form = TargetForm(**kwargs)
     paths = department_paths()
-    form.department.choices = [(0, "—")] + sorted(paths.items(), key=lambda item: item[1])
-    form.position.choices = [(0, "—")] + [
-        (position.id, f"{position.name} ({position.code})")
+    form.department.choices = [SelectChoice(0, "—")] + [
+        SelectChoice(department_id, path)
+        for department_id, path in sorted(paths.items(), key=lambda item: item[1])
+    ]
+    form.position.choices = [SelectChoice(0, "—")] + [
+        SelectChoice(position.id, f"{position.name} ({position.code})")
         for position in db.session.scalars(sa.select(Position).order_by(Position.code))
     ]
     return form

@@ -139,6 +139,27 @@ def _assessment_drafts(now: datetime) -> list[tuple]:
     ]
 
 
+def _certificate_drafts(today: date) -> list[tuple]:
+    """Holders whose certificate's recertification window is open (and not yet renewed)."""
+    from trainer.completion import recertify_window_days
+    from trainer.reports.service import Filters, expiring_certificates
+
+    drafts = []
+    window_cache: dict[int | None, int] = {}
+    for _person, certificate in expiring_certificates(Filters(), today, days=366):
+        if certificate.version_id not in window_cache:
+            window_cache[certificate.version_id] = recertify_window_days(certificate.version_id)
+        opens = certificate.expires_at.date() - timedelta(days=window_cache[certificate.version_id])
+        if opens <= today:
+            drafts.append((
+                "certificate_expiring", "certificate", certificate.id, certificate.user_id,
+                certificate.expires_at.date(),
+                {"course": certificate.title, "serial": certificate.serial,
+                 "date": certificate.expires_at.date().isoformat()},
+            ))
+    return drafts
+
+
 def _course_titles() -> dict[str, str]:
     from trainer.plans.progress import live_courses
 
@@ -210,6 +231,15 @@ def _texts(kind: str, facts: dict) -> tuple[str, str]:
                 **facts,
             ),
         )
+    if kind == "certificate_expiring":
+        return (
+            _("Your certificate for %(course)s expires on %(date)s", **facts),
+            _(
+                "Certificate %(serial)s for %(course)s is valid until %(date)s. Recertification "
+                "is open: pass the course again before then to get a new certificate.",
+                **facts,
+            ),
+        )
     if kind == "assessment_result":
         part = (
             _("practical assessment") if facts["kind"] == "practical" else _("attitude evaluation")
@@ -242,6 +272,7 @@ def queue(
         _assignment_drafts(today, days_before)
         + _assessment_drafts(now)
         + _clearance_drafts(today, now)
+        + _certificate_drafts(today)
     )
     if not drafts:
         return 0

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -17,6 +17,7 @@ from trainer.extensions import db
 from trainer.models import (
     Assessment,
     AssessmentCorrection,
+    Certificate,
     Department,
     Position,
     QuizAttempt,
@@ -328,3 +329,30 @@ def _last_months(today: date, count: int) -> list[str]:
         if month == 0:
             year, month = year - 1, 12
     return list(reversed(keys))
+
+
+# --- certificates expiring ------------------------------------------------------------------
+
+EXPIRING_DAYS = 60
+
+
+def expiring_certificates(filters: Filters, today: date, days: int = EXPIRING_DAYS
+                          ) -> list[tuple[Person, Certificate]]:
+    """Valid course certificates that expire within `days`, soonest first, for the people in
+    the filter; a certificate already replaced by a newer one for the same course is left out."""
+    start = datetime.combine(today, datetime.min.time())
+    newer = sa.orm.aliased(Certificate)
+    replaced = sa.exists().where(newer.user_id == Certificate.user_id,
+                                 newer.course_id == Certificate.course_id,
+                                 newer.issued_at > Certificate.issued_at,
+                                 newer.revoked_at.is_(None))
+    certificates = db.session.scalars(
+        sa.select(Certificate)
+        .where(Certificate.kind == "course", Certificate.revoked_at.is_(None),
+               Certificate.expires_at >= start,
+               Certificate.expires_at < start + timedelta(days=days + 1),
+               Certificate.user_id.in_(filters.people()), ~replaced)
+        .order_by(Certificate.expires_at, Certificate.id)).all()
+    people = {person.id: person for person in people_rows(
+        sa.select(Certificate.user_id).where(Certificate.id.in_([c.id for c in certificates])))}
+    return [(people[c.user_id], c) for c in certificates if c.user_id in people]

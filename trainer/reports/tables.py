@@ -150,9 +150,24 @@ def onboarding_table(filters: service.Filters, today: date) -> Table:
     )
 
 
+def expiring_table(filters: service.Filters, today: date) -> Table:
+    rows = [
+        _person_cells(person)
+        + [certificate.title, certificate.serial, certificate.expires_at.date(),
+           (certificate.expires_at.date() - today).days]
+        for person, certificate in service.expiring_certificates(filters, today)
+    ]
+    return Table(
+        _("Certificates expiring"),
+        _person_columns() + [_("Course"), _("Serial"), _("Valid until"), _("Days left")],
+        rows,
+    )
+
+
 TABLES = {
     "matrix": matrix_table,
     "overdue": overdue_table,
     "courses": courses_table,
     "onboarding": onboarding_table,
+    "expiring": expiring_table,
 }

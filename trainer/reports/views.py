@@ -115,6 +115,18 @@ def onboarding():
     )
 
 
+@bp.get("/expiring")
+@role_required(*HR)
+def expiring():
+    return _page(
+        "reports/expiring.html",
+        report_name="expiring",
+        rows=service.expiring_certificates(_filters(), local_today()),
+        today=local_today(),
+        days=service.EXPIRING_DAYS,
+    )
+
+
 @bp.get("/<report>.<fmt>")
 @role_required(*HR)
 def export(report: str, fmt: str):

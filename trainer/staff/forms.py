@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import SelectField, StringField
+from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 DEPARTMENT_KIND_LABELS = {
@@ -29,7 +29,11 @@ class AddDepartmentForm(FlaskForm):
         _l("Department name"),
         validators=[DataRequired(message=_l("Write the department's name.")), Length(max=100)],
     )
-    kind = SelectField(_l("Kind"), choices=list(DEPARTMENT_KIND_LABELS.items()), default="store")
+    kind = SelectField(
+        _l("Kind"),
+        choices=[SelectChoice(k, label) for k, label in DEPARTMENT_KIND_LABELS.items()],
+        default="store",
+    )
     parent = SelectField(_l("Under"), coerce=int)
 
 

@@ -7,6 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from trainer.auth.access import role_required
 from trainer.auth.forms import EmptyForm
@@ -130,9 +131,11 @@ def import_apply(token: str):
 # --- departments and positions ------------------------------------------------------------------
 
 
-def _department_choices() -> list[tuple[int, str]]:
+def _department_choices() -> list[SelectChoice]:
     rows = organisation.tree()
-    return [(0, _("(top level)"))] + [(row.department.id, row.path) for row in rows]
+    return [SelectChoice(0, _("(top level)"))] + [
+        SelectChoice(row.department.id, row.path) for row in rows
+    ]
 
 
 def _organisation_page(add_department=None, add_position=None, status=200):

@@ -53,6 +53,23 @@ def test_missing_word_question_gets_a_blank_where_the_answers_were():
     assert question.text == "Grant is ____ in Grant's tomb."
 
 
+@pytest.mark.parametrize(
+    ("gift", "text"),
+    [
+        ("{T}____ is right.", "____ ____ is right."),
+        ("Yes____{T}, it is.", "Yes____ ____, it is."),
+        ("a__{T}__b", "a__ ____ __b"),
+        ("a{T}b", "a____b"),
+        ("[html]a&#95;{T}b", "a_ ____b"),  # underscores that only appear once converted
+        ("[html]a_<b></b>{T}b", "a_ ____b"),
+    ],
+)
+def test_missing_word_blank_is_kept_apart_from_underscores_in_the_text(gift, text):
+    # Run together they would read as one longer blank, and the exporter would put the
+    # answers in place of the text's own underscores as well.
+    assert only_question(gift).text == text
+
+
 def test_multiple_answers_become_weighted_multiple_choice():
     question = only_question(
         "What two people are entombed in Grant's tomb? {\n"
@@ -363,6 +380,18 @@ def test_text_our_format_would_read_differently_is_reported_not_changed():
     text = "First line\\n## not a heading\\n- [x] nor an option {=a ~b}"
 
     assert reported(text) == [(1, "gift-not-representable")]
+
+
+def test_a_code_fence_left_open_is_reported_not_left_to_swallow_the_next_question():
+    # Each question reads back alone; written together, the open ``` made the second one
+    # part of the first one's code sample (found by the round-trip property).
+    result = import_gift("First{T}\n```\n\n::second::Second{F}\n")
+
+    assert [(e.line, e.reason_code) for e in result.not_converted] == [
+        (1, "gift-not-representable")
+    ]
+    questions, problems = parse_quiz(result.quiz_md, "quiz.md")
+    assert (problems, [q.id for q in questions]) == ([], ["second"])
 
 
 def test_a_file_that_is_not_utf8_is_reported_with_its_line():

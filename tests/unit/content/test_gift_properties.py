@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import HealthCheck, given, settings
+import pytest
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from trainer.content.gift import export_gift, import_gift
 from trainer.content.quiz import parse_quiz
+from trainer.content.quiz_blocks import split_quiz
 
 # Kept small so the content tests stay fast; each property also passed 3000 examples.
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -42,17 +44,38 @@ documents = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=5)),
 
 @settings(FAST, max_examples=120)
 @given(documents)
+@example("::q1::\n{T}____::q1::\n")  # the blank ran into the text's underscores
+@example("{T}\n```\r\n\nSecond{F}\n")  # an open ``` fence swallowed the questions after it
+@example("{T}\n```\n## h\n```\n")  # a closed one holds text, not a question
 def test_any_text_is_converted_or_reported_and_never_raises(text):
     first, exported, again = round_trip(text)
 
     lines = max(1, len(re.split(r"\r\n|\r|\n", text)))
     assert all(0 <= entry.line <= lines for entry in first.not_converted)
     assert "gift-unexpected" not in {entry.reason_code for entry in first.not_converted}
-    assert first.quiz_md.count("\n## ") + first.quiz_md.startswith("## ") == first.imported
+    # One `## id` block per question: a `## ` line in a code sample is text, not a question.
+    assert len(split_quiz(first.quiz_md, "quiz.md")[0]) == first.imported
     assert again.quiz_md == first.quiz_md
     assert first.summary() == (
         f"imported {first.imported} questions; {len(first.not_converted)} not converted"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "::q1::\n{T}____::q1::\n",  # found by the property above
+        "____{T}::q1::",
+        "a__{T}__b",
+        "Name{=a}_ here",
+        "[html]x&#95;{T}y",
+    ],
+)
+def test_a_missing_word_blank_next_to_underscores_survives_the_round_trip(text):
+    first, exported, again = round_trip(text)
+
+    assert first.imported == 1
+    assert again.quiz_md == first.quiz_md
 
 
 # --- generated questions of every GIFT kind ---------------------------------------------------

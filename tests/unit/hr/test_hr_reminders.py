@@ -170,3 +170,26 @@ def test_assessment_result_and_clearance_are_announced(app, users, synced, smtp_
     assert "新人（N1）" in by_recipient[("boss@example.com",)]
     subjects = inbox.subjects()
     assert any("实际操作考核" in s and "门店售中服务" in s for s in subjects)
+
+
+def test_the_nightly_command_sends_through_the_configured_server(app, due, smtp_server):
+    inbox, settings = smtp_server
+    app.config.update(
+        SMTP_HOST=settings.host,
+        SMTP_PORT=settings.port,
+        MAIL_FROM="training@example.com",
+        REMINDER_DAYS=7,
+    )
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["trainer", "reminders", "send"])
+    assert result.exit_code == 0, result.output
+    assert "e-mailed" in result.output
+    sent = len(inbox.messages)
+    assert sent >= 1
+    assert runner.invoke(args=["trainer", "reminders", "send"]).exit_code == 0
+    assert len(inbox.messages) == sent
+
+
+def test_plans_sync_command(app, due):
+    result = app.test_cli_runner().invoke(args=["trainer", "plans", "sync"])
+    assert result.exit_code == 0 and "assignments: 0 added" in result.output

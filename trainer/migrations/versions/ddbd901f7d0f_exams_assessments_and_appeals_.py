@@ -141,7 +141,7 @@ def upgrade():
     sa.Column('last_error', sa.Text(), nullable=True),
     sa.Column('read_at', sa.DateTime(), nullable=True),
     sa.CheckConstraint("email_state IN ('pending', 'sending', 'sent', 'failed', 'no_email')", name=op.f('ck_outbox_messages_email_state_known')),
-    sa.CheckConstraint("kind IN ('due_soon', 'overdue', 'assessment_result', 'cleared_for_duty')", name=op.f('ck_outbox_messages_kind_known')),
+    sa.CheckConstraint("kind IN ('due_soon', 'overdue', 'assessment_result', 'cleared_for_duty', 'certificate_expiring')", name=op.f('ck_outbox_messages_kind_known')),
     sa.ForeignKeyConstraint(['recipient_id'], ['users.id'], name=op.f('fk_outbox_messages_recipient_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_messages')),
     sa.UniqueConstraint('kind', 'subject_type', 'subject_id', 'recipient_id', 'due_on', name='uq_outbox_messages_occasion')
