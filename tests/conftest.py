@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import settings as hypothesis_settings
 from flask import has_app_context
 from flask.testing import FlaskClient
 
@@ -15,6 +16,13 @@ from trainer import create_app
 from trainer.extensions import db
 from trainer.models import User
 from trainer.people.service import NewUser, create_user
+
+# CI runs the same examples every time (a found bug is reproducible, and a green run does not
+# turn red by chance); on a developer's machine hypothesis keeps exploring new examples.
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None,
+                                     print_blob=True)
+hypothesis_settings.register_profile("dev", deadline=None)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 PASSWORD = "correct-horse-1"
 ROLE_USERS = {

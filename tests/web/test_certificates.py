@@ -193,3 +193,14 @@ def test_holder_is_reminded_once_when_recertification_opens(app, certificate):
     assert len(messages) == 1
     assert messages[0].recipient_id == certificate.user_id
     assert "新员工入门" in messages[0].title and certificate.serial in messages[0].body
+
+
+def test_hr_sees_who_is_ready_for_which_level(client, users, synced, paths_dir):
+    sign_in(client, "H0001")
+    page = client.get("/career/readiness").get_data(as_text=True)
+    # Every test user lacks exactly one course (basics) for the first level: all are close.
+    assert "学员小张" in page and "初级服务专员" in page and "basics" in page
+    pass_quiz(users["learner"])  # reaches 初级; 中级 needs 6 months in 初级 first
+    page = client.get("/career/readiness").get_data(as_text=True)
+    assert "学员小张" not in page and "培训师老王" in page
+    assert client.get("/certificates/manage").get_data(as_text=True).count("/career/readiness")
