@@ -16,9 +16,10 @@ from datetime import UTC, datetime
 from bench.certificates import run_certificate_benchmark
 from bench.hr import run_hr_benchmark
 from bench.lessons import run_lesson_benchmark
+from bench.load import LoadWindow
 from bench.quiz import run_quiz_benchmark
 from bench.report import Section, render, rewrite_readme
-from bench.sync import run_sync_benchmarks
+from bench.sync import postgres_url, run_sync_benchmarks
 
 BENCHMARKS = (
     ("Content sync", run_sync_benchmarks),
@@ -39,6 +40,8 @@ def main() -> int:
         signal.signal(signum, _stop_on_signal)
     started, clock = datetime.now(UTC), time.monotonic()
     load_average = os.getloadavg()[0]
+    # The database server's processes work for the PostgreSQL runs: not counted as others.
+    whole_run = LoadWindow(commands=("postgres",) if postgres_url() else ()).start()
     sections: list[Section] = []
     for title, benchmark in BENCHMARKS:
         print(f"== {title}", flush=True)
@@ -46,8 +49,12 @@ def main() -> int:
             sections.append(benchmark())
         except Exception as error:  # report it, still run the others
             traceback.print_exc()
-            sections.append(Section(title, [], failed=str(error).splitlines()[0]))
-    figures = render(sections, started, time.monotonic() - clock, load_average)
+            reason = (str(error).splitlines() or [type(error).__name__])[0]
+            sections.append(Section(title, [], failed=reason))
+    whole_run.stop()
+    figures = render(
+        sections, started, time.monotonic() - clock, load_average, whole_run.describe()
+    )
     rewrite_readme(figures)
     print("\n" + figures)
     print("figures written to bench/README.md")

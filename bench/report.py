@@ -52,11 +52,19 @@ def machine() -> str:
     return f"nproc {cores}, {cpu}, Python {platform.python_version()}, {platform.system()}"
 
 
-def render(sections: list[Section], started: datetime, elapsed: float, load_average: float) -> str:
+def render(
+    sections: list[Section],
+    started: datetime,
+    elapsed: float,
+    load_average: float,
+    whole_run: str = "",
+) -> str:
     lines = [
         f"Measured {started.astimezone(UTC):%Y-%m-%d %H:%M} UTC on {machine()}; "
         f"1-minute load average at the start {load_average:.2f}; "
-        f"the whole run took {elapsed:.0f} s.",
+        f"the whole run took {elapsed:.0f} s"
+        + (f", during which {whole_run}" if whole_run else "")
+        + ".",
         "",
     ]
     for section in sections:

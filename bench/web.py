@@ -149,6 +149,7 @@ def run_wrk(
     duration: int,
     connections: int,
     ours: tuple[int, ...],
+    threads: int = WRK_THREADS,
     headers: dict[str, str] | None = None,
     database_commands: tuple[str, ...] = (),
     what: str = "",
@@ -160,7 +161,7 @@ def run_wrk(
     """
     command = [
         wrk,
-        f"-t{WRK_THREADS}",
+        f"-t{threads}",
         f"-c{connections}",
         f"-d{duration}s",
         "--timeout",

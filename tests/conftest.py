@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from hypothesis import settings as hypothesis_settings
 from flask import has_app_context
 from flask.testing import FlaskClient
+from hypothesis import settings as hypothesis_settings
 
 from trainer import create_app
 from trainer.extensions import db

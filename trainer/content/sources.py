@@ -30,6 +30,11 @@ C_SAFE_LOADER = getattr(yaml, "CSafeLoader", None)
 # whose recursion limit raises an exception instead.
 NESTING_CHARS = "[{-?:"
 MAX_C_NESTING = 256
+# Where libyaml reads text differently from the pure-Python loader: it accepts a tab before
+# a colon or a byte-order mark inside the text, which the Python loader reports, and gives
+# "" for a bare `!` tag where the Python loader gives None. Text with a tab, CR, BOM, Unicode
+# line break or a tag is read by the pure-Python loader, as it always was.
+C_LOADER_DIFFERS = re.compile(r"[\t\r\ufeff\x85\u2028\u2029]|(?:^|[\s\[{,:])!")
 
 KEY_VALUE = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*)\s*[:：]\s*(.*?)\s*$")
 TRAILING_COMMENT = re.compile(r"\s+#.*$")
@@ -93,7 +98,7 @@ def split_front_matter(text: str, display: str) -> tuple[FrontMatter | None, lis
     if len(yaml_text) > MAX_FRONT_MATTER_CHARS:
         return None, [Problem.error(display, 1, "front-matter-too-long")]
     try:
-        node, data = _parse_yaml(yaml_text)
+        data, key_lines, problems = _read_yaml(yaml_text, display)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
@@ -103,42 +108,52 @@ def split_front_matter(text: str, display: str) -> tuple[FrontMatter | None, lis
         data = {}
     if not isinstance(data, dict):
         return None, [Problem.error(display, 2, "front-matter-not-mapping")]
-    key_lines: dict[tuple, int] = {}
-    problems: list[Problem] = []
-    if node is not None:
-        _map_lines(node, (), key_lines, problems, display, set())
     body = "\n".join(lines[closing + 1 :])
     return FrontMatter(data, key_lines, body, closing + 2), problems
 
 
-def _parse_yaml(text: str) -> tuple[yaml.Node | None, object]:
-    """(node tree, data) of one YAML document, parsed once: the data (what yaml.safe_load
-    gives) is constructed from the very nodes whose marks give the line numbers.
+def _read_yaml(text: str, display: str) -> tuple[object, dict[tuple, int], list[Problem]]:
+    """(data as yaml.safe_load gives it, line of each key path, duplicate keys), from one
+    parse: the data is constructed from the very nodes whose marks give the lines.
 
-    The C loader is used when PyYAML has one, except for text nested deep enough to matter
-    (see MAX_C_NESTING). On a YAML error the text is read again by the pure-Python loader,
-    so a broken file is reported in the same words and at the same line as always (libyaml
-    words its errors differently, and refuses text it cannot encode, such as a lone
-    surrogate, where the Python reader reports a character it cannot accept).
+    The C loader is used when PyYAML has one, unless the text holds a character the two
+    loaders read differently (C_LOADER_DIFFERS) or may be nested deeply enough to matter
+    (MAX_C_NESTING). On a YAML error the text is read again by the pure-Python loader, so a
+    broken file is reported in the same words and at the same line as always: libyaml words
+    its errors differently, and refuses text it cannot encode (a lone surrogate) where the
+    Python reader reports the character.
     """
-    if C_SAFE_LOADER is not None and sum(map(text.count, NESTING_CHARS)) <= MAX_C_NESTING:
+    if C_SAFE_LOADER is not None and _c_loader_reads_alike(text):
         try:
-            return _compose_and_construct(C_SAFE_LOADER, text)
+            return _load(C_SAFE_LOADER, text, display)
         except (yaml.YAMLError, UnicodeEncodeError):
             pass
-    return _compose_and_construct(yaml.SafeLoader, text)
+    return _load(yaml.SafeLoader, text, display)
 
 
-def _compose_and_construct(loader_class: type, text: str) -> tuple[yaml.Node | None, object]:
+def _c_loader_reads_alike(text: str) -> bool:
+    if C_LOADER_DIFFERS.search(text):
+        return False
+    return sum(map(text.count, NESTING_CHARS)) <= MAX_C_NESTING
+
+
+def _load(loader_class: type, text: str, display: str) -> tuple[object, dict, list[Problem]]:
     loader = loader_class(text)
     try:
         node = loader.get_single_node()
-        return node, loader.construct_document(node) if node is not None else None
+        if node is None:
+            return None, {}, []
+        key_lines: dict[tuple, int] = {}
+        problems: list[Problem] = []
+        # Before constructing the data, which resolves a `<<` merge key by rewriting the
+        # nodes in place.
+        _map_lines(node, (), key_lines, problems, display, set())
+        return loader.construct_document(node), key_lines, problems
     finally:
         loader.dispose()
 
 
-def _map_lines(def _map_lines(
+def _map_lines(
     node: yaml.Node,
     prefix: tuple,
     key_lines: dict[tuple, int],
@@ -158,7 +173,10 @@ def _map_lines(def _map_lines(
             if key in seen:
                 problems.append(
                     Problem.error(
-                        display, line, "yaml-duplicate-key", field=".".join((*prefix, key))
+                        display,
+                        line,
+                        "yaml-duplicate-key",
+                        field=".".join(map(str, (*prefix, key))),
                     )
                 )
             seen.add(key)
