@@ -56,7 +56,37 @@ def create_demo_accounts(password: str) -> list[tuple[str, str, bool]]:
         report.append((employee_no, name, not exists))
     _assign_demo_assessor()
     db.session.commit()
+    _create_demo_onboarding_plan()
     return report
+
+
+DEMO_PLAN = "新员工入职培训（演示）"
+DEMO_PLAN_ITEMS = (("onboarding", 14), ("sales-seven-steps", 30), ("reception-sop", 30))
+
+
+def _create_demo_onboarding_plan() -> None:
+    """An onboarding plan for the demo stores' new hires, so HR sees assignments, due dates
+    and overdue people right away. Created once; later runs only re-sync it."""
+    from trainer.models import CourseRecord, Position
+    from trainer.models.plans import SkillPlan
+    from trainer.plans import service as plans
+
+    today = plans.local_today()
+    plan = db.session.scalar(sa.select(SkillPlan).where(SkillPlan.name == DEMO_PLAN))
+    if plan is None:
+        hr = db.session.scalar(sa.select(User).where(User.employee_no == "demo-hr"))
+        courses = {record.slug: record for record in db.session.scalars(sa.select(CourseRecord))}
+        if hr is None or any(slug not in courses for slug, _days in DEMO_PLAN_ITEMS):
+            return  # content not loaded: nothing to assign
+        plan = plans.create_plan(hr, DEMO_PLAN, today.year, "onboarding",
+                                 "演示：导购和前台新员工入职后必学的课程。")
+        for slug, days in DEMO_PLAN_ITEMS:
+            plans.add_item(hr, plan, courses[slug], True, "after_hire", due_days=days)
+        for code in ("sales-associate", "front-desk"):
+            position = db.session.scalar(sa.select(Position).where(Position.code == code))
+            plans.add_target(hr, plan, "new_hires", position=position,
+                             hired_since=date(today.year, 1, 1))
+    plans.sync_plan(None, plan, today)
 
 
 def _assign_demo_assessor() -> None:

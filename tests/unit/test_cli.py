@@ -67,3 +67,22 @@ def test_setup_demo_creates_one_account_per_role_and_is_idempotent(app, monkeypa
     assert second.exit_code == 0
     assert "(already there)" in second.output
     assert count_rows(User) == users_before
+
+
+def test_demo_has_an_onboarding_plan_for_new_hires(app, monkeypatch):
+    from pathlib import Path
+
+    from tests.course_helpers import SHIPPED_COURSES, copy_fixture_courses
+    from trainer.models.plans import PlanAssignment, SkillPlan
+
+    copy_fixture_courses(Path(app.config["CONTENT_DIR"]), SHIPPED_COURSES)
+    monkeypatch.setattr("flask_migrate.upgrade", lambda: None)
+    assert run(app, "setup", "--demo").exit_code == 0
+    assert run(app, "setup", "--demo").exit_code == 0  # again: nothing doubles
+    [plan] = db.session.scalars(sa.select(SkillPlan)).all()
+    assert plan.kind == "onboarding" and len(plan.items) == 3
+    assigned = set(db.session.scalars(
+        sa.select(User.employee_no).join(PlanAssignment, PlanAssignment.user_id == User.id)))
+    # Sales associates and front-desk staff of the demo stores; not the supervisors.
+    assert {"S1001", "S1002", "S2001", "demo-learner"} <= assigned and "S2002" not in assigned
+    assert count_rows(PlanAssignment) == 12
