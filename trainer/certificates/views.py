@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from trainer import completion
+from trainer.assessments.rules import departments_below
 from trainer.auth.access import login_required, public, role_required
 from trainer.certificates import service
 from trainer.certificates.forms import RevokeForm, VerifyForm
@@ -167,12 +168,8 @@ def department_zip():
 
 
 def _department_and_below(department_id: int) -> set[int]:
-    found, frontier = {department_id}, {department_id}
-    while frontier:
-        frontier = set(db.session.scalars(
-            sa.select(Department.id).where(Department.parent_id.in_(frontier)))) - found
-        found |= frontier
-    return found
+    parent_of = dict(db.session.execute(sa.select(Department.id, Department.parent_id)).all())
+    return departments_below([department_id], parent_of)
 
 
 @bp.get("/career")

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 import sqlalchemy as sa
 from flask import (
     Blueprint,
@@ -28,6 +25,7 @@ from trainer.models import CourseRecord, User, utcnow
 from trainer.quizzes import analysis, service
 from trainer.quizzes.answers import AnswerError, describe_response, form_values, response_from_form
 from trainer.quizzes.forms import GrantExtraAttemptForm
+from trainer.reports.exports import Table, to_csv
 
 bp = Blueprint("quizzes", __name__, url_prefix="/quiz")
 STAFF = ("trainer", "hr", "admin")
@@ -221,27 +219,15 @@ def attempts(slug: str):
 
 
 def _csv_response(rows, filename: str) -> Response:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["employee_no", "name", "version", "round", "attempt", "started_at",
-                     "graded_at", "closed_by", "percent", "passed"])
-    for row in rows:
-        writer.writerow([_csv_safe(v) for v in (
-            row.employee_no, row.name, row.version, row.round_number, row.attempt_number,
-            row.started_at.isoformat(timespec="seconds"),
-            row.graded_at.isoformat(timespec="seconds") if row.graded_at else "",
-            row.closed_by or "", "" if row.percent is None else row.percent,
-            "" if row.passed is None else ("yes" if row.passed else "no"))])
-    # A BOM so that Excel opens the UTF-8 Chinese names correctly.
-    return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv",
+    # The reports' CSV writer: UTF-8 with a BOM for Excel, formula cells neutralised.
+    table = Table(filename, ["employee_no", "name", "version", "round", "attempt", "started_at",
+                             "graded_at", "closed_by", "percent", "passed"], [
+        [row.employee_no, row.name, row.version, row.round_number, row.attempt_number,
+         row.started_at, row.graded_at, row.closed_by,
+         row.percent, None if row.passed is None else ("yes" if row.passed else "no")]
+        for row in rows])
+    return Response(to_csv(table), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-
-
-def _csv_safe(value):
-    """Cells starting with = + - @ would run as formulas in Excel: neutralise them."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 @bp.get("/<slug>/analysis")
