@@ -73,6 +73,13 @@ def test_submit_shows_the_result_and_a_second_submit_changes_nothing(client, exa
 
 
 def test_tampered_option_is_refused_without_saving(client, exam):
+    # The draw is random: make sure question 1 is a single-choice one, with option tokens.
+    course = course_for_version(exam.version)
+    single = next(q for q in course.questions if q.type == "single")
+    tokens = [[f"{i:08x}", option.key] for i, option in enumerate(single.options, start=1)]
+    exam.draw = [{"id": single.id, "options": tokens},
+                 *[entry for entry in exam.draw[1:] if entry["id"] != single.id]]
+    db.session.commit()
     form = answers_form(exam, correct_response)
     choice_fields = [name for name, values in form.items()
                      if "-" not in name and len(values[0]) == 8]
