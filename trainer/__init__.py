@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import Flask, current_app, flash, redirect, request, session, url_for
+from babel import Locale
+from flask import Flask, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from trainer.config import PROJECT_ROOT, SUPPORTED_LOCALES, build_config
 from trainer.extensions import babel, csrf, db, limiter, login_manager, migrate
+from trainer.sessions import RememberingSessionInterface
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -26,6 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(PACKAGE_DIR / "translations")
     if config:
         app.config.update(config)
+    app.session_interface = RememberingSessionInterface()
     register_extensions(app)
     register_blueprints(app)
     register_request_hooks(app)
@@ -34,12 +38,20 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
-def select_locale() -> str:
-    if current_user and current_user.is_authenticated and current_user.locale in SUPPORTED_LOCALES:
-        return current_user.locale
+@functools.cache
+def _parsed_locale(code: str) -> Locale:
+    return Locale.parse(code)
+
+
+def select_locale() -> Locale:
+    # A parsed Locale, which Flask-Babel takes as it is: parsing the code on every request
+    # is a measurable part of a cached lesson page.
+    user = g.get("principal") or current_user
+    if user and user.is_authenticated and user.locale in SUPPORTED_LOCALES:
+        return _parsed_locale(user.locale)
     if session.get("locale") in SUPPORTED_LOCALES:
-        return session["locale"]
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+        return _parsed_locale(session["locale"])
+    return _parsed_locale(current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
 def register_extensions(app: Flask) -> None:
@@ -51,8 +63,18 @@ def register_extensions(app: Flask) -> None:
         configure_engine(db.engine)
     migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    # Flask-WTF checks exemptions before the method on every request; a GET has nothing to
+    # check, so the check runs only for the methods that carry a token.
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+
+    @app.before_request
+    def protect_from_csrf() -> None:
+        if app.config["WTF_CSRF_ENABLED"] and request.method in app.config["WTF_CSRF_METHODS"]:
+            csrf.protect(apply_exemptions=True)
+
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
+    _skip_limiter_on_lean_views(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please sign in to see this page.")
@@ -71,6 +93,30 @@ def register_extensions(app: Flask) -> None:
         if user is None or not user.active or user.session_epoch != int(epoch):
             return None
         return user
+
+
+def _skip_limiter_on_lean_views(app: Flask) -> None:
+    """Flask-Limiter's request hooks cost more than a cached lesson page even on a view
+    without limits (measured: bench/README.md), so the lean views, which may carry no limits
+    (see trainer.auth.access.lean), skip them; every other view runs them as before."""
+    from trainer.auth.access import endpoint_is_lean
+
+    def unless_lean(hook):
+        @functools.wraps(hook)
+        def wrapped(*args):
+            if endpoint_is_lean(request.endpoint):
+                return args[0] if args else None  # after_request hands the response back
+            return hook(*args)
+
+        return wrapped
+
+    def is_limiter_hook(hook) -> bool:
+        owner = hook.args[0] if isinstance(hook, functools.partial) and hook.args else None
+        return getattr(hook, "__self__", owner) is limiter
+
+    for hooks in (app.before_request_funcs[None], app.after_request_funcs[None],
+                  app.teardown_request_funcs[None]):
+        hooks[:] = [unless_lean(hook) if is_limiter_hook(hook) else hook for hook in hooks]
 
 
 def register_blueprints(app: Flask) -> None:
@@ -102,17 +148,34 @@ _ALLOWED_DURING_FORCED_CHANGE = {"auth.change_password", "auth.logout", "main.se
                                  "static"}
 
 
+# Added to every response that does not set its own (media files set a stricter CSP).
+SECURITY_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+    ("Content-Security-Policy",
+     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"),
+)
+
+
 def register_request_hooks(app: Flask) -> None:
-    from trainer.auth.access import endpoint_is_public
+    from trainer.auth.access import endpoint_is_lean, endpoint_is_public, viewer
+    from trainer.hotpath import principal_from_session
     from trainer.navigation import ROLE_LABELS, navigation_for
 
     @app.before_request
     def require_sign_in():
         if endpoint_is_public(request.endpoint):
             return None
-        if not current_user.is_authenticated:
+        if endpoint_is_lean(request.endpoint):
+            # Nobody valid in the session: Flask-Login decides below (remember-me cookie,
+            # or the sign-in page).
+            g.principal = principal_from_session()
+        user = viewer()
+        if not user.is_authenticated:
             return app.login_manager.unauthorized()
-        if current_user.must_change_password and (
+        if user.must_change_password and (
             request.endpoint not in _ALLOWED_DURING_FORCED_CHANGE
         ):
             flash(_l("Choose a new password before you continue."), "info")
@@ -125,7 +188,8 @@ def register_request_hooks(app: Flask) -> None:
 
         return {
             "site_name": app.config["SITE_NAME"],
-            "navigation": navigation_for(current_user),
+            "viewer": viewer(),
+            "navigation": navigation_for(viewer()),
             "role_labels": ROLE_LABELS,
             "current_locale": str(get_locale()),
             "supported_locales": SUPPORTED_LOCALES,
@@ -133,14 +197,12 @@ def register_request_hooks(app: Flask) -> None:
 
     @app.after_request
     def security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
-        )
+        # One pass over the headers: Headers.setdefault raises and catches a KeyError per
+        # missing header, a visible cost on the cached lesson page.
+        present = {name.lower() for name, _value in response.headers}
+        for name, value in SECURITY_HEADERS:
+            if name.lower() not in present:
+                response.headers.add(name, value)
         return response
 
 

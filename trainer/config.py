@@ -42,7 +42,9 @@ def build_config(instance_path: Path) -> dict:
     return {
         "SECRET_KEY": _env("SECRET_KEY") or load_or_create_secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # A server connection can go stale (restart, idle timeout): test it on checkout.
+        # A SQLite file cannot, and the test costs a query on every checkout.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite")},
         "CONTENT_DIR": Path(_env("CONTENT_DIR", str(PROJECT_ROOT / "content"))),
         "SITE_NAME": _env("SITE_NAME", "Trainer"),
         "BABEL_DEFAULT_LOCALE": default_locale,

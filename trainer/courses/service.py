@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from trainer.content import CATEGORIES
 from trainer.database import write_transaction
 from trainer.extensions import db
+from trainer.hotpath import LeanQuery
 from trainer.models import (
     CourseEvaluation,
     CourseLesson,
@@ -97,6 +98,40 @@ def lesson_and_outline(version: CourseVersion, number: int
         sa.select(CourseLesson.number, CourseLesson.title)
         .where(CourseLesson.version_id == version.id).order_by(CourseLesson.number))]
     return lesson, outline
+
+
+@dataclass(frozen=True)
+class LessonState:
+    version_id: int  # the course's live version
+    version_hash: str  # its content, so a cached page never outlives a database reset
+    number: int
+    is_read: bool
+
+
+def _lesson_state_query() -> LeanQuery:
+    lesson_exists = sa.exists().where(CourseLesson.version_id == CourseVersion.id,
+                                      CourseLesson.number == sa.bindparam("number"))
+    is_read = sa.exists().where(LessonProgress.user_id == sa.bindparam("user_id"),
+                                LessonProgress.version_id == CourseVersion.id,
+                                LessonProgress.lesson_number == sa.bindparam("number"))
+    return LeanQuery(
+        sa.select(CourseVersion.id, CourseVersion.version_hash, lesson_exists, is_read)
+        .select_from(CourseRecord)
+        .join(CourseVersion, CourseRecord.current_version_id == CourseVersion.id)
+        .where(CourseRecord.slug == sa.bindparam("slug"), CourseRecord.status != "missing")
+    )
+
+
+_LESSON_STATE = _lesson_state_query()
+
+
+def lesson_state(slug: str, number: int, user_id: int) -> LessonState | None:
+    """Which live version a lesson page shows and whether this user has read the lesson,
+    in one lean query (the lesson page is the busiest page); None: no such live lesson."""
+    row = _LESSON_STATE.first(slug=slug, number=number, user_id=user_id)
+    if row is None or not row[2]:
+        return None
+    return LessonState(row[0], row[1], number, bool(row[3]))
 
 
 def read_lessons(user: User, version: CourseVersion) -> set[int]:

@@ -3,17 +3,28 @@
 import mimetypes
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from trainer.auth.access import login_required
-from trainer.auth.forms import EmptyForm
+from trainer.auth.access import lean, login_required, viewer
 from trainer.content import CATEGORIES
 from trainer.courses import service
 from trainer.courses.forms import EvaluationForm
 from trainer.extensions import db
 from trainer.models import CourseFile, CourseVersion
+from trainer.page_cache import PageCache, render_cacheable, request_is_cacheable
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
 
@@ -83,19 +94,34 @@ def course(slug: str):
 
 @bp.get("/<slug>/lessons/<int:number>")
 @login_required
+@lean
 def lesson(slug: str, number: int):
-    record, version = get_live_course_or_404(slug)
-    lesson, outline = service.lesson_and_outline(version, number)
-    if lesson is None:
+    state = service.lesson_state(slug, number, viewer().id)
+    if state is None:
         abort(404)
-    position = [item.number for item in outline].index(number)
+    if not request_is_cacheable():
+        return _render_lesson(state)
+    key = (state.version_id, state.version_hash, number, request.path, str(get_locale()),
+           viewer().roles, state.is_read)
+    return lesson_pages().page(key, lambda: _render_lesson(state))
+
+
+def lesson_pages() -> PageCache:
+    """This app's rendered lesson pages, per version, lesson, language, roles and read state
+    (per app: the site name and settings are part of the page)."""
+    return current_app.extensions.setdefault("trainer.lesson_pages", PageCache(max_entries=512))
+
+
+def _render_lesson(state: service.LessonState) -> str:
+    version = db.session.get(CourseVersion, state.version_id)
+    lesson, outline = service.lesson_and_outline(version, state.number)
+    position = [item.number for item in outline].index(state.number)
     previous_lesson = outline[position - 1] if position > 0 else None
     next_lesson = outline[position + 1] if position + 1 < len(outline) else None
-    return render_template(
-        "courses/lesson.html", record=record, version=version, lesson=lesson,
+    return render_cacheable(
+        "courses/lesson.html", record=version.course, version=version, lesson=lesson,
         previous_lesson=previous_lesson, next_lesson=next_lesson, lesson_count=len(outline),
-        is_read=number in service.read_lessons(current_user, version), form=EmptyForm(),
-        position=position + 1,
+        is_read=state.is_read, position=position + 1,
     )
 
 

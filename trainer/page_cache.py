@@ -1,0 +1,91 @@
+"""Whole rendered pages kept in memory, for pages that are the same for many people.
+
+A lesson page depends on the course version, the lesson, the reader's language, roles (the
+navigation) and whether they have read it; nothing else but the CSRF token, which differs
+per session. Such a page is rendered once per key with a placeholder where the token goes,
+and served afterwards by putting this session's token in: no template, no translation
+lookups, no ORM (bench/README.md has the figures).
+
+Each worker process keeps its own bounded cache; keys must hold everything the page shows,
+so an entry never needs invalidating (a new course version is a new key).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+
+from flask import current_app, g, render_template, request, session
+from flask_wtf.csrf import generate_csrf
+from markupsafe import escape
+
+CSRF_PLACEHOLDER = "csrf-token-placeholder-5f0c2b"
+
+
+class PageCache:
+    def __init__(self, max_entries: int = 512) -> None:
+        self.max_entries = max_entries
+        self._pages: OrderedDict[Hashable, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def page(self, key: Hashable, render: Callable[[], str]) -> str:
+        """The page for `key` with this session's CSRF token; `render` makes it on a miss
+        (it must render through `render_cacheable`)."""
+        with self._lock:
+            page = self._pages.get(key)
+            if page is not None:
+                self._pages.move_to_end(key)
+        if page is None:
+            page = render()
+            with self._lock:
+                self._pages[key] = page
+                while len(self._pages) > self.max_entries:
+                    self._pages.popitem(last=False)
+        return page.replace(CSRF_PLACEHOLDER, str(escape(signed_csrf_token())))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+
+# Signing the session's CSRF token costs about as much as the rest of a cached page, and a
+# signed token stays valid for WTF_CSRF_TIME_LIMIT (config.py: no limit; Flask-WTF's
+# default is an hour): one signed less than a minute ago is handed out again.
+TOKEN_REUSE_SECONDS = 60
+_signed_tokens: OrderedDict[tuple[str, str], tuple[str, float]] = OrderedDict()
+_signed_tokens_lock = threading.Lock()
+
+
+def signed_csrf_token() -> str:
+    """What Flask-WTF's generate_csrf() returns, signed at most a minute ago."""
+    raw = session.get("csrf_token")
+    now = time.monotonic()
+    if isinstance(raw, str) and "csrf_token" not in g:
+        key = (current_app.secret_key, raw)
+        with _signed_tokens_lock:
+            found = _signed_tokens.get(key)
+        if found is not None and now - found[1] < TOKEN_REUSE_SECONDS:
+            g.csrf_token = found[0]  # later generate_csrf() calls in this request agree
+            return found[0]
+    token = generate_csrf()
+    with _signed_tokens_lock:
+        _signed_tokens[(current_app.secret_key, session["csrf_token"])] = (token, now)
+        while len(_signed_tokens) > 10_000:
+            _signed_tokens.popitem(last=False)
+    return token
+
+
+def render_cacheable(template: str, **context: object) -> str:
+    """Render with a placeholder for every `csrf_token()` the templates call."""
+    return render_template(template, csrf_token=lambda: CSRF_PLACEHOLDER, **context)
+
+
+def request_is_cacheable() -> bool:
+    """Pages with a query string (it is echoed in the language form) or a flash message
+    waiting to be shown are rendered afresh."""
+    return not request.query_string and "_flashes" not in session

@@ -1,0 +1,54 @@
+"""Flask's signed-cookie session, remembering cookies it has already verified.
+
+Every request of a signed-in user sends the same session cookie until the session changes.
+Verifying it (base64, zlib, HMAC, tagged JSON) is the largest single cost of a cached lesson
+page (bench/README.md), and the answer cannot change: the cookie is signed content. So each
+worker keeps the last few thousand verified cookies with what they decoded to and when they
+expire, and hands out a fresh session object built from that.
+
+Only sessions made of plain values are kept: a session holding a list (flash messages) could
+be changed in place by the request using it.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+
+from flask import Flask, Request
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from itsdangerous import BadSignature
+
+_PLAIN = (str, int, float, bool, type(None))
+
+
+class RememberingSessionInterface(SecureCookieSessionInterface):
+    max_remembered = 5000
+
+    def __init__(self) -> None:
+        self._verified: OrderedDict[tuple, tuple[dict, float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        value = request.cookies.get(self.get_cookie_name(app))
+        if not value or not app.secret_key:
+            return super().open_session(app, request)
+        key = (value, app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        now = time.time()
+        with self._lock:
+            found = self._verified.get(key)
+        if found is not None and now < found[1]:
+            return self.session_class(found[0])
+        serializer = self.get_signing_serializer(app)
+        max_age = int(app.permanent_session_lifetime.total_seconds())
+        try:
+            data, signed_at = serializer.loads(value, max_age=max_age, return_timestamp=True)
+        except BadSignature:
+            return self.session_class()
+        if all(isinstance(item, _PLAIN) for item in data.values()):
+            with self._lock:
+                self._verified[key] = (dict(data), signed_at.timestamp() + max_age)
+                while len(self._verified) > self.max_remembered:
+                    self._verified.popitem(last=False)
+        return self.session_class(data)
