@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -22,38 +23,94 @@ from flask import g, session
 
 from trainer.extensions import db
 
+# Called with each SQL text a lean statement runs (tests count queries with it, as they
+# do with SQLAlchemy's before_cursor_execute event for everything else).
+statement_listeners: list[Callable[[str], None]] = []
 
-class LeanQuery:
-    """A Core SELECT run straight on the DBAPI; `rows(**params)` returns plain tuples."""
 
-    def __init__(self, statement: sa.Select) -> None:
+@dataclass
+class _Compiled:
+    sql: str
+    order: tuple[str, ...] | None  # positional parameters' names; None: named parameters
+    defaults: dict
+    binds: dict[str, Callable]  # parameter name -> its type's bind processor
+    typed: bool
+    # Per column, its type's result processor: known after the first run, as some depend on
+    # the type the driver reports (cursor.description).
+    results: tuple | None = None
+
+    def convert(self, statement, dialect, cursor, found: list[tuple]) -> list[tuple]:
+        if not self.typed:
+            return found
+        if self.results is None:
+            self.results = tuple(
+                column.type._cached_result_processor(dialect, described[1])
+                for column, described in zip(statement.selected_columns, cursor.description,
+                                             strict=True))
+        return [tuple(value if process is None or value is None else process(value)
+                      for process, value in zip(self.results, row, strict=True))
+                for row in found]
+
+    def arguments(self, params: dict) -> tuple | dict:
+        values = {**self.defaults, **params}
+        for name, process in self.binds.items():
+            if values.get(name) is not None:
+                values[name] = process(values[name])
+        return tuple(values[name] for name in self.order) if self.order is not None else values
+
+
+class LeanStatement:
+    """A Core statement compiled once per dialect and run straight on the DBAPI, with each
+    parameter going through its SQLAlchemy type's bind processor (JSON, datetimes...)."""
+
+    typed = False
+
+    def __init__(self, statement) -> None:
         self.statement = statement
-        self._compiled: dict[str, tuple[str, tuple[str, ...] | None, dict]] = {}
+        self._compiled: dict[str, _Compiled] = {}
         self._lock = threading.Lock()
 
-    def _for(self, dialect) -> tuple[str, tuple[str, ...] | None, dict]:
+    def compiled(self, dialect) -> _Compiled:
         found = self._compiled.get(dialect.name)
         if found is None:
             with self._lock:
                 compiled = self.statement.compile(dialect=dialect)
                 positional = dialect.paramstyle in ("qmark", "numeric", "format")
-                order = tuple(compiled.positiontup) if positional else None
-                found = (compiled.string, order, dict(compiled.params))
+                binds = {}
+                for name, bind in compiled.binds.items():
+                    process = bind.type._cached_bind_processor(dialect)
+                    if process is not None:
+                        binds[name] = process
+                found = _Compiled(compiled.string,
+                                  tuple(compiled.positiontup) if positional else None,
+                                  dict(compiled.params), binds, self.typed)
                 self._compiled[dialect.name] = found
         return found
 
+
+class LeanQuery(LeanStatement):
+    """A SELECT; `rows(**params)` returns plain tuples, on this thread's reader connection.
+
+    With `typed=True` each column goes through its SQLAlchemy type's result processor
+    (JSON text to Python, SQLite's datetime strings to datetimes), as the ORM would give it.
+    """
+
+    def __init__(self, statement: sa.Select, typed: bool = False) -> None:
+        super().__init__(statement)
+        self.typed = typed
+
     def rows(self, **params: object) -> list[tuple]:
         engine = db.engine
-        sql, order, defaults = self._for(engine.dialect)
-        values = {**defaults, **params}
-        arguments = tuple(values[name] for name in order) if order is not None else values
+        compiled = self.compiled(engine.dialect)
+        arguments = compiled.arguments(params)
         for attempt in (1, 2):
             connection = _reader_connection(engine)
             try:
                 cursor = connection.cursor()
                 try:
-                    cursor.execute(sql, arguments)
-                    return cursor.fetchall()
+                    _execute(cursor, compiled.sql, arguments)
+                    return compiled.convert(self.statement, engine.dialect, cursor,
+                                            cursor.fetchall())
                 finally:
                     cursor.close()
             except engine.dialect.loaded_dbapi.Error:
@@ -65,6 +122,69 @@ class LeanQuery:
     def first(self, **params: object) -> tuple | None:
         found = self.rows(**params)
         return found[0] if found else None
+
+
+def _execute(cursor, sql: str, arguments) -> None:
+    for listener in statement_listeners:
+        listener(sql)
+    cursor.execute(sql, arguments)
+
+
+class LeanTransaction:
+    """What `lean_write_transaction()` yields: run lean statements inside it."""
+
+    def __init__(self, cursor, dialect) -> None:
+        self.cursor = cursor
+        self.dialect = dialect
+
+    def rows(self, query: LeanQuery, **params: object) -> list[tuple]:
+        compiled = query.compiled(self.dialect)
+        _execute(self.cursor, compiled.sql, compiled.arguments(params))
+        return compiled.convert(query.statement, self.dialect, self.cursor,
+                                self.cursor.fetchall())
+
+    def execute(self, statement: LeanStatement, **params: object) -> None:
+        compiled = statement.compiled(self.dialect)
+        _execute(self.cursor, compiled.sql, compiled.arguments(params))
+
+    def executemany(self, statement: LeanStatement, rows: list[dict]) -> None:
+        compiled = statement.compiled(self.dialect)
+        for listener in statement_listeners:
+            listener(compiled.sql)
+        self.cursor.executemany(compiled.sql, [compiled.arguments(row) for row in rows])
+
+
+@contextlib.contextmanager
+def lean_write_transaction() -> Iterator[LeanTransaction]:
+    """One transaction on this thread's lean connection: commits at the end, rolls back on
+    any exception (a constraint violation included), so nothing is half-saved. On SQLite it
+    waits its turn among writers (trainer.database.writer_turn) and begins IMMEDIATE.
+
+    The request's ORM session must not hold unsaved changes; its read transaction is ended
+    first, or on SQLite it would keep reading its older snapshot afterwards.
+    """
+    from trainer.database import end_read_transaction, writer_turn
+
+    end_read_transaction()
+    engine = db.engine
+    sqlite = engine.dialect.name == "sqlite"
+    with writer_turn(engine):
+        connection = _reader_connection(engine)
+        cursor = connection.cursor()
+        try:
+            _execute(cursor, "BEGIN IMMEDIATE" if sqlite else "BEGIN", ())
+            try:
+                yield LeanTransaction(cursor, engine.dialect)
+                _execute(cursor, "COMMIT", ())
+            except BaseException:
+                try:
+                    cursor.execute("ROLLBACK")
+                except engine.dialect.loaded_dbapi.Error:
+                    _close_reader()  # a broken connection: a new one next time
+                raise
+        finally:
+            with contextlib.suppress(Exception):
+                cursor.close()
 
 
 class _Reader(threading.local):

@@ -20,6 +20,7 @@ from trainer.content.paths import Level, PathCatalogue, Track, load_paths
 from trainer.courses.service import live_course
 from trainer.database import write_transaction
 from trainer.extensions import db
+from trainer.hotpath import LeanQuery
 from trainer.models import Certificate, CourseRecord, CourseVersion, User, utcnow
 from trainer.quizzes.service import quiz_passed
 
@@ -81,6 +82,40 @@ def course_completion(user: User, record: CourseRecord, version: CourseVersion,
     attitude = (attitude_outcome(user, version, since=cycle.since)
                 if settings.get("attitude_required") else None)
     return Completion(cycle, quiz_passed(user, record.id, cycle.since), practical, attitude)
+
+
+def _submitted_assessments_query() -> LeanQuery:
+    from trainer.models import Assessment
+
+    def submitted(kind: str):
+        return sa.exists().where(Assessment.learner_id == sa.bindparam("user_id"),
+                                 Assessment.course_id == CourseRecord.id,
+                                 Assessment.kind == kind, Assessment.status == "submitted")
+
+    return LeanQuery(
+        sa.select(CourseVersion.settings, submitted("practical"), submitted("attitude"))
+        .select_from(CourseRecord)
+        .join(CourseVersion, CourseVersion.id == CourseRecord.current_version_id)
+        .where(CourseRecord.id == sa.bindparam("course_id")),
+        typed=True,
+    )
+
+
+_SUBMITTED_ASSESSMENTS = _submitted_assessments_query()
+
+
+def may_be_complete(user_id: int, course_id: int) -> bool:
+    """False when the course certainly is not done: it requires a practical or attitude
+    assessment of which this learner has no submitted result at all. One lean query, so a
+    passed exam on a course still waiting for its assessment costs almost nothing more;
+    True means: ask course_completion()."""
+    row = _SUBMITTED_ASSESSMENTS.first(user_id=user_id, course_id=course_id)
+    if row is None:
+        return False  # no live version: nothing to issue
+    settings, has_practical, has_attitude = row
+    settings = settings or {}
+    return not ((settings.get("practical_required") and not has_practical)
+                or (settings.get("attitude_required") and not has_attitude))
 
 
 def issue_if_complete(app: Flask, user: User, record: CourseRecord,

@@ -39,6 +39,8 @@ EXPIRING_DAYS_DEFAULT = 60
 
 def _on_progress(user_id: int, course_id: int) -> None:
     """Completion listener: issue the certificate when a course is done."""
+    if not service.may_be_complete(user_id, course_id):
+        return
     user = db.session.get(User, user_id)
     record = db.session.get(CourseRecord, course_id)
     if user is not None and record is not None:

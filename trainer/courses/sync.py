@@ -167,6 +167,11 @@ def course_for_version(version: CourseVersion) -> Course:
     return _parse_stored_version(version.id, version.course.slug)
 
 
+def course_for_version_id(version_id: int, slug: str) -> Course:
+    """The same, when the version's id and course slug are known (no ORM object needed)."""
+    return _parse_stored_version(version_id, slug)
+
+
 @lru_cache(maxsize=64)
 def _parse_stored_version(version_id: int, slug: str) -> Course:
     # Versions never change, so the parse can be cached by id for the life of the process.

@@ -13,9 +13,10 @@ from trainer.audit import service as audit
 from trainer.completion import current_cycle, notify
 from trainer.content import Course, Question, grade_response
 from trainer.courses.service import lessons_read_after
-from trainer.courses.sync import course_for_version
+from trainer.courses.sync import course_for_version, course_for_version_id
 from trainer.database import write_transaction
 from trainer.extensions import db
+from trainer.hotpath import LeanQuery, LeanStatement, LeanTransaction, lean_write_transaction
 from trainer.models import (
     CourseLesson,
     CourseRecord,
@@ -178,13 +179,56 @@ def get_attempt_or_none(attempt_id: int, owner: User) -> QuizAttempt | None:
     return attempt if attempt is not None and attempt.user_id == owner.id else None
 
 
-def drawn_questions(attempt: QuizAttempt) -> list[tuple[Question, dict]]:
-    course = course_for_version(attempt.version)
+@dataclass(frozen=True)
+class AttemptFacts:
+    """What answering and grading need to know about an attempt, without the ORM object:
+    submitting reads it with one lean query (trainer.hotpath)."""
+
+    id: int
+    user_id: int
+    course_id: int
+    version_id: int
+    slug: str
+    deadline_at: datetime | None
+    draw: list
+    graded: bool = False  # as read; grading itself never trusts this
+
+    @classmethod
+    def of(cls, attempt: QuizAttempt) -> AttemptFacts:
+        return cls(attempt.id, attempt.user_id, attempt.course_id, attempt.version_id,
+                   attempt.version.course.slug, attempt.deadline_at, attempt.draw)
+
+
+_ATTEMPT_FACTS = LeanQuery(
+    sa.select(QuizAttempt.id, QuizAttempt.user_id, QuizAttempt.course_id,
+              QuizAttempt.version_id, CourseRecord.slug, QuizAttempt.deadline_at,
+              QuizAttempt.draw, sa.exists().where(QuizResult.attempt_id == QuizAttempt.id))
+    .join(CourseRecord, CourseRecord.id == QuizAttempt.course_id)
+    .where(QuizAttempt.id == sa.bindparam("attempt_id")),
+    typed=True,
+)
+
+
+def attempt_facts(attempt_id: int, owner_id: int) -> AttemptFacts | None:
+    """The attempt, if it exists and is this user's (else None: the same 404 for both)."""
+    row = _ATTEMPT_FACTS.first(attempt_id=attempt_id)
+    if row is None or row[1] != owner_id:
+        return None
+    return AttemptFacts(*row[:7], graded=bool(row[7]))
+
+
+def _facts(attempt: QuizAttempt | AttemptFacts) -> AttemptFacts:
+    return attempt if isinstance(attempt, AttemptFacts) else AttemptFacts.of(attempt)
+
+
+def drawn_questions(attempt: QuizAttempt | AttemptFacts) -> list[tuple[Question, dict]]:
+    facts = _facts(attempt)
+    course = course_for_version_id(facts.version_id, facts.slug)
     by_id = {q.id: q for q in course.questions}
-    return [(by_id[entry["id"]], entry) for entry in attempt.draw]
+    return [(by_id[entry["id"]], entry) for entry in facts.draw]
 
 
-def is_past_deadline(attempt: QuizAttempt, now: datetime) -> bool:
+def is_past_deadline(attempt: QuizAttempt | AttemptFacts, now: datetime) -> bool:
     return attempt.deadline_at is not None and now > attempt.deadline_at
 
 
@@ -197,78 +241,129 @@ def save_answers(user: User, attempt: QuizAttempt, responses: dict[str, object],
     allowed_ids = {entry["id"] for entry in attempt.draw}
     if set(responses) - allowed_ids:
         raise QuizError("unknown-question")
-    with write_transaction():
-        if db.session.get(QuizResult, attempt.id) is not None:
+    facts = AttemptFacts.of(attempt)
+    with lean_write_transaction() as transaction:
+        if transaction.rows(_STORED_RESULT, attempt_id=facts.id):
             raise QuizError("already-submitted")
-        if is_past_deadline(attempt, now):
+        if is_past_deadline(facts, now):
             raise QuizError("time-up")
-        _store(attempt, responses, now)
-    if is_past_deadline(attempt, now):
-        grade_attempt(attempt, closed_by="deadline", now=now)
+        _store(transaction, facts.id, responses, now)
+    if is_past_deadline(facts, now):
+        _grade_once(facts, closed_by="deadline", now=now)
 
 
-def _store(attempt: QuizAttempt, responses: dict[str, object], now: datetime) -> None:
+_EXISTING_ANSWERS = LeanQuery(
+    sa.select(QuizAnswer.question_id, QuizAnswer.id, QuizAnswer.response)
+    .where(QuizAnswer.attempt_id == sa.bindparam("attempt_id")),
+    typed=True,
+)
+_NEW_ANSWER = LeanStatement(sa.insert(QuizAnswer).inline().values(
+    attempt_id=sa.bindparam("attempt_id"), question_id=sa.bindparam("question_id"),
+    response=sa.bindparam("response"), saved_at=sa.bindparam("saved_at")))
+_CHANGE_ANSWER = LeanStatement(
+    sa.update(QuizAnswer).where(QuizAnswer.id == sa.bindparam("answer_id"))
+    .values(response=sa.bindparam("new_response"), saved_at=sa.bindparam("new_saved_at")))
+_STORED_RESULT = LeanQuery(
+    sa.select(QuizResult.passed, QuizResult.percent, QuizResult.closed_by)
+    .where(QuizResult.attempt_id == sa.bindparam("attempt_id")),
+    typed=True,
+)
+_NEW_RESULT = LeanStatement(sa.insert(QuizResult).inline().values(
+    attempt_id=sa.bindparam("attempt_id"), graded_at=sa.bindparam("graded_at"),
+    closed_by=sa.bindparam("closed_by"), points=sa.bindparam("points"),
+    max_points=sa.bindparam("max_points"), percent=sa.bindparam("percent"),
+    passed=sa.bindparam("passed"), per_question=sa.bindparam("per_question")))
+
+
+def _store(transaction: LeanTransaction, attempt_id: int, responses: dict[str, object],
+           now: datetime) -> dict[str, object]:
     """Insert new answers and update changed ones, each as one executemany statement, so
-    saving ten answers costs the same number of queries as saving one."""
-    existing = dict(db.session.execute(
-        sa.select(QuizAnswer.question_id, QuizAnswer.id).where(QuizAnswer.attempt_id == attempt.id)
-    ).all())
-    new_rows = [{"attempt_id": attempt.id, "question_id": question_id, "response": response,
+    saving ten answers costs the same number of queries as saving one. Returns every
+    answer of the attempt as it now stands."""
+    existing = {question_id: (answer_id, response) for question_id, answer_id, response
+                in transaction.rows(_EXISTING_ANSWERS, attempt_id=attempt_id)}
+    new_rows = [{"attempt_id": attempt_id, "question_id": question_id, "response": response,
                  "saved_at": now}
                 for question_id, response in responses.items() if question_id not in existing]
-    changed_rows = [{"id": existing[question_id], "response": response, "saved_at": now}
-                    for question_id, response in responses.items() if question_id in existing]
+    changed_rows = [{"answer_id": existing[question_id][0], "new_response": response,
+                     "new_saved_at": now}
+                    for question_id, response in responses.items()
+                    if question_id in existing and existing[question_id][1] != response]
     if new_rows:
-        db.session.execute(sa.insert(QuizAnswer), new_rows)
+        transaction.executemany(_NEW_ANSWER, new_rows)
     if changed_rows:
-        db.session.execute(sa.update(QuizAnswer), changed_rows)
+        transaction.executemany(_CHANGE_ANSWER, changed_rows)
+    answers = {question_id: response for question_id, (_id, response) in existing.items()}
+    answers.update(responses)
+    return answers
+
+
+@dataclass(frozen=True)
+class Graded:
+    """A stored result, as submitting reports it."""
+
+    attempt_id: int
+    passed: bool
+    percent: float
+    closed_by: str
+
+
+def _stored_result(attempt_id: int) -> Graded:
+    passed, percent, closed_by = _STORED_RESULT.first(attempt_id=attempt_id)
+    return Graded(attempt_id, bool(passed), percent, closed_by)
 
 
 def submit_attempt(user: User, attempt: QuizAttempt, responses: dict[str, object],
                    now: datetime | None = None) -> QuizResult:
     """Save the last answers and grade, exactly once. Late: graded as it stood at the deadline."""
+    facts = AttemptFacts.of(attempt)
+    submit_answers(user.id, facts, responses, now)
+    return db.session.get(QuizResult, facts.id)
+
+
+def submit_answers(user_id: int, attempt: AttemptFacts, responses: dict[str, object],
+                   now: datetime | None = None) -> Graded:
+    """submit_attempt without ORM objects in or out (the exam's submit button)."""
     now = now or utcnow()
-    if attempt.user_id != user.id:
+    if attempt.user_id != user_id:
         raise QuizError("not-yours")
     if set(responses) - {entry["id"] for entry in attempt.draw}:
         raise QuizError("unknown-question")
-    existing = db.session.get(QuizResult, attempt.id)
-    if existing is not None:
-        return existing
     if is_past_deadline(attempt, now):
-        return grade_attempt(attempt, closed_by="deadline", now=now)
-    return grade_attempt(attempt, closed_by="learner", now=now, last_responses=responses)
+        return _grade_once(attempt, closed_by="deadline", now=now)
+    return _grade_once(attempt, closed_by="learner", now=now, last_responses=responses)
 
 
 def grade_attempt(attempt: QuizAttempt, closed_by: str, now: datetime | None = None,
                   last_responses: dict[str, object] | None = None) -> QuizResult:
+    """Grade once; returns the stored result (this grading's or an earlier one's)."""
+    facts = AttemptFacts.of(attempt)
+    _grade_once(facts, closed_by, now or utcnow(), last_responses)
+    return db.session.get(QuizResult, facts.id)
+
+
+def _grade_once(attempt: AttemptFacts, closed_by: str, now: datetime,
+                last_responses: dict[str, object] | None = None) -> Graded:
     """Grade once. The result's primary key is the attempt, so a second grading cannot be
-    stored: whoever loses the race reads the winner's result instead."""
-    now = now or utcnow()
-    course = course_for_version(attempt.version)
-    user_id, course_id = attempt.user_id, attempt.course_id  # the commit expires `attempt`
+    stored: whoever loses the race reads the winner's result instead. One transaction of
+    three or four statements (answers read, answers written, result inserted), run lean
+    (trainer.hotpath): this is the write every learner makes at the end of an exam."""
+    course = course_for_version_id(attempt.version_id, attempt.slug)
     try:
-        with write_transaction():
-            result = db.session.get(QuizResult, attempt.id)
-            if result is not None:
-                return result
-            if last_responses:
-                _store(attempt, last_responses, now)
-                db.session.flush()
-            result = _grade(attempt, course, closed_by, now)
-            db.session.add(result)
-    except IntegrityError:
-        db.session.rollback()
-        return db.session.get(QuizResult, attempt.id)
-    if result.passed:
-        notify(user_id, course_id)  # may complete the course
-    return result
+        with lean_write_transaction() as transaction:
+            answers = _store(transaction, attempt.id, last_responses or {}, now)
+            result = _grade(attempt, course, answers, closed_by, now)
+            transaction.execute(_NEW_RESULT, **result)
+    except db.engine.dialect.loaded_dbapi.IntegrityError:
+        return _stored_result(attempt.id)  # graded meanwhile (answers above rolled back)
+    graded = Graded(attempt.id, result["passed"], result["percent"], closed_by)
+    if graded.passed:
+        notify(attempt.user_id, attempt.course_id)  # may complete the course
+    return graded
 
 
-def _grade(attempt: QuizAttempt, course: Course, closed_by: str, now: datetime) -> QuizResult:
-    answers = dict(db.session.execute(
-        sa.select(QuizAnswer.question_id, QuizAnswer.response)
-        .where(QuizAnswer.attempt_id == attempt.id)).all())
+def _grade(attempt: AttemptFacts, course: Course, answers: dict[str, object], closed_by: str,
+           now: datetime) -> dict:
     by_id = {q.id: q for q in course.questions}
     per_question, points, max_points = [], 0.0, 0.0
     for entry in attempt.draw:
@@ -281,9 +376,9 @@ def _grade(attempt: QuizAttempt, course: Course, closed_by: str, now: datetime) 
         per_question.append({"id": question.id, "fraction": fraction, "points": earned,
                              "max": question.points, "response": response})
     percent = round(100 * points / max_points, 2) if max_points else 0.0
-    return QuizResult(attempt_id=attempt.id, graded_at=now, closed_by=closed_by,
-                      points=round(points, 4), max_points=max_points, percent=percent,
-                      passed=percent >= course.meta.quiz.pass_mark, per_question=per_question)
+    return {"attempt_id": attempt.id, "graded_at": now, "closed_by": closed_by,
+            "points": round(points, 4), "max_points": max_points, "percent": percent,
+            "passed": percent >= course.meta.quiz.pass_mark, "per_question": per_question}
 
 
 def close_expired(now: datetime | None = None, user: User | None = None,

@@ -17,7 +17,7 @@ from flask import (
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from trainer.auth.access import login_required, role_required
+from trainer.auth.access import lean, login_required, role_required, viewer
 from trainer.auth.forms import EmptyForm
 from trainer.courses.service import live_course
 from trainer.extensions import db
@@ -69,9 +69,9 @@ def get_attempt_or_404(attempt_id: int):
     return attempt
 
 
-def _responses_from(attempt, form) -> tuple[dict, list[tuple[int, str]]]:
+def _responses_from(questions, form) -> tuple[dict, list[tuple[int, str]]]:
     responses, errors = {}, []
-    for index, (question, entry) in enumerate(service.drawn_questions(attempt), start=1):
+    for index, (question, entry) in enumerate(questions, start=1):
         try:
             response = response_from_form(question, entry, index, form)
         except AnswerError as error:
@@ -129,7 +129,7 @@ def _wants_json() -> bool:
 @login_required
 def save(attempt_id: int):
     attempt = get_attempt_or_404(attempt_id)
-    responses, errors = _responses_from(attempt, request.form)
+    responses, errors = _responses_from(service.drawn_questions(attempt), request.form)
     if errors:
         if _wants_json():
             return jsonify(saved=False, errors=[{"question": i, "message": m}
@@ -151,19 +151,28 @@ def save(attempt_id: int):
 
 @bp.post("/attempt/<int:attempt_id>/submit")
 @login_required
+@lean
 def submit(attempt_id: int):
-    attempt = get_attempt_or_404(attempt_id)
-    responses, errors = _responses_from(attempt, request.form)
-    if errors and attempt.result is None and not service.is_past_deadline(attempt, utcnow()):
-        return _attempt_page(attempt, request.form.to_dict(flat=False), errors, 400)
+    # The busiest write of the app (everyone submits at the end of a session): lean sign-in,
+    # one query for the attempt, grading in one transaction; no ORM objects.
+    attempt = service.attempt_facts(attempt_id, owner_id=viewer().id)
+    if attempt is None:
+        abort(404)
+    result_url = url_for("quizzes.result", attempt_id=attempt_id)
+    if attempt.graded:
+        return redirect(result_url)  # a double click or a replay: the stored result stands
+    responses, errors = _responses_from(service.drawn_questions(attempt), request.form)
+    if errors and not service.is_past_deadline(attempt, utcnow()):
+        return _attempt_page(get_attempt_or_404(attempt_id), request.form.to_dict(flat=False),
+                             errors, 400)
     try:
-        result = service.submit_attempt(current_user, attempt, responses)
+        graded = service.submit_answers(viewer().id, attempt, responses)
     except service.QuizError as error:
         flash(quiz_message(error), "error")
-        return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
-    if result.closed_by == "deadline":
+        return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
+    if graded.closed_by == "deadline":
         flash(QUIZ_MESSAGES["time-up"], "info")
-    return redirect(url_for("quizzes.result", attempt_id=attempt.id))
+    return redirect(result_url)
 
 
 @bp.get("/attempt/<int:attempt_id>/result")
