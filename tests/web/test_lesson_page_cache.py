@@ -85,16 +85,24 @@ def test_a_forced_password_change_still_comes_first(client, users, signed_in, sy
     assert response.headers["Location"].endswith("/auth/password")
 
 
-def test_flash_messages_and_query_strings_are_rendered_afresh(client, users, signed_in, synced):
-    signed_in("learner")
+def test_flash_messages_and_query_strings_are_rendered_afresh(csrf_app, users, synced):
+    client = csrf_app.test_client()
+    page = client.get("/auth/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    assert sign_in(client, "L0001", csrf_token=token).status_code == 302
     client.get(LESSON)  # cached
     with client.session_transaction() as session:
         session["_flashes"] = [("info", "一条只给这个人看的消息")]
-    page = client.get(LESSON).get_data(as_text=True)
-    assert "一条只给这个人看的消息" in page
+    flashed = client.get(LESSON).get_data(as_text=True)
+    assert "一条只给这个人看的消息" in flashed
     assert "一条只给这个人看的消息" not in client.get(LESSON).get_data(as_text=True)
     with_query = client.get(f"{LESSON}?from=home").get_data(as_text=True)
     assert 'value="/courses/store-service/lessons/1?from=home"' in with_query
+    for fresh in (flashed, with_query):  # real tokens on pages rendered afresh too
+        assert "placeholder" not in fresh
+        page_token = TOKEN.search(fresh).group(1)
+        marked = client.post(f"{LESSON}/read", data={"csrf_token": page_token})
+        assert marked.status_code == 302
 
 
 def test_a_new_course_version_is_a_new_page(app, client, users, signed_in, synced):

@@ -100,10 +100,10 @@ def lesson(slug: str, number: int):
     if state is None:
         abort(404)
     if not request_is_cacheable():
-        return _render_lesson(state)
+        return _render_lesson(state, render_template)
     key = (state.version_id, state.version_hash, number, request.path, str(get_locale()),
            viewer().roles, state.is_read)
-    return lesson_pages().page(key, lambda: _render_lesson(state))
+    return lesson_pages().page(key, lambda: _render_lesson(state, render_cacheable))
 
 
 def lesson_pages() -> PageCache:
@@ -112,13 +112,15 @@ def lesson_pages() -> PageCache:
     return current_app.extensions.setdefault("trainer.lesson_pages", PageCache(max_entries=512))
 
 
-def _render_lesson(state: service.LessonState) -> str:
+def _render_lesson(state: service.LessonState, render) -> str:
+    """`render`: render_template for this request alone, or render_cacheable for the cache
+    (with a placeholder where the CSRF token goes)."""
     version = db.session.get(CourseVersion, state.version_id)
     lesson, outline = service.lesson_and_outline(version, state.number)
     position = [item.number for item in outline].index(state.number)
     previous_lesson = outline[position - 1] if position > 0 else None
     next_lesson = outline[position + 1] if position + 1 < len(outline) else None
-    return render_cacheable(
+    return render(
         "courses/lesson.html", record=version.course, version=version, lesson=lesson,
         previous_lesson=previous_lesson, next_lesson=next_lesson, lesson_count=len(outline),
         is_read=state.is_read, position=position + 1,
