@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import g, session
+from flask import session
 
 from trainer.extensions import db
 
@@ -275,8 +275,3 @@ def principal_from_session() -> Principal | None:
         return None
     return Principal(int(user_id), name, locale, bool(must_change),
                      frozenset(row[5] for row in rows if row[5] is not None))
-
-
-def current_principal() -> Principal | None:
-    """The principal the sign-in check loaded for this request, if it was a lean one."""
-    return g.get("principal")
