@@ -82,15 +82,17 @@ def register_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(session_id: str):
+        from trainer.hotpath import parse_session_id
         from trainer.models import User
 
-        user_id, _, epoch = session_id.partition(":")
-        if not user_id.isdigit() or not epoch.isdigit():
+        parsed = parse_session_id(session_id)
+        if parsed is None:
             return None
+        user_id, epoch = parsed
         # One query for the user and their roles: this runs on every request.
-        user = db.session.scalar(sa.select(User).where(User.id == int(user_id))
+        user = db.session.scalar(sa.select(User).where(User.id == user_id)
                                  .options(sa.orm.joinedload(User.role_rows)))
-        if user is None or not user.active or user.session_epoch != int(epoch):
+        if user is None or not user.active or user.session_epoch != epoch:
             return None
         return user
 

@@ -46,14 +46,14 @@ def configure_engine(engine: Engine) -> None:
 
 
 def end_read_transaction() -> None:
-    """Before writing on another connection: end the request session's read-only
-    transaction, so that it sees the write afterwards (SQLite keeps a snapshot per
-    transaction). Refuses, like write_transaction(), when the session holds unsaved changes."""
+    """Before a write: end the read-only transaction the request's session opened (e.g.
+    loading the user), or SQLite keeps its old snapshot, fails on upgrade and does not see
+    a write made on another connection. Refuses when the session holds unsaved changes."""
     if not db.session.registry.has():
         return  # no session in this request (yet): nothing to end
     session = db.session()
     if session.new or session.dirty or session.deleted:
-        raise RuntimeError("a lean write started with unsaved changes in the session")
+        raise RuntimeError("a write transaction started with unsaved changes in the session")
     if session.in_transaction():
         session.commit()
 
@@ -66,13 +66,8 @@ def write_transaction() -> Iterator[None]:
     On SQLite it begins IMMEDIATE (takes the write lock up front); elsewhere the
     database's own isolation and constraints apply.
     """
+    end_read_transaction()
     session = db.session()  # the request's Session itself, not the scoped proxy
-    if session.new or session.dirty or session.deleted:
-        raise RuntimeError("write_transaction() started with unsaved changes in the session")
-    if session.in_transaction():
-        # End the read-only transaction the request opened (e.g. loading the user),
-        # otherwise SQLite would keep its old snapshot and fail on upgrade.
-        session.commit()
     with writer_turn(session.get_bind()):
         session.connection(execution_options={_BEGIN_OPTION: "IMMEDIATE"})
         try:

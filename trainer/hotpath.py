@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from flask import session
 
 from trainer.extensions import db
+from trainer.models import User, UserRole
 
 # Called with each SQL text a lean statement runs (tests count queries with it, as they
 # do with SQLAlchemy's before_cursor_execute event for everything else).
@@ -238,8 +239,6 @@ class Principal:
 
 
 def _principal_query() -> LeanQuery:
-    from trainer.models import User, UserRole
-
     # One row per role (one row with no role for a user without any).
     return LeanQuery(
         sa.select(User.display_name, User.locale, User.must_change_password, User.active,
@@ -249,7 +248,18 @@ def _principal_query() -> LeanQuery:
     )
 
 
-_principal = None
+_PRINCIPAL = _principal_query()
+
+
+def parse_session_id(session_id: object) -> tuple[int, int] | None:
+    """(user id, session epoch) from the id Flask-Login keeps in the session (User.get_id);
+    None for anything else."""
+    if not isinstance(session_id, str):
+        return None
+    user_id, _, epoch = session_id.partition(":")
+    if not user_id.isdigit() or not epoch.isdigit():
+        return None
+    return int(user_id), int(epoch)
 
 
 def principal_from_session() -> Principal | None:
@@ -258,20 +268,15 @@ def principal_from_session() -> Principal | None:
 
     A session without a user id (e.g. only a remember-me cookie) is left to Flask-Login.
     """
-    global _principal
-    session_id = session.get("_user_id")
-    if not isinstance(session_id, str):
+    parsed = parse_session_id(session.get("_user_id"))
+    if parsed is None:
         return None
-    user_id, _, epoch = session_id.partition(":")
-    if not user_id.isdigit() or not epoch.isdigit():
-        return None
-    if _principal is None:
-        _principal = _principal_query()
-    rows = _principal.rows(user_id=int(user_id))
+    user_id, epoch = parsed
+    rows = _PRINCIPAL.rows(user_id=user_id)
     if not rows:
         return None
     name, locale, must_change, active, session_epoch, _role = rows[0]
-    if not active or session_epoch != int(epoch):
+    if not active or session_epoch != epoch:
         return None
-    return Principal(int(user_id), name, locale, bool(must_change),
+    return Principal(user_id, name, locale, bool(must_change),
                      frozenset(row[5] for row in rows if row[5] is not None))

@@ -45,10 +45,6 @@ class PageCache:
                     self._pages.popitem(last=False)
         return page.replace(CSRF_PLACEHOLDER, str(escape(signed_csrf_token())))
 
-    def clear(self) -> None:
-        with self._lock:
-            self._pages.clear()
-
     def __len__(self) -> int:
         return len(self._pages)
 

@@ -164,7 +164,7 @@ def _problem_dict(problem: Problem) -> dict:
 
 def course_for_version(version: CourseVersion) -> Course:
     """The parsed course of a stored version (quiz, checklists), rebuilt from its files."""
-    return _parse_stored_version(version.id, version.course.slug)
+    return course_for_version_id(version.id, version.course.slug)
 
 
 def course_for_version_id(version_id: int, slug: str) -> Course:
