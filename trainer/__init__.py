@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from trainer.config import PROJECT_ROOT, SUPPORTED_LOCALES, build_config
 from trainer.extensions import babel, csrf, db, limiter, login_manager, migrate
+from trainer.page_cache import csrf_token_verified_before, remember_verified_token
 from trainer.sessions import RememberingSessionInterface
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -70,7 +71,11 @@ def register_extensions(app: Flask) -> None:
     @app.before_request
     def protect_from_csrf() -> None:
         if app.config["WTF_CSRF_ENABLED"] and request.method in app.config["WTF_CSRF_METHODS"]:
+            if csrf_token_verified_before():
+                g.csrf_valid = True  # as csrf.protect() marks a request it accepted
+                return
             csrf.protect(apply_exemptions=True)
+            remember_verified_token()
 
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)

@@ -5,8 +5,9 @@ On this hardware the ORM session costs about 0.4 ms per request before a row is 
 benchmarked against (bench/README.md). These requests instead run a few Core statements,
 compiled once per dialect, on a pooled DBAPI connection: no ORM objects, no session.
 
-Reads only, each thread on a connection of its own in autocommit mode, so each statement
-sees the latest committed data and no transaction is left open. Results come back as the
+Each thread runs them on a connection of its own in autocommit mode, so each read sees the
+latest committed data and no transaction is left open; writes are one statement
+(lean_write) or a short explicit transaction (lean_write_transaction). Results come back as the
 driver gives them: select integers and strings, not dates or booleans that SQLAlchemy
 would convert.
 """
@@ -183,6 +184,32 @@ def lean_write_transaction() -> Iterator[LeanTransaction]:
                 except engine.dialect.loaded_dbapi.Error:
                     _close_reader()  # a broken connection: a new one next time
                 raise
+        finally:
+            with contextlib.suppress(Exception):
+                cursor.close()
+
+
+def lean_write(statement: LeanStatement, **params: object) -> None:
+    """One statement that is a transaction of its own, run in autocommit on this thread's
+    lean connection: no BEGIN or COMMIT to send. It fails or commits as a whole, so nothing
+    is half-saved. On SQLite it waits its turn among writers (writer_turn) like
+    lean_write_transaction. Never retried: a constraint violation is the caller's to handle.
+    """
+    from trainer.database import end_read_transaction, writer_turn
+
+    end_read_transaction()
+    engine = db.engine
+    compiled = statement.compiled(engine.dialect)
+    arguments = compiled.arguments(params)
+    with writer_turn(engine):
+        cursor = _reader_connection(engine).cursor()
+        try:
+            _execute(cursor, compiled.sql, arguments)
+        except engine.dialect.loaded_dbapi.IntegrityError:
+            raise
+        except engine.dialect.loaded_dbapi.Error:
+            _close_reader()  # e.g. the server restarted: a new connection next time
+            raise
         finally:
             with contextlib.suppress(Exception):
                 cursor.close()

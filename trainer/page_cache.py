@@ -8,10 +8,14 @@ lookups, no ORM (bench/README.md has the figures).
 
 Each worker process keeps its own bounded cache; keys must hold everything the page shows,
 so an entry never needs invalidating (a new course version is a new key).
+
+The CSRF token work of the hot requests is here too: signing the session's token for a page
+(reused for a minute), and checking a posted token (a string verified once is remembered).
 """
 
 from __future__ import annotations
 
+import hmac
 import threading
 import time
 from collections import OrderedDict
@@ -74,6 +78,48 @@ def signed_csrf_token() -> str:
         while len(_signed_tokens) > 10_000:
             _signed_tokens.popitem(last=False)
     return token
+
+
+# Checking a submitted token means verifying its signature (HMAC) on every form post.
+# A token string verified once stays good while WTF_CSRF_TIME_LIMIT is None (config.py) and
+# the secret key is the same: a later post only has to carry the same string and belong to
+# a session holding the same raw token, which is what Flask-WTF compares after the signature.
+_verified_tokens: OrderedDict[tuple[str, str], str] = OrderedDict()
+
+
+def _submitted_csrf_token() -> str | None:
+    config = current_app.config
+    token = request.form.get(config["WTF_CSRF_FIELD_NAME"])
+    if not token:
+        token = next(filter(None, map(request.headers.get, config["WTF_CSRF_HEADERS"])), None)
+    return token if isinstance(token, str) else None
+
+
+def csrf_token_verified_before() -> bool:
+    """True when this post carries a token Flask-WTF verified before, for this session's
+    raw token; False means: let Flask-WTF check it (and then call remember_verified_token)."""
+    config = current_app.config
+    if config.get("WTF_CSRF_TIME_LIMIT") is not None or (
+            request.is_secure and config.get("WTF_CSRF_SSL_STRICT", True)):
+        return False  # the token's age or the referrer must be checked each time
+    token, raw = _submitted_csrf_token(), session.get(config["WTF_CSRF_FIELD_NAME"])
+    if not token or not isinstance(raw, str):
+        return False
+    with _signed_tokens_lock:
+        verified_raw = _verified_tokens.get((current_app.secret_key, token))
+    return verified_raw is not None and hmac.compare_digest(verified_raw, raw)
+
+
+def remember_verified_token() -> None:
+    """After Flask-WTF accepted this post's token (g.csrf_valid), remember it."""
+    config = current_app.config
+    token, raw = _submitted_csrf_token(), session.get(config["WTF_CSRF_FIELD_NAME"])
+    if not g.get("csrf_valid") or not token or not isinstance(raw, str):
+        return
+    with _signed_tokens_lock:
+        _verified_tokens[(current_app.secret_key, token)] = raw
+        while len(_verified_tokens) > 10_000:
+            _verified_tokens.popitem(last=False)
 
 
 def render_cacheable(template: str, **context: object) -> str:

@@ -45,7 +45,9 @@ class QuizAttempt(db.Model):
 
 
 class QuizAnswer(db.Model):
-    """The learner's latest answer to one question of an attempt (saved as they go)."""
+    """The learner's latest saved answer to one question of an open attempt (saved as they
+    go). Submitting stores the answers it grades in the result instead (QuizResult
+    .per_question): from then on the result is the attempt's record."""
 
     __tablename__ = "quiz_answers"
     __table_args__ = (sa.UniqueConstraint("attempt_id", "question_id"),)

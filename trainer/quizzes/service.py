@@ -16,7 +16,13 @@ from trainer.courses.service import lessons_read_after
 from trainer.courses.sync import course_for_version, course_for_version_id
 from trainer.database import write_transaction
 from trainer.extensions import db
-from trainer.hotpath import LeanQuery, LeanStatement, LeanTransaction, lean_write_transaction
+from trainer.hotpath import (
+    LeanQuery,
+    LeanStatement,
+    LeanTransaction,
+    lean_write,
+    lean_write_transaction,
+)
 from trainer.models import (
     CourseLesson,
     CourseRecord,
@@ -345,21 +351,39 @@ def grade_attempt(attempt: QuizAttempt, closed_by: str, now: datetime | None = N
 def _grade_once(attempt: AttemptFacts, closed_by: str, now: datetime,
                 last_responses: dict[str, object] | None = None) -> Graded:
     """Grade once. The result's primary key is the attempt, so a second grading cannot be
-    stored: whoever loses the race reads the winner's result instead. One transaction of
-    three or four statements (answers read, answers written, result inserted), run lean
-    (trainer.hotpath): this is the write every learner makes at the end of an exam."""
+    stored: whoever loses the race reads the winner's result instead.
+
+    The answers graded are the submission's (`last_responses`) over those saved while the
+    attempt was open. They are stored with the grading, each in `per_question`, which is
+    the record of the attempt from then on; the saved answers are left as they were. Run
+    lean (trainer.hotpath): this is the write every learner makes at the end of an exam,
+    one INSERT when the submission answers every question, else one short transaction
+    (saved answers read, result inserted)."""
     course = course_for_version_id(attempt.version_id, attempt.slug)
+    responses = last_responses or {}
     try:
-        with lean_write_transaction() as transaction:
-            answers = _store(transaction, attempt.id, last_responses or {}, now)
-            result = _grade(attempt, course, answers, closed_by, now)
-            transaction.execute(_NEW_RESULT, **result)
+        if responses.keys() >= {entry["id"] for entry in attempt.draw}:
+            # Every drawn question answered by this submission: nothing stored can change
+            # the grade, so the grading is the only write, one statement.
+            result = _grade(attempt, course, responses, closed_by, now)
+            lean_write(_NEW_RESULT, **result)
+        else:  # the answers saved earlier count for the questions this one leaves out
+            with lean_write_transaction() as transaction:
+                answers = _saved_answers(transaction, attempt.id)
+                answers.update(responses)
+                result = _grade(attempt, course, answers, closed_by, now)
+                transaction.execute(_NEW_RESULT, **result)
     except db.engine.dialect.loaded_dbapi.IntegrityError:
-        return _stored_result(attempt.id)  # graded meanwhile (answers above rolled back)
+        return _stored_result(attempt.id)  # graded meanwhile: that grading stands
     graded = Graded(attempt.id, result["passed"], result["percent"], closed_by)
     if graded.passed:
         notify(attempt.user_id, attempt.course_id)  # may complete the course
     return graded
+
+
+def _saved_answers(transaction: LeanTransaction, attempt_id: int) -> dict[str, object]:
+    return {question_id: response for question_id, _answer_id, response
+            in transaction.rows(_EXISTING_ANSWERS, attempt_id=attempt_id)}
 
 
 def _grade(attempt: AttemptFacts, course: Course, answers: dict[str, object], closed_by: str,
