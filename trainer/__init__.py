@@ -167,7 +167,12 @@ SECURITY_HEADERS = (
 
 
 def register_request_hooks(app: Flask) -> None:
-    from trainer.auth.access import endpoint_is_lean, endpoint_is_public, viewer
+    from trainer.auth.access import (
+        endpoint_companion,
+        endpoint_is_lean,
+        endpoint_is_public,
+        viewer,
+    )
     from trainer.hotpath import principal_from_session
     from trainer.navigation import ROLE_LABELS, navigation_for
 
@@ -178,7 +183,8 @@ def register_request_hooks(app: Flask) -> None:
         if endpoint_is_lean(request.endpoint):
             # Nobody valid in the session: Flask-Login decides below (remember-me cookie,
             # or the sign-in page).
-            g.principal = principal_from_session()
+            g.principal = principal_from_session(endpoint_companion(request.endpoint),
+                                                 request.view_args)
         user = viewer()
         if not user.is_authenticated:
             return app.login_manager.unauthorized()

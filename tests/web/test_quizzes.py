@@ -72,6 +72,32 @@ def test_submit_shows_the_result_and_a_second_submit_changes_nothing(client, exa
     assert db.session.get(QuizResult, exam.id).percent == 100.0
 
 
+def test_submit_reads_the_attempt_with_the_sign_in_and_writes_once(client, exam):
+    """The submit button's whole database work: one statement reads who is signed in and
+    the attempt, one INSERT stores the grading (a failed exam has nothing to complete)."""
+    from trainer import hotpath
+
+    form = answers_form(exam, wrong_response)
+    statements = []
+
+    def count(*args):
+        statements.append(args[2])
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    hotpath.statement_listeners.append(statements.append)
+    try:
+        response = client.post(f"/quiz/attempt/{exam.id}/submit", data=form)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+        hotpath.statement_listeners.remove(statements.append)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/quiz/attempt/{exam.id}/result")
+    assert len(statements) == 2, statements
+    assert "FROM users" in statements[0] and "quiz_attempts" in statements[0]
+    assert statements[1].startswith("INSERT INTO quiz_results")
+    assert not db.session.get(QuizResult, exam.id).passed
+
+
 def test_tampered_option_is_refused_without_saving(client, exam):
     # The draw is random: make sure question 1 is a single-choice one, with option tokens.
     course = course_for_version(exam.version)

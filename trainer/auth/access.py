@@ -25,12 +25,20 @@ def public(view: Callable) -> Callable:
     return view
 
 
-def lean(view: Callable) -> Callable:
+def lean(view: Callable | None = None, *, companion: Any = None) -> Callable:
     """Mark a busy signed-in view (put it under @login_required or @role_required): the
     sign-in check loads a `trainer.hotpath.Principal` for it instead of the ORM user, and
-    Flask-Limiter skips it (a lean view must not carry a rate limit)."""
-    view.lean = True
-    return view
+    Flask-Limiter skips it (a lean view must not carry a rate limit).
+
+    `companion` (a `trainer.hotpath.Companion`) names a row the view needs, read in the
+    same statement as the principal: the view finds it with `lean_companion_row()`.
+    """
+    def mark(view: Callable) -> Callable:
+        view.lean = True
+        view.lean_companion = companion
+        return view
+
+    return mark(view) if view is not None else mark
 
 
 def viewer():
@@ -72,6 +80,10 @@ def view_access(view: Callable | None) -> str | frozenset[str] | None:
 
 def endpoint_is_lean(endpoint: str | None) -> bool:
     return bool(getattr(current_app.view_functions.get(endpoint), "lean", False))
+
+
+def endpoint_companion(endpoint: str | None) -> Any:
+    return getattr(current_app.view_functions.get(endpoint), "lean_companion", None)
 
 
 def endpoint_is_public(endpoint: str | None) -> bool:
