@@ -53,10 +53,15 @@ def run_lesson_benchmark() -> Section:
         _check_page(app, lesson_path, cookie, expected)
         headers = {"Cookie": cookie}
         figures = {}
+        hello_rates = []
         ours = (app.process.pid, hello.process.pid)
-        for server, path, text in ((hello, "/", "hello"), (app, lesson_path, expected)):
+        # Hello-world before and after the lesson page: the machine's speed drifts (a
+        # hello-world run has measured 0.3 and 0.6 ms of CPU per request minutes apart), and
+        # a slow hello-world run would flatter the ratio, so it is taken against the faster.
+        runs = ((hello, "/", "hello"), (app, lesson_path, expected), (hello, "/", "hello"))
+        for server, path, text in runs:
             for duration in (WRK_WARMUP_SECONDS, WRK_SECONDS):  # the warm-up is not counted
-                figures[server.name] = run_wrk(
+                result = run_wrk(
                     wrk,
                     server,
                     path,
@@ -68,9 +73,14 @@ def run_lesson_benchmark() -> Section:
                     headers=headers,
                     what=f"200 with {text!r} in them",
                 )
-            print(f"web {server.name}: {figures[server.name].summary()}", flush=True)
+            print(f"web {server.name}: {result.summary()}", flush=True)
+            if server is hello:
+                hello_rates.append(result.per_second)
+                if server.name in figures and figures[server.name].per_second >= result.per_second:
+                    continue
+            figures[server.name] = result
         _check_page(app, lesson_path, cookie, expected)  # still signed in after the load
-    return _section(figures, lesson_path, lesson_title)
+    return _section(figures, lesson_path, lesson_title, hello_rates)
 
 
 def _benchmark_lesson() -> tuple[int, str]:
@@ -111,7 +121,8 @@ def _check_page(app: Server, path: str, cookie: str, expected: str) -> None:
             )
 
 
-def _section(figures: dict[str, WrkResult], lesson_path: str, lesson_title: str) -> Section:
+def _section(figures: dict[str, WrkResult], lesson_path: str, lesson_title: str,
+             hello_rates: list[float]) -> Section:
     hello, lesson = figures["hello"], figures["trainer"]
     ratio = lesson.per_second / hello.per_second
     goal = Goal(f"lesson page >= {GOAL_RATIO:g} x hello-world requests/s", ratio >= GOAL_RATIO)
@@ -140,7 +151,10 @@ def _section(figures: dict[str, WrkResult], lesson_path: str, lesson_title: str)
         f"{goal.verdict}. A lesson page costs the server {cpu_times:.1f} x the CPU of a "
         f"hello-world request.",
         "",
-        f"- While hello-world was loaded, {hello.load.describe()}.",
+        "- Hello-world ran before and after the lesson page, "
+        + " and ".join(f"{rate:.0f}" for rate in hello_rates)
+        + " requests/s; the table and the ratio use the faster.",
+        f"- While hello-world was loaded (the faster run), {hello.load.describe()}.",
         f"- While the lesson page was loaded, {lesson.load.describe()}.",
     ]
     return Section("Lesson page throughput", lines, [goal])
