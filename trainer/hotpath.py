@@ -285,11 +285,9 @@ class Companion:
     most one row; its bind parameters are the view's URL arguments."""
 
     def __init__(self, select: sa.Select) -> None:
-        self.select = select
         found = select.subquery("companion")
         self.query = LeanQuery(_principal_select().add_columns(*found.c)
                                .outerjoin(found, sa.true()), typed=True)
-        self.width = len(found.c)
 
 
 def parse_session_id(session_id: object) -> tuple[int, int] | None:

@@ -98,6 +98,23 @@ def test_submit_reads_the_attempt_with_the_sign_in_and_writes_once(client, exam)
     assert not db.session.get(QuizResult, exam.id).passed
 
 
+def test_submit_signed_in_by_the_remember_me_cookie_alone(client, users, synced):
+    """A learner whose browser session ended but who ticked "remember me": the submit signs
+    them in from that cookie (not the lean way) and still finds and grades the attempt."""
+    from tests.conftest import sign_in
+
+    assert sign_in(client, "L0001", remember="y").status_code == 302
+    response = client.post("/quiz/store-service/start")
+    attempt = db.session.get(QuizAttempt, int(response.headers["Location"].rsplit("/", 1)[1]))
+    form = answers_form(attempt, correct_response)
+    with client.session_transaction() as browser_session:
+        browser_session.pop("_user_id")  # only the remember-me cookie is left
+    response = client.post(f"/quiz/attempt/{attempt.id}/submit", data=form)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/quiz/attempt/{attempt.id}/result")
+    assert db.session.get(QuizResult, attempt.id).percent == 100.0
+
+
 def test_tampered_option_is_refused_without_saving(client, exam):
     # The draw is random: make sure question 1 is a single-choice one, with option tokens.
     course = course_for_version(exam.version)
