@@ -305,7 +305,8 @@ def principal_from_session(companion: Companion | None = None,
                            view_args: dict | None = None) -> Principal | None:
     """The signed-in user named by the session, checked as the user loader checks them
     (exists, active, same session epoch); None when the session names nobody valid. With a
-    companion, its row is read in the same statement and kept for lean_companion_row().
+    companion, its row is read in the same statement (bound to the view's URL arguments
+    and the user's id) and kept for lean_companion_row().
 
     A session without a user id (e.g. only a remember-me cookie) is left to Flask-Login.
     """
@@ -324,13 +325,18 @@ def principal_from_session(companion: Companion | None = None,
         return None
     if companion is not None:
         row = rows[0][6:]
-        g.lean_companion_row = None if all(value is None for value in row) else row
+        g.lean_companion_read = (companion, {"user_id": user_id, **(view_args or {})},
+                                 None if all(value is None for value in row) else row)
     return Principal(user_id, name, locale, bool(must_change),
                      frozenset(row[5] for row in rows if row[5] is not None))
 
 
-def lean_companion_row() -> tuple | None:
-    """The companion row read with this request's principal; None when nothing matched or
-    it was not read (the request was signed in another way, e.g. by a remember-me cookie):
-    the view then reads it itself."""
-    return g.get("lean_companion_row")
+def lean_companion_row(companion: Companion, **params: object) -> tuple[bool, tuple | None]:
+    """(read, row): whether this request read `companion` with the principal, for these
+    parameters (URL arguments, user_id), and the row it found (None: nothing matched). Not
+    read, e.g. when a remember-me cookie signed the request in: the view reads it itself."""
+    found = g.get("lean_companion_read")
+    if found is None or found[0] is not companion or any(
+            found[1].get(name) != value for name, value in params.items()):
+        return False, None
+    return True, found[2]

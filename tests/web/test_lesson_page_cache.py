@@ -129,3 +129,18 @@ def test_a_tampered_session_cookie_is_not_trusted_even_after_a_good_one(client, 
     client.set_cookie("session", f"{payload}.{'A' * len(signature)}")
     response = client.get(LESSON)
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+
+
+def test_a_reader_signed_in_by_the_remember_me_cookie_alone_gets_the_lesson(client, users,
+                                                                           synced):
+    """The lean sign-in reads the lesson's state with the user; a request signed in by the
+    remember-me cookie alone reads it on its own and gets the same page."""
+    assert sign_in(client, "L0001", remember="y").status_code == 302
+    page = client.get(LESSON).get_data(as_text=True)
+    with client.session_transaction() as browser_session:
+        browser_session.pop("_user_id")  # only the remember-me cookie is left
+    response = client.get(LESSON)
+    assert response.status_code == 200
+    assert response.get_data(as_text=True).split('name="csrf_token"')[0] == page.split(
+        'name="csrf_token"')[0]
+    assert client.get("/courses/store-service/lessons/99").status_code == 404

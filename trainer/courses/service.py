@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from trainer.content import CATEGORIES
 from trainer.database import write_transaction
 from trainer.extensions import db
-from trainer.hotpath import LeanQuery
+from trainer.hotpath import Companion, LeanQuery, lean_companion_row
 from trainer.models import (
     CourseEvaluation,
     CourseLesson,
@@ -108,27 +108,33 @@ class LessonState:
     is_read: bool
 
 
-def _lesson_state_query() -> LeanQuery:
+def _lesson_state_select() -> sa.Select:
     lesson_exists = sa.exists().where(CourseLesson.version_id == CourseVersion.id,
                                       CourseLesson.number == sa.bindparam("number"))
     is_read = sa.exists().where(LessonProgress.user_id == sa.bindparam("user_id"),
                                 LessonProgress.version_id == CourseVersion.id,
                                 LessonProgress.lesson_number == sa.bindparam("number"))
-    return LeanQuery(
-        sa.select(CourseVersion.id, CourseVersion.version_hash, lesson_exists, is_read)
+    return (
+        sa.select(CourseVersion.id, CourseVersion.version_hash,
+                  lesson_exists.label("lesson_exists"), is_read.label("is_read"))
         .select_from(CourseRecord)
         .join(CourseVersion, CourseRecord.current_version_id == CourseVersion.id)
         .where(CourseRecord.slug == sa.bindparam("slug"), CourseRecord.status != "missing")
     )
 
 
-_LESSON_STATE = _lesson_state_query()
+_LESSON_STATE = LeanQuery(_lesson_state_select())
+# For the lesson page (URL arguments slug and number): read with the principal.
+LESSON_STATE_WITH_PRINCIPAL = Companion(_lesson_state_select())
 
 
 def lesson_state(slug: str, number: int, user_id: int) -> LessonState | None:
     """Which live version a lesson page shows and whether this user has read the lesson,
     in one lean query (the lesson page is the busiest page); None: no such live lesson."""
-    row = _LESSON_STATE.first(slug=slug, number=number, user_id=user_id)
+    read, row = lean_companion_row(LESSON_STATE_WITH_PRINCIPAL, slug=slug, number=number,
+                                   user_id=user_id)
+    if not read:  # not read with the principal
+        row = _LESSON_STATE.first(slug=slug, number=number, user_id=user_id)
     if row is None or not row[2]:
         return None
     return LessonState(row[0], row[1], number, bool(row[3]))

@@ -94,7 +94,7 @@ def course(slug: str):
 
 @bp.get("/<slug>/lessons/<int:number>")
 @login_required
-@lean
+@lean(companion=service.LESSON_STATE_WITH_PRINCIPAL)
 def lesson(slug: str, number: int):
     state = service.lesson_state(slug, number, viewer().id)
     if state is None:

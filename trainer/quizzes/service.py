@@ -222,8 +222,8 @@ ATTEMPT_FACTS_WITH_PRINCIPAL = Companion(_ATTEMPT_FACTS_SELECT)
 
 def attempt_facts(attempt_id: int, owner_id: int) -> AttemptFacts | None:
     """The attempt, if it exists and is this user's (else None: the same 404 for both)."""
-    row = lean_companion_row()
-    if row is None or row[0] != attempt_id:  # not read with the principal
+    read, row = lean_companion_row(ATTEMPT_FACTS_WITH_PRINCIPAL, attempt_id=attempt_id)
+    if not read:  # not read with the principal
         row = _ATTEMPT_FACTS.first(attempt_id=attempt_id)
     if row is None or row[1] != owner_id:
         return None
