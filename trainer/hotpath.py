@@ -37,21 +37,29 @@ class _Compiled:
     defaults: dict
     binds: dict[str, Callable]  # parameter name -> its type's bind processor
     typed: bool
-    # Per column, its type's result processor: known after the first run, as some depend on
-    # the type the driver reports (cursor.description).
+    # (column position, its type's result processor) for the columns that have one: known
+    # after the first run, as some depend on the type the driver reports (cursor.description).
     results: tuple | None = None
 
     def convert(self, statement, dialect, cursor, found: list[tuple]) -> list[tuple]:
         if not self.typed:
             return found
         if self.results is None:
-            self.results = tuple(
+            processors = [
                 column.type._cached_result_processor(dialect, described[1])
                 for column, described in zip(statement.selected_columns, cursor.description,
-                                             strict=True))
-        return [tuple(value if process is None or value is None else process(value)
-                      for process, value in zip(self.results, row, strict=True))
-                for row in found]
+                                             strict=True)]
+            # Only the columns that have a processor, by position (most have none).
+            self.results = tuple((index, process) for index, process in enumerate(processors)
+                                 if process is not None)
+        converted = []
+        for row in found:
+            row = list(row)
+            for index, process in self.results:
+                if row[index] is not None:
+                    row[index] = process(row[index])
+            converted.append(tuple(row))
+        return converted
 
     def arguments(self, params: dict) -> tuple | dict:
         values = {**self.defaults, **params}
