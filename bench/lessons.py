@@ -56,7 +56,7 @@ def run_lesson_benchmark() -> Section:
         hello_rates = []
         ours = (app.process.pid, hello.process.pid)
         # Hello-world before and after the lesson page: the machine's speed drifts (a
-        # hello-world run has measured 0.3 and 0.6 ms of CPU per request minutes apart), and
+        # hello-world run has measured 0.24 and 0.72 ms of CPU per request minutes apart), and
         # a slow hello-world run would flatter the ratio, so it is taken against the faster.
         runs = ((hello, "/", "hello"), (app, lesson_path, expected), (hello, "/", "hello"))
         for server, path, text in runs:

@@ -130,7 +130,8 @@ LESSON_STATE_WITH_PRINCIPAL = Companion(_lesson_state_select())
 
 def lesson_state(slug: str, number: int, user_id: int) -> LessonState | None:
     """Which live version a lesson page shows and whether this user has read the lesson,
-    in one lean query (the lesson page is the busiest page); None: no such live lesson."""
+    in one lean query, which the lesson page reads together with the signed-in user (it is
+    the busiest page); None: no such live lesson."""
     read, row = lean_companion_row(LESSON_STATE_WITH_PRINCIPAL, slug=slug, number=number,
                                    user_id=user_id)
     if not read:  # not read with the principal
