@@ -313,9 +313,9 @@ def _statements_to_submit(taker, attempt, answers) -> int:
 
 
 def test_submit_runs_a_constant_number_of_queries(app, users, course):
-    """Grading 6 answers costs the same queries as grading 3 or 2: no query per question,
-    both when the form answers every drawn question (the usual submit: nothing stored is
-    read) and when it leaves some out (their saved answers are read and count).
+    """No query per question: submitting all 6 answers of an exam costs the same queries as
+    all 3 of a shorter one (the usual submit: nothing stored is read), and submitting 2 of
+    6 the same as 4 of 6 (the saved answers of the others are read and count).
     (All fail, so none goes on to issue a certificate, which has its own queries.)"""
     def submit(taker, answered=None, drawn=None):
         attempt = start(taker, course)
