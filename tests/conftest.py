@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextvars
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,7 @@ from flask import has_app_context
 from flask.testing import FlaskClient
 from hypothesis import settings as hypothesis_settings
 
-from trainer import create_app
+from trainer import create_app, hotpath
 from trainer.extensions import db
 from trainer.models import User
 from trainer.people.service import NewUser, create_user
@@ -162,6 +164,24 @@ def users(app) -> dict[str, User]:
         made[role] = make_user(employee_no, name, roles,
                                department_path="测试公司/华东区/上海一店")
     return made
+
+
+@contextmanager
+def recorded_statements() -> Iterator[list[str]]:
+    """Every SQL statement run inside the block: those through SQLAlchemy, and the lean ones
+    (trainer.hotpath) run on the DBAPI directly."""
+    statements: list[str] = []
+
+    def record(*args):
+        statements.append(args[2])
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    hotpath.statement_listeners.append(statements.append)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+        hotpath.statement_listeners.remove(statements.append)
 
 
 def sign_in(client, login: str, password: str = PASSWORD, **extra):

@@ -75,21 +75,11 @@ def test_submit_shows_the_result_and_a_second_submit_changes_nothing(client, exa
 def test_submit_reads_the_attempt_with_the_sign_in_and_writes_once(client, exam):
     """The submit button's whole database work: one statement reads who is signed in and
     the attempt, one INSERT stores the grading (a failed exam has nothing to complete)."""
-    from trainer import hotpath
+    from tests.conftest import recorded_statements
 
     form = answers_form(exam, wrong_response)
-    statements = []
-
-    def count(*args):
-        statements.append(args[2])
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    hotpath.statement_listeners.append(statements.append)
-    try:
+    with recorded_statements() as statements:
         response = client.post(f"/quiz/attempt/{exam.id}/submit", data=form)
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
-        hotpath.statement_listeners.remove(statements.append)
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/quiz/attempt/{exam.id}/result")
     assert len(statements) == 2, statements

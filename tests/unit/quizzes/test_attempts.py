@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from tests.conftest import recorded_statements
 from tests.quiz_helpers import correct_response, responses, wrong_response
-from trainer import hotpath
 from trainer.courses.service import live_course, mark_lesson_read
 from trainer.extensions import db
 from trainer.models import AuditEvent, QuizAnswer, QuizResult, utcnow
@@ -295,20 +295,9 @@ def test_extra_attempt_is_granted_with_a_reason_and_audited(app, users, course):
 
 
 def _statements_to_submit(taker, attempt, answers) -> int:
-    """How many SQL statements submit_attempt runs: everything through SQLAlchemy, and the
-    lean statements run on the DBAPI directly."""
-    statements = []
-
-    def count(*args):
-        statements.append(args[2])
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    hotpath.statement_listeners.append(statements.append)
-    try:
+    """How many SQL statements submit_attempt runs."""
+    with recorded_statements() as statements:
         service.submit_attempt(taker, attempt, answers)
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
-        hotpath.statement_listeners.remove(statements.append)
     return len(statements)
 
 
