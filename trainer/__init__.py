@@ -15,6 +15,7 @@ from trainer.config import PROJECT_ROOT, SUPPORTED_LOCALES, build_config
 from trainer.extensions import babel, csrf, db, limiter, login_manager, migrate
 from trainer.page_cache import csrf_token_verified_before, remember_verified_token
 from trainer.sessions import RememberingSessionInterface
+from trainer.web_request import TrainerRequest
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -30,6 +31,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(PACKAGE_DIR / "translations")
     if config:
         app.config.update(config)
+    app.request_class = TrainerRequest
     app.session_interface = RememberingSessionInterface()
     register_extensions(app)
     register_blueprints(app)

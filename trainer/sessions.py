@@ -31,15 +31,20 @@ class RememberingSessionInterface(SecureCookieSessionInterface):
         self._lock = threading.Lock()
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
-        value = request.cookies.get(self.get_cookie_name(app))
-        if not value or not app.secret_key:
+        # Remembered by the whole Cookie header: the same header carries the same session
+        # cookie, and parsing the header would be a third of the cost of a remembered one.
+        header = request.environ.get("HTTP_COOKIE")
+        if not header or not app.secret_key:
             return super().open_session(app, request)
-        key = (value, app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        key = (header, app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
         now = time.time()
         with self._lock:
             found = self._verified.get(key)
         if found is not None and now < found[1]:
             return self.session_class(found[0])
+        value = request.cookies.get(self.get_cookie_name(app))
+        if not value:
+            return self.session_class()
         serializer = self.get_signing_serializer(app)
         max_age = int(app.permanent_session_lifetime.total_seconds())
         try:

@@ -92,3 +92,23 @@ def test_write_transaction_refuses_unsaved_changes(sqlite_app):
     with pytest.raises(RuntimeError), write_transaction():
         pass
     db.session.rollback()
+
+
+def test_json_columns_keep_what_json_would_keep(app):
+    """JSON columns are written with orjson (trainer.extensions.json_text) on SQLite and
+    PostgreSQL: Chinese text comes back as it went in, and keys that are not strings come
+    back as strings, as with the json module."""
+    import json
+
+    from trainer.extensions import json_text
+    from trainer.models import AuditEvent
+
+    details = {"reason": "补考一次：上次断网", 3: [1.5, None, True], "nested": {"分": 90}}
+    db.session.add(AuditEvent(action="quiz.extra_attempt", subject_type="course",
+                              details=details))
+    db.session.commit()
+    db.session.expunge_all()
+    stored = db.session.scalar(sa.select(AuditEvent.details))
+    assert stored == json.loads(json.dumps(details))
+    assert stored["3"] == [1.5, None, True] and stored["reason"] == "补考一次：上次断网"
+    assert json.loads(json_text(details)) == json.loads(json.dumps(details))

@@ -130,6 +130,24 @@ def test_a_token_accepted_once_is_still_checked_against_the_session(csrf_app, us
     assert post_language(theirs, my_token).status_code == 400
 
 
+def test_a_remembered_session_follows_its_cookie_not_the_whole_header(client, users,
+                                                                     signed_in, monkeypatch):
+    """Verified sessions are remembered by the request's whole Cookie header
+    (trainer.sessions): another cookie beside it changes nothing, a session past its
+    lifetime is refused even though its header was remembered."""
+    import time
+
+    signed_in("assessor")
+    assert "考核员小李" in client.get("/").get_data(as_text=True)
+    client.set_cookie("theme", "dark")  # the same session cookie in a new header
+    assert "考核员小李" in client.get("/").get_data(as_text=True)
+    lifetime = client.application.permanent_session_lifetime.total_seconds()
+    later = time.time() + lifetime + 60
+    monkeypatch.setattr(time, "time", lambda: later)
+    expired = client.get("/")
+    assert expired.status_code == 302 and "/auth/login" in expired.headers["Location"]
+
+
 def test_static_assets_are_served_locally(client):
     page = client.get("/auth/login").get_data(as_text=True)
     assert "http://" not in page and "https://" not in page

@@ -7,6 +7,7 @@ files are read once by the loader and never again.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -159,8 +160,14 @@ class Course:
     media: frozenset[str]
     source_dir: Path
 
+    @cached_property
+    def questions_by_id(self) -> dict[str, Question]:
+        # Built once per parsed course (courses are cached per version): every submit and
+        # attempt page looks its drawn questions up by id.
+        return {question.id: question for question in self.questions}
+
     def question(self, question_id: str) -> Question | None:
-        return next((q for q in self.questions if q.id == question_id), None)
+        return self.questions_by_id.get(question_id)
 
     def lesson(self, lesson_slug: str) -> Lesson | None:
         return next((lesson for lesson in self.lessons if lesson.slug == lesson_slug), None)

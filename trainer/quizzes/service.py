@@ -236,8 +236,7 @@ def _facts(attempt: QuizAttempt | AttemptFacts) -> AttemptFacts:
 
 def drawn_questions(attempt: QuizAttempt | AttemptFacts) -> list[tuple[Question, dict]]:
     facts = _facts(attempt)
-    course = course_for_version_id(facts.version_id, facts.slug)
-    by_id = {q.id: q for q in course.questions}
+    by_id = course_for_version_id(facts.version_id, facts.slug).questions_by_id
     return [(by_id[entry["id"]], entry) for entry in facts.draw]
 
 
@@ -395,7 +394,7 @@ def _saved_answers(transaction: LeanTransaction, attempt_id: int) -> dict[str, o
 
 def _grade(attempt: AttemptFacts, course: Course, answers: dict[str, object], closed_by: str,
            now: datetime) -> dict:
-    by_id = {q.id: q for q in course.questions}
+    by_id = course.questions_by_id
     per_question, points, max_points = [], 0.0, 0.0
     for entry in attempt.draw:
         question = by_id[entry["id"]]
