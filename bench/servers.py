@@ -17,7 +17,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 # The same settings for every server compared, as `make run` uses.
-GUNICORN_SETTINGS = ("--workers", "2", "--threads", "4", "--worker-class", "gthread")
+GUNICORN_SETTINGS = (
+    "--workers", "2", "--threads", "4", "--worker-class", "gthread", "--reuse-port"
+)
 
 
 def venv_tool(name: str) -> str:
