@@ -28,26 +28,33 @@ from markupsafe import escape
 CSRF_PLACEHOLDER = "csrf-token-placeholder-5f0c2b"
 
 
+_PLACEHOLDER_BYTES = CSRF_PLACEHOLDER.encode()
+
+
 class PageCache:
+    """Pages kept as UTF-8 bytes: the token goes into the bytes, so a page served from the
+    cache is never encoded again (encoding a lesson page cost as much as the token)."""
+
     def __init__(self, max_entries: int = 512) -> None:
         self.max_entries = max_entries
-        self._pages: OrderedDict[Hashable, str] = OrderedDict()
+        self._pages: OrderedDict[Hashable, bytes] = OrderedDict()
         self._lock = threading.Lock()
 
-    def page(self, key: Hashable, render: Callable[[], str]) -> str:
-        """The page for `key` with this session's CSRF token; `render` makes it on a miss
-        (it must render through `render_cacheable`)."""
+    def page(self, key: Hashable, render: Callable[[], str]) -> bytes:
+        """The page for `key` with this session's CSRF token, as UTF-8; `render` makes it
+        on a miss (it must render through `render_cacheable`)."""
         with self._lock:
             page = self._pages.get(key)
             if page is not None:
                 self._pages.move_to_end(key)
         if page is None:
-            page = render()
+            page = render().encode()
             with self._lock:
                 self._pages[key] = page
                 while len(self._pages) > self.max_entries:
                     self._pages.popitem(last=False)
-        return page.replace(CSRF_PLACEHOLDER, str(escape(signed_csrf_token())))
+        token = str(escape(signed_csrf_token())).encode()
+        return page.replace(_PLACEHOLDER_BYTES, token)
 
     def __len__(self) -> int:
         return len(self._pages)

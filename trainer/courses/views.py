@@ -109,7 +109,11 @@ def lesson(slug: str, number: int):
 def lesson_pages() -> PageCache:
     """This app's rendered lesson pages, per version, lesson, language, roles and read state
     (per app: the site name and settings are part of the page)."""
-    return current_app.extensions.setdefault("trainer.lesson_pages", PageCache(max_entries=512))
+    pages = current_app.extensions.get("trainer.lesson_pages")
+    if pages is None:  # first lesson page of this app (a harmless race: one cache wins)
+        pages = current_app.extensions.setdefault("trainer.lesson_pages",
+                                                  PageCache(max_entries=512))
+    return pages
 
 
 def _render_lesson(state: service.LessonState, render) -> str:
