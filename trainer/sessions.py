@@ -16,7 +16,7 @@ import threading
 import time
 from collections import OrderedDict
 
-from flask import Flask, Request
+from flask import Flask, Request, Response
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from itsdangerous import BadSignature
 
@@ -57,3 +57,23 @@ class RememberingSessionInterface(SecureCookieSessionInterface):
                 while len(self._verified) > self.max_remembered:
                     self._verified.popitem(last=False)
         return self.session_class(data)
+
+    def save_session(self, app: Flask, session: SecureCookieSession,
+                     response: Response) -> None:
+        # Most requests read the session and leave it as it was: the only thing to do is
+        # the "Vary: Cookie" Flask adds. Flask adds it through response.vary, which raises
+        # and catches a KeyError when the response has no Vary header yet (a visible cost
+        # on a cached lesson page); this adds it by hand. Everything else goes to Flask.
+        if session.accessed and session and not self.should_set_cookie(app, session):
+            _vary_on_cookie(response)
+            return
+        super().save_session(app, session, response)
+
+
+def _vary_on_cookie(response: Response) -> None:
+    present = response.headers.getlist("Vary")
+    if not present:
+        response.headers["Vary"] = "Cookie"
+    elif not any(value.strip().lower() in ("cookie", "*")
+                 for header in present for value in header.split(",")):
+        response.headers["Vary"] = ", ".join([*present, "Cookie"])

@@ -148,6 +148,31 @@ def test_a_remembered_session_follows_its_cookie_not_the_whole_header(client, us
     assert expired.status_code == 302 and "/auth/login" in expired.headers["Location"]
 
 
+def test_pages_that_read_the_session_vary_on_cookie(app, client, users, signed_in):
+    """Shared caches must not hand one person's page to another: every page that read the
+    session says "Vary: Cookie", beside any Vary header of its own; a session changed by
+    the request is still sent back as a new cookie."""
+    from flask import make_response
+    from flask import session as flask_session
+
+    @app.get("/test-only/varies-by-language")
+    def varies_by_language():
+        flask_session.get("csrf_token")
+        response = make_response("ok")
+        response.headers["Vary"] = "Accept-Language"
+        return response
+
+    signed_in("learner")
+    client.get("/")  # the first page puts a CSRF token in the session: a new cookie
+    home = client.get("/")
+    assert home.status_code == 200 and home.headers.getlist("Vary") == ["Cookie"]
+    assert "Set-Cookie" not in home.headers  # unchanged session: no new cookie
+    own = client.get("/test-only/varies-by-language")
+    assert own.headers.getlist("Vary") == ["Accept-Language, Cookie"]
+    switched = client.post("/language", data={"locale": "en", "next": "/"})
+    assert "Set-Cookie" in switched.headers and switched.headers.getlist("Vary") == ["Cookie"]
+
+
 def test_static_assets_are_served_locally(client):
     page = client.get("/auth/login").get_data(as_text=True)
     assert "http://" not in page and "https://" not in page
