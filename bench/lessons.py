@@ -147,7 +147,7 @@ def _section(figures: dict[str, WrkResult], lesson_path: str, lesson_title: str,
     cpu_times = lesson.server_cpu_ms_per_request / hello.server_cpu_ms_per_request
     lines += [
         "",
-        f"Lesson / hello-world requests/s: **{ratio:.2f}** (goal >= {GOAL_RATIO:g}): "
+        f"Lesson / hello-world requests/s: **{ratio:.3f}** (goal >= {GOAL_RATIO:g}): "
         f"{goal.verdict}. A lesson page costs the server {cpu_times:.1f} x the CPU of a "
         f"hello-world request.",
         "",

@@ -426,7 +426,7 @@ def _section(runs: list[QuizRun], postgres_ran: bool) -> Section:
         )
         section.goals += [ratio_goal, p99_goal]
         section.lines += [
-            f"- {run.database}: submit / hello-world requests/s **{ratio:.2f}** (goal >= "
+            f"- {run.database}: submit / hello-world requests/s **{ratio:.3f}** (goal >= "
             f"{GOAL_RATIO:g}): {ratio_goal.verdict}; p99 **{p99_ms:.0f} ms** (goal < "
             f"{GOAL_P99_MS:g} ms): {p99_goal.verdict}. {run.graded} attempts graded during "
             f"the measured run ({run.passed} passed), of {run.prepared} prepared for it "
