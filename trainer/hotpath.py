@@ -275,6 +275,7 @@ class Principal:
 
 _PRINCIPAL_COLUMNS = (User.display_name, User.locale, User.must_change_password, User.active,
                       User.session_epoch, UserRole.role)
+_ROLE = len(_PRINCIPAL_COLUMNS) - 1  # the role's position; a companion's columns follow
 
 
 def _principal_select() -> sa.Select:
@@ -328,15 +329,15 @@ def principal_from_session(companion: Companion | None = None,
         rows = companion.query.rows(user_id=user_id, **(view_args or {}))
     if not rows:
         return None
-    name, locale, must_change, active, session_epoch, _role = rows[0][:6]
+    name, locale, must_change, active, session_epoch, _role = rows[0][:_ROLE + 1]
     if not active or session_epoch != epoch:
         return None
     if companion is not None:
-        row = rows[0][6:]
+        row = rows[0][_ROLE + 1:]
         g.lean_companion_read = (companion, {"user_id": user_id, **(view_args or {})},
                                  None if all(value is None for value in row) else row)
     return Principal(user_id, name, locale, bool(must_change),
-                     frozenset(row[5] for row in rows if row[5] is not None))
+                     frozenset(row[_ROLE] for row in rows if row[_ROLE] is not None))
 
 
 def lean_companion_row(companion: Companion, **params: object) -> tuple[bool, tuple | None]:

@@ -288,10 +288,9 @@ _NEW_RESULT = LeanStatement(sa.insert(QuizResult).inline().values(
 
 
 def _store(transaction: LeanTransaction, attempt_id: int, responses: dict[str, object],
-           now: datetime) -> dict[str, object]:
+           now: datetime) -> None:
     """Insert new answers and update changed ones, each as one executemany statement, so
-    saving ten answers costs the same number of queries as saving one. Returns every
-    answer of the attempt as it now stands."""
+    saving ten answers costs the same number of queries as saving one."""
     existing = {question_id: (answer_id, response) for question_id, answer_id, response
                 in transaction.rows(_EXISTING_ANSWERS, attempt_id=attempt_id)}
     new_rows = [{"attempt_id": attempt_id, "question_id": question_id, "response": response,
@@ -305,9 +304,6 @@ def _store(transaction: LeanTransaction, attempt_id: int, responses: dict[str, o
         transaction.executemany(_NEW_ANSWER, new_rows)
     if changed_rows:
         transaction.executemany(_CHANGE_ANSWER, changed_rows)
-    answers = {question_id: response for question_id, (_id, response) in existing.items()}
-    answers.update(responses)
-    return answers
 
 
 @dataclass(frozen=True)
