@@ -46,8 +46,10 @@ class TrainerRequest(Request):
         if "form" in self.__dict__:
             return
         length = self.content_length
+        # No length: a chunked body (Werkzeug gives None for those whatever the header says),
+        # which goes Werkzeug's way. `wsgi.input_terminated` (gunicorn sets it on every
+        # request) does not matter here: a body with a length is read for that length.
         if (length is None or self.mimetype != URLENCODED
-                or self.environ.get("wsgi.input_terminated")
                 or getattr(self, "_cached_data", None) is not None
                 or (current_app and current_app.debug)):
             super()._load_form_data()
