@@ -50,6 +50,48 @@ def test_any_body_gives_the_form_werkzeug_gives(body, server_terminates_input):
     assert ours == werkzeug_form
 
 
+@pytest.mark.parametrize("content_type", [
+    URLENCODED, f"{URLENCODED}; charset=utf-8", "Application/X-WWW-Form-Urlencoded",
+    f" {URLENCODED} ;", f"{URLENCODED}, text/plain", "text/plain", "multipart/form-data",
+    "", "application/x-www-form-urlencodedx"])
+@pytest.mark.parametrize("length", ["auto", "+29", " 29", "29 ", "2_9", "٢٩", "", "0", "5"])
+def test_odd_headers_give_the_form_werkzeug_gives(content_type, length):
+    # The short road reads Content-Type and Content-Length straight from the environ; any
+    # header it does not take as plain goes Werkzeug's way, so the form is always the same.
+    body = b"q1=%E5%BD%95%E9%9F%B3&q2=true&c=x"
+    extra = {"CONTENT_TYPE": content_type, "wsgi.input_terminated": True}
+    if length != "auto":
+        extra["CONTENT_LENGTH"] = length
+    werkzeug_form, ours = _forms(body, **extra)
+    assert ours == werkzeug_form
+
+
+@pytest.mark.parametrize("length", ["10", "400", "1000"])
+def test_a_server_terminated_stream_is_read_as_werkzeug_reads_it(length):
+    # With wsgi.input_terminated the stream, not Content-Length, says where the body ends;
+    # Werkzeug reads no further than MAX_CONTENT_LENGTH then (and refuses a longer length).
+    results = []
+    for request_class in (Request, TrainerRequest):
+        app = Flask(__name__)
+        app.request_class = request_class
+        app.config["MAX_CONTENT_LENGTH"] = 400
+        environ = _environ(b"q1=" + b"x" * 1000, CONTENT_LENGTH=length)
+        environ["wsgi.input_terminated"] = True
+        with app.request_context(environ):
+            try:
+                results.append(list(request.form.items(multi=True)))
+            except Exception as error:  # noqa: BLE001 - the error is what is compared
+                results.append(getattr(error, "code", repr(error)))
+    assert results[0] == results[1]
+
+
+def test_a_chunked_body_with_a_length_header_goes_werkzeugs_way(form_app):
+    environ = _environ(b"q1=b", CONTENT_LENGTH="2")
+    environ.update({"wsgi.input_terminated": True, "HTTP_TRANSFER_ENCODING": "chunked"})
+    with form_app.request_context(environ):
+        assert list(request.form.items(multi=True)) == [("q1", "b")]
+
+
 def test_a_form_from_gunicorn_takes_the_short_road(monkeypatch):
     # gunicorn sets wsgi.input_terminated on every request, with or without a body; a
     # form with a Content-Length must still be read in one call, not by Werkzeug's parser.
