@@ -38,6 +38,9 @@ def create_app(config: dict | None = None) -> Flask:
     register_request_hooks(app)
     register_errorhandlers(app)
     register_commands(app)
+    from trainer.quizzes import submit_shortcut
+
+    submit_shortcut.install(app)  # last: it checks the hooks registered above
     return app
 
 
@@ -117,6 +120,7 @@ def _skip_limiter_on_lean_views(app: Flask) -> None:
                 return args[0] if args else None  # after_request hands the response back
             return hook(*args)
 
+        wrapped.skips_lean_views = True  # trainer.quizzes.submit_shortcut checks for it
         return wrapped
 
     def is_limiter_hook(hook) -> bool:

@@ -74,4 +74,7 @@ def build_config(instance_path: Path) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
+        # The exam's ordinary submit answered in front of Flask (trainer.quizzes.
+        # submit_shortcut); False sends every submit through Flask (tests compare the two).
+        "SUBMIT_SHORTCUT": True,
     }

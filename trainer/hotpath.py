@@ -327,17 +327,29 @@ def principal_from_session(companion: Companion | None = None,
         rows = _PRINCIPAL.rows(user_id=user_id)
     else:
         rows = companion.query.rows(user_id=user_id, **(view_args or {}))
+    principal = principal_from_rows(rows, user_id, epoch)
+    if principal is not None and companion is not None:
+        g.lean_companion_read = (companion, {"user_id": user_id, **(view_args or {})},
+                                 companion_row(rows))
+    return principal
+
+
+def principal_from_rows(rows: list[tuple], user_id: int, epoch: int) -> Principal | None:
+    """The principal in the rows of the principal's query (or a companion's), checked as
+    the user loader checks them (exists, active, same session epoch); else None."""
     if not rows:
         return None
     name, locale, must_change, active, session_epoch, _role = rows[0][:_ROLE + 1]
     if not active or session_epoch != epoch:
         return None
-    if companion is not None:
-        row = rows[0][_ROLE + 1:]
-        g.lean_companion_read = (companion, {"user_id": user_id, **(view_args or {})},
-                                 None if all(value is None for value in row) else row)
     return Principal(user_id, name, locale, bool(must_change),
                      frozenset(row[_ROLE] for row in rows if row[_ROLE] is not None))
+
+
+def companion_row(rows: list[tuple]) -> tuple | None:
+    """The companion's row in the rows of its query; None when it matched nothing."""
+    row = rows[0][_ROLE + 1:] if rows else ()
+    return None if all(value is None for value in row) else row
 
 
 def lean_companion_row(companion: Companion, **params: object) -> tuple[bool, tuple | None]:

@@ -106,14 +106,21 @@ def csrf_token_verified_before() -> bool:
     """True when this post carries a token Flask-WTF verified before, for this session's
     raw token; False means: let Flask-WTF check it (and then call remember_verified_token)."""
     config = current_app.config
+    return token_verified_before(
+        config, request.is_secure, _submitted_csrf_token(),
+        session.get(config["WTF_CSRF_FIELD_NAME"]))
+
+
+def token_verified_before(config, is_secure: bool, token: object, raw: object) -> bool:
+    """The rule of csrf_token_verified_before without a request: `token` as posted, `raw`
+    the session's raw token, `config` the app's."""
     if config.get("WTF_CSRF_TIME_LIMIT") is not None or (
-            request.is_secure and config.get("WTF_CSRF_SSL_STRICT", True)):
+            is_secure and config.get("WTF_CSRF_SSL_STRICT", True)):
         return False  # the token's age or the referrer must be checked each time
-    token, raw = _submitted_csrf_token(), session.get(config["WTF_CSRF_FIELD_NAME"])
-    if not token or not isinstance(raw, str):
+    if not token or not isinstance(token, str) or not isinstance(raw, str):
         return False
     with _signed_tokens_lock:
-        verified_raw = _verified_tokens.get((current_app.secret_key, token))
+        verified_raw = _verified_tokens.get((config["SECRET_KEY"], token))
     return verified_raw is not None and hmac.compare_digest(verified_raw, raw)
 
 

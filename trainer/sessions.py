@@ -19,6 +19,7 @@ from collections import OrderedDict
 from flask import Flask, Request, Response
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from itsdangerous import BadSignature
+from werkzeug.http import parse_cookie
 
 _PLAIN = (str, int, float, bool, type(None))
 
@@ -36,27 +37,35 @@ class RememberingSessionInterface(SecureCookieSessionInterface):
         header = request.environ.get("HTTP_COOKIE")
         if not header or not app.secret_key:
             return super().open_session(app, request)
+        return self.session_class(self.session_data(app, header, request.cookies))
+
+    def session_data(self, app: Flask, header: str, cookies=None) -> dict:
+        """What the session cookie in this Cookie header holds: {} when it has none or its
+        signature does not verify (or it has expired). `cookies`: the parsed header, when
+        the caller has it. The dict may be the one remembered: read it, never change it."""
         key = (header, app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
         now = time.time()
         with self._lock:
             found = self._verified.get(key)
         if found is not None and now < found[1]:
-            return self.session_class(found[0])
-        value = request.cookies.get(self.get_cookie_name(app))
+            return found[0]
+        if cookies is None:
+            cookies = parse_cookie(header)
+        value = cookies.get(self.get_cookie_name(app))
         if not value:
-            return self.session_class()
+            return {}
         serializer = self.get_signing_serializer(app)
         max_age = int(app.permanent_session_lifetime.total_seconds())
         try:
             data, signed_at = serializer.loads(value, max_age=max_age, return_timestamp=True)
         except BadSignature:
-            return self.session_class()
+            return {}
         if all(isinstance(item, _PLAIN) for item in data.values()):
             with self._lock:
                 self._verified[key] = (dict(data), signed_at.timestamp() + max_age)
                 while len(self._verified) > self.max_remembered:
                     self._verified.popitem(last=False)
-        return self.session_class(data)
+        return data
 
     def save_session(self, app: Flask, session: SecureCookieSession,
                      response: Response) -> None:

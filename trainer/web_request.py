@@ -41,7 +41,7 @@ def parse_urlencoded(body: bytes) -> list[tuple[str, str]]:
     return pairs
 
 
-def _plain_urlencoded_length(environ: dict) -> int | None:
+def plain_urlencoded_length(environ: dict) -> int | None:
     """The body's length when the request is an urlencoded form with a Content-Length of
     plain digits and no Transfer-Encoding; None for anything else, which Werkzeug reads.
     Read from the environ: Werkzeug's `content_length` and `mimetype` properties parse
@@ -63,7 +63,7 @@ class TrainerRequest(Request):
         # Not taken (Werkzeug's way): chunked bodies, multipart, a missing or odd length, a
         # body already read with get_data(), debug mode (Flask's debug helpers).
         environ = self.environ
-        length = _plain_urlencoded_length(environ)
+        length = plain_urlencoded_length(environ)
         if (length is None or getattr(self, "_cached_data", None) is not None
                 or (current_app and current_app.debug)):
             super()._load_form_data()

@@ -70,16 +70,23 @@ def get_attempt_or_404(attempt_id: int):
 
 
 def _responses_from(questions, form) -> tuple[dict, list[tuple[int, str]]]:
-    responses, errors = {}, []
+    responses, problems = responses_from(questions, form)
+    return responses, [(index, str(ANSWER_MESSAGES[code])) for index, code in problems]
+
+
+def responses_from(questions, form) -> tuple[dict, list[tuple[int, str]]]:
+    """The answers in a form, by question id, and the (position, AnswerError code) of each
+    answer the page could not have sent."""
+    responses, problems = {}, []
     for index, (question, entry) in enumerate(questions, start=1):
         try:
             response = response_from_form(question, entry, index, form)
         except AnswerError as error:
-            errors.append((index, str(ANSWER_MESSAGES[error.code])))
+            problems.append((index, error.code))
             continue
         if response is not None:
             responses[question.id] = response
-    return responses, errors
+    return responses, problems
 
 
 def _attempt_page(attempt, values=None, errors=(), status=200):
