@@ -134,15 +134,42 @@ def signed_in_with_csrf(client) -> tuple[str, QuizAttempt]:
                                  int(response.headers["Location"].rsplit("/", 1)[1]))
 
 
-def test_with_csrf_on_a_token_not_verified_yet_goes_to_flask(csrf_app, client, users, synced,
-                                                             monkeypatch):
+def test_with_csrf_on_a_token_new_to_this_worker_is_checked_as_flask_wtf_checks_it(
+        csrf_app, client, users, synced, monkeypatch):
     token, attempt = signed_in_with_csrf(client)
     # As in a worker that has not seen this token yet.
     monkeypatch.setattr(page_cache, "_verified_tokens", OrderedDict())
     form = {**answers_form(attempt, wrong_response), "csrf_token": [token]}
     assert client.post(f"/quiz/attempt/{attempt.id}/submit", data=form).status_code == 302
-    assert shortcut(csrf_app).taken == 0  # Flask-WTF checked it
+    assert shortcut(csrf_app).taken == 1
     assert db.session.get(QuizResult, attempt.id) is not None
+
+
+def test_with_csrf_on_another_sessions_token_is_refused(csrf_app, client, users, synced,
+                                                        monkeypatch):
+    """A genuine token, signed by the app, but for another browser's session."""
+    make_user("L0002", "第二位学员", {"learner"}, department_path="测试公司/华东区/上海一店")
+    other = csrf_app.test_client()
+    page = other.get("/auth/login").get_data(as_text=True)
+    others_token = TOKEN.search(page)[1]
+    _token, attempt = signed_in_with_csrf(client)
+    monkeypatch.setattr(page_cache, "_verified_tokens", OrderedDict())
+    form = {**answers_form(attempt, wrong_response), "csrf_token": [others_token]}
+    assert client.post(f"/quiz/attempt/{attempt.id}/submit", data=form).status_code == 400
+    assert shortcut(csrf_app).taken == 0 and db.session.get(QuizResult, attempt.id) is None
+
+
+def test_with_csrf_on_a_token_signed_with_another_key_is_refused(csrf_app, client, users,
+                                                                 synced):
+    from itsdangerous import URLSafeTimedSerializer
+
+    _token, attempt = signed_in_with_csrf(client)
+    with client.session_transaction() as browser_session:
+        raw = browser_session["csrf_token"]
+    forged = URLSafeTimedSerializer("not-the-apps-key", salt="wtf-csrf-token").dumps(raw)
+    form = {**answers_form(attempt, wrong_response), "csrf_token": [forged]}
+    assert client.post(f"/quiz/attempt/{attempt.id}/submit", data=form).status_code == 400
+    assert shortcut(csrf_app).taken == 0 and db.session.get(QuizResult, attempt.id) is None
 
 
 def test_with_csrf_on_a_verified_token_is_taken_and_a_forged_one_never(csrf_app, client,

@@ -15,8 +15,10 @@ handler is not sure about. Ordinary means all of:
 - an urlencoded body with a Content-Length, within MAX_CONTENT_LENGTH; not debug mode;
 - a session cookie that verifies (`RememberingSessionInterface.session_data`) and names a
   user, with nothing for Flask-Login to do on the way out (`_remember`);
-- CSRF protection off, or a token this worker verified before for this session
-  (`page_cache.token_verified_before`: the rule the app's own CSRF hook applies first);
+- CSRF protection off, or this session's token: one this worker verified before
+  (`page_cache.token_verified_before`, the rule the app's own CSRF hook applies first) or
+  one whose signature checks out as Flask-WTF checks it (`verify_and_remember_token`), in
+  the cases those take (no time limit on tokens, no referrer to check over HTTPS);
 - the user exists, is active, has the session's epoch and no forced password change;
 - the attempt is theirs, not graded yet, its deadline not passed, every answer well formed.
 
@@ -60,7 +62,8 @@ KNOWN_HOOKS = {
         # Flask-WTF's own hook: does nothing while WTF_CSRF_CHECK_DEFAULT is False (set in
         # create_app; the shortcut checks it).
         "CSRFProtect.init_app.<locals>.csrf_protect",
-        # The app's CSRF check: its first branch, a token verified before, is mirrored.
+        # The app's CSRF check: mirrored (a token verified before, else Flask-WTF's check
+        # of its signature), and left to Flask whenever that is not enough.
         "register_extensions.<locals>.protect_from_csrf",
         # Flask-Limiter's, wrapped to skip lean views (the submit view is one).
         f"{_UNLESS_LEAN}(Limiter._check_request_limit)",
@@ -177,8 +180,7 @@ class SubmitShortcut:
             form = MultiDict(parse_urlencoded(body))
         except ValueError:  # not UTF-8
             return self.wsgi_app(environ, start_response)
-        if config["WTF_CSRF_ENABLED"] and not self._csrf_verified_before(environ, form,
-                                                                         session):
+        if config["WTF_CSRF_ENABLED"] and not self._csrf_token_valid(environ, form, session):
             return self.wsgi_app(environ, start_response)
         try:
             graded = self._grade(environ, attempt_id, *parsed, form)
@@ -191,8 +193,10 @@ class SubmitShortcut:
         self.taken += 1
         return self._redirect_to_result(start_response, attempt_id)
 
-    def _csrf_verified_before(self, environ: dict, form: MultiDict, session: dict) -> bool:
-        from trainer.page_cache import token_verified_before
+    def _csrf_token_valid(self, environ: dict, form: MultiDict, session: dict) -> bool:
+        """True when the posted token is this session's, as Flask-WTF would find; False
+        (Flask-WTF decides) in every other case."""
+        from trainer.page_cache import token_verified_before, verify_and_remember_token
 
         config = self.app.config
         # What Flask-WTF reads: the form field, else the headers it is told to look in.
@@ -200,8 +204,9 @@ class SubmitShortcut:
             environ.get("HTTP_" + header.upper().replace("-", "_"))
             for header in config["WTF_CSRF_HEADERS"])), None)
         is_secure = environ.get("wsgi.url_scheme") in ("https", "wss")  # request.is_secure
-        return token_verified_before(config, is_secure, token,
-                                     session.get(config["WTF_CSRF_FIELD_NAME"]))
+        raw = session.get(config["WTF_CSRF_FIELD_NAME"])
+        return (token_verified_before(config, is_secure, token, raw)
+                or verify_and_remember_token(config, is_secure, token, raw))
 
     def _grade(self, environ: dict, attempt_id: int, user_id: int, epoch: int,
                form: MultiDict):
