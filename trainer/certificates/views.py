@@ -39,15 +39,15 @@ EXPIRING_DAYS_DEFAULT = 60
 
 def _on_progress(user_id: int, course_id: int) -> None:
     """Completion listener: issue the certificate when a course is done."""
-    if not service.may_be_complete(user_id, course_id):
-        return
     user = db.session.get(User, user_id)
     record = db.session.get(CourseRecord, course_id)
     if user is not None and record is not None:
         service.issue_if_complete(current_app._get_current_object(), user, record)
 
 
-completion.listen(_on_progress)
+# may_be_complete: one lean query that rules out most progress (an exam passed on a course
+# still waiting for its assessment) before any ORM object is loaded.
+completion.listen(_on_progress, relevant=service.may_be_complete)
 
 
 def get_certificate_or_404(certificate_id: int) -> Certificate:

@@ -24,8 +24,8 @@ handler is not sure about. Ordinary means all of:
 
 So sign-in failures, bad tokens, 404s, answers to correct (400), late submissions and
 replays all get Flask's pages, from the view. What the view does after a checked submit
-is done here the same way: a pass tells the completion listeners inside a request context
-(a certificate may be issued), an error after the check gets Flask's error handling, and
+is done here the same way: a pass tells the completion listeners, and any that is to run
+(one issuing a certificate) runs inside a request context as in the view, an error after the check gets Flask's error handling, and
 a submit that lost a race to the deadline gets the view's "time is up" message.
 
 Skipping Flask's hooks is only right while they are the ones listed in `KNOWN_HOOKS`, all of
@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from io import BytesIO
 
 from flask import Flask, flash, g, redirect, url_for
@@ -230,13 +231,18 @@ class SubmitShortcut:
             if errors:
                 return None
 
-            def notify_in_request(user_id: int, course_id: int) -> None:
-                # The completion listeners may issue a certificate: they run as in the view.
-                from trainer.completion import notify
-
+            @contextmanager
+            def as_in_the_view():
                 with self.app.request_context(environ):
                     g.principal = principal
-                    notify(user_id, course_id)
+                    yield
+
+            def notify_in_request(user_id: int, course_id: int) -> None:
+                # A listener that runs (e.g. one issuing a certificate) runs in a request,
+                # as in the view; most passes need none (completion.listen's `relevant`).
+                from trainer.completion import notify
+
+                notify(user_id, course_id, within=as_in_the_view)
 
             try:
                 return service.submit_answers(user_id, attempt, responses, now,
