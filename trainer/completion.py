@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from trainer.extensions import db
 from trainer.models import Certificate, CourseVersion
 
+
 @dataclass(frozen=True)
 class _Listener:
     callback: Callable[[int, int], None]

@@ -25,8 +25,9 @@ handler is not sure about. Ordinary means all of:
 So sign-in failures, bad tokens, 404s, answers to correct (400), late submissions and
 replays all get Flask's pages, from the view. What the view does after a checked submit
 is done here the same way: a pass tells the completion listeners, and any that is to run
-(one issuing a certificate) runs inside a request context as in the view, an error after the check gets Flask's error handling, and
-a submit that lost a race to the deadline gets the view's "time is up" message.
+(one issuing a certificate) runs inside a request context as in the view; an error after
+the checks gets Flask's error handling; a submit that lost a race to the deadline gets the
+view's "time is up" message.
 
 Skipping Flask's hooks is only right while they are the ones listed in `KNOWN_HOOKS`, all of
 which this module either mirrors or knows to do nothing for this request. An app with any

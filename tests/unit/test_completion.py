@@ -1,0 +1,49 @@
+"""Who hears about progress: completion.listen / notify."""
+
+from contextlib import contextmanager
+
+import pytest
+
+from trainer import completion
+
+
+@pytest.fixture
+def listeners(monkeypatch):
+    monkeypatch.setattr(completion, "_listeners", [])
+    return completion._listeners
+
+
+def test_a_listener_whose_predicate_says_no_is_not_called(listeners):
+    heard = []
+    completion.listen(lambda user, course: heard.append(("all", user, course)))
+    completion.listen(lambda user, course: heard.append(("even", user, course)),
+                      relevant=lambda user, course: course % 2 == 0)
+    completion.notify(7, 3)
+    completion.notify(7, 4)
+    assert heard == [("all", 7, 3), ("all", 7, 4), ("even", 7, 4)]
+
+
+def test_a_callback_is_registered_once(listeners):
+    def callback(user, course):
+        pass
+
+    completion.listen(callback)
+    completion.listen(callback)
+    assert len(listeners) == 1
+
+
+def test_the_context_is_made_only_when_a_listener_runs(listeners):
+    entered, heard = [], []
+
+    @contextmanager
+    def request():
+        entered.append("in")
+        yield
+        entered.append("out")
+
+    completion.listen(lambda user, course: heard.append(entered.copy()),
+                      relevant=lambda user, course: course == 1)
+    completion.notify(5, 2, within=request)
+    assert entered == [] and heard == []
+    completion.notify(5, 1, within=request)
+    assert heard == [["in"]] and entered == ["in", "out"]  # the callback ran inside it
