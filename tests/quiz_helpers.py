@@ -59,3 +59,17 @@ def responses(attempt, pick) -> dict:
     from trainer.quizzes.service import drawn_questions
 
     return {question.id: pick(question) for question, _ in drawn_questions(attempt)}
+
+
+def put_single_choice_first(attempt) -> None:
+    """Make question 1 of the attempt a single-choice one with known option tokens (the
+    draw is random), keeping the rest of the draw; committed."""
+    from trainer.courses.sync import course_for_version
+    from trainer.extensions import db
+
+    course = course_for_version(attempt.version)
+    single = next(q for q in course.questions if q.type == "single")
+    tokens = [[f"{i:08x}", option.key] for i, option in enumerate(single.options, start=1)]
+    attempt.draw = [{"id": single.id, "options": tokens},
+                    *[entry for entry in attempt.draw[1:] if entry["id"] != single.id]]
+    db.session.commit()

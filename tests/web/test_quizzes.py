@@ -6,7 +6,12 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from tests.quiz_helpers import answers_form, correct_response, wrong_response
+from tests.quiz_helpers import (
+    answers_form,
+    correct_response,
+    put_single_choice_first,
+    wrong_response,
+)
 from trainer.courses.sync import course_for_version
 from trainer.extensions import db
 from trainer.models import QuizAnswer, QuizAttempt, QuizResult, utcnow
@@ -106,13 +111,7 @@ def test_submit_signed_in_by_the_remember_me_cookie_alone(client, users, synced)
 
 
 def test_tampered_option_is_refused_without_saving(client, exam):
-    # The draw is random: make sure question 1 is a single-choice one, with option tokens.
-    course = course_for_version(exam.version)
-    single = next(q for q in course.questions if q.type == "single")
-    tokens = [[f"{i:08x}", option.key] for i, option in enumerate(single.options, start=1)]
-    exam.draw = [{"id": single.id, "options": tokens},
-                 *[entry for entry in exam.draw[1:] if entry["id"] != single.id]]
-    db.session.commit()
+    put_single_choice_first(exam)  # the draw is random
     form = answers_form(exam, correct_response)
     choice_fields = [name for name, values in form.items()
                      if "-" not in name and len(values[0]) == 8]

@@ -13,9 +13,13 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import PASSWORD, make_user, sign_in
-from tests.quiz_helpers import answers_form, correct_response, wrong_response
+from tests.quiz_helpers import (
+    answers_form,
+    correct_response,
+    put_single_choice_first,
+    wrong_response,
+)
 from trainer import page_cache
-from trainer.courses.sync import course_for_version
 from trainer.extensions import db
 from trainer.models import Certificate, QuizAnswer, QuizAttempt, QuizResult, User, utcnow
 from trainer.quizzes import service, submit_shortcut
@@ -205,13 +209,7 @@ def test_someone_elses_attempt_is_not_found(app, client, exam, users):
 
 
 def test_a_tampered_answer_gets_the_exam_page_back(app, client, exam):
-    # The draw is random: make question 1 a single-choice one.
-    course = course_for_version(exam.version)
-    single = next(q for q in course.questions if q.type == "single")
-    tokens = [[f"{i:08x}", option.key] for i, option in enumerate(single.options, start=1)]
-    exam.draw = [{"id": single.id, "options": tokens},
-                 *[entry for entry in exam.draw[1:] if entry["id"] != single.id]]
-    db.session.commit()
+    put_single_choice_first(exam)  # the draw is random
     form = answers_form(exam, correct_response)
     form["q1"] = ["o1"]  # a bank key instead of this attempt's token
     response = client.post(f"/quiz/attempt/{exam.id}/submit", data=form)
@@ -264,33 +262,19 @@ def test_an_error_while_grading_gets_flasks_error_page(app, client, exam, monkey
     assert response.headers["X-Frame-Options"] == "DENY"
 
 
-def test_a_signed_out_elsewhere_session_is_sent_to_sign_in(app, client, exam):
-    user = db.session.scalar(sa.select(User).where(User.employee_no == "L0001"))
-    user.session_epoch += 1  # "sign out everywhere"
+@pytest.mark.parametrize(("change", "sent_to"), [
+    (lambda user: setattr(user, "session_epoch", user.session_epoch + 1), "/auth/login"),
+    (lambda user: setattr(user, "active", False), "/auth/login"),
+    (lambda user: setattr(user, "must_change_password", True), "/auth/password"),
+], ids=["signed out everywhere", "deactivated", "forced password change"])
+def test_a_learner_who_may_not_submit_now_is_sent_where_flask_sends_them(app, client, exam,
+                                                                         change, sent_to):
+    change(db.session.scalar(sa.select(User).where(User.employee_no == "L0001")))
     db.session.commit()
     response = client.post(f"/quiz/attempt/{exam.id}/submit",
                            data=answers_form(exam, correct_response))
-    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
-    assert shortcut(app).taken == 0 and db.session.get(QuizResult, exam.id) is None
-
-
-def test_a_deactivated_learner_is_sent_to_sign_in(app, client, exam):
-    user = db.session.scalar(sa.select(User).where(User.employee_no == "L0001"))
-    user.active = False
-    db.session.commit()
-    response = client.post(f"/quiz/attempt/{exam.id}/submit",
-                           data=answers_form(exam, correct_response))
-    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
-    assert db.session.get(QuizResult, exam.id) is None
-
-
-def test_a_forced_password_change_comes_first(app, client, exam):
-    user = db.session.scalar(sa.select(User).where(User.employee_no == "L0001"))
-    user.must_change_password = True
-    db.session.commit()
-    response = client.post(f"/quiz/attempt/{exam.id}/submit",
-                           data=answers_form(exam, correct_response))
-    assert response.status_code == 302 and response.headers["Location"] == "/auth/password"
+    assert response.status_code == 302
+    assert response.headers["Location"].partition("?")[0] == sent_to
     assert shortcut(app).taken == 0 and db.session.get(QuizResult, exam.id) is None
 
 
