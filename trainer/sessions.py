@@ -55,6 +55,8 @@ class RememberingSessionInterface(SecureCookieSessionInterface):
         if not value:
             return {}
         serializer = self.get_signing_serializer(app)
+        if serializer is None:  # no secret key: no signed session can be read
+            return {}
         max_age = int(app.permanent_session_lifetime.total_seconds())
         try:
             data, signed_at = serializer.loads(value, max_age=max_age, return_timestamp=True)
