@@ -96,10 +96,15 @@ _verified_tokens: OrderedDict[tuple[str, str], str] = OrderedDict()
 
 
 def _submitted_csrf_token() -> str | None:
-    config = current_app.config
-    token = request.form.get(config["WTF_CSRF_FIELD_NAME"])
+    return submitted_csrf_token(current_app.config, request.form, request.headers.get)
+
+
+def submitted_csrf_token(config, form, header: Callable[[str], str | None]) -> str | None:
+    """The token a post carries where Flask-WTF looks: the form field, else the headers
+    it is told to look in (`header(name)` reads one)."""
+    token = form.get(config["WTF_CSRF_FIELD_NAME"])
     if not token:
-        token = next(filter(None, map(request.headers.get, config["WTF_CSRF_HEADERS"])), None)
+        token = next(filter(None, map(header, config["WTF_CSRF_HEADERS"])), None)
     return token if isinstance(token, str) else None
 
 
@@ -115,14 +120,20 @@ def csrf_token_verified_before() -> bool:
 def token_verified_before(config, is_secure: bool, token: object, raw: object) -> bool:
     """The rule of csrf_token_verified_before without a request: `token` as posted, `raw`
     the session's raw token, `config` the app's."""
-    if config.get("WTF_CSRF_TIME_LIMIT") is not None or (
-            is_secure and config.get("WTF_CSRF_SSL_STRICT", True)):
-        return False  # the token's age or the referrer must be checked each time
-    if not token or not isinstance(token, str) or not isinstance(raw, str):
+    if not _checkable_here(config, is_secure, token, raw):
         return False
     with _signed_tokens_lock:
         verified_raw = _verified_tokens.get((config["SECRET_KEY"], token))
     return verified_raw is not None and hmac.compare_digest(verified_raw, raw)
+
+
+def _checkable_here(config, is_secure: bool, token: object, raw: object) -> bool:
+    """Whether a posted token can be judged without Flask-WTF: no time limit on tokens and
+    no referrer to check (HTTPS with SSL-strict), and both tokens are strings."""
+    if config.get("WTF_CSRF_TIME_LIMIT") is not None or (
+            is_secure and config.get("WTF_CSRF_SSL_STRICT", True)):
+        return False  # the token's age or the referrer must be checked each time
+    return bool(token) and isinstance(token, str) and isinstance(raw, str)
 
 
 # Flask-WTF signs its tokens with this salt (flask_wtf.csrf.generate_csrf, validate_csrf).
@@ -134,10 +145,7 @@ def verify_and_remember_token(config, is_secure: bool, token: object, raw: objec
     over the session's raw token) without a request, for the cases token_verified_before
     takes (no time limit, no referrer to check); remembered when it passes. False sends the
     post to Flask-WTF, so a difference from its check can only cost a slower request."""
-    if config.get("WTF_CSRF_TIME_LIMIT") is not None or (
-            is_secure and config.get("WTF_CSRF_SSL_STRICT", True)):
-        return False
-    if not token or not isinstance(token, str) or not isinstance(raw, str):
+    if not _checkable_here(config, is_secure, token, raw):
         return False
     secret_key = config.get("WTF_CSRF_SECRET_KEY") or config["SECRET_KEY"]
     try:

@@ -55,7 +55,7 @@ SUBMIT_RULE = "/quiz/attempt/<int:attempt_id>/submit"
 # Werkzeug's int converter would take "007" too: anything but the canonical form goes to
 # Flask, which decides what it means.
 _SUBMIT_PATH = re.compile(r"/quiz/attempt/([1-9][0-9]{0,17})/submit")
-_PROBE = b"/location-placeholder-9d41"
+_LOCATION_MARK = b"/location-mark-9d41"  # where the redirect page names its target
 
 _UNLESS_LEAN = "unless_lean"  # trainer._skip_limiter_on_lean_views
 # The request hooks of the app (by qualified name) and why skipping them is right here.
@@ -137,8 +137,8 @@ class SubmitShortcut:
         # URLs as url_for builds them in a request at the root of the site (SCRIPT_NAME
         # empty: the only case taken here).
         self._urls = app.url_map.bind("localhost", script_name="/")
-        # Werkzeug's redirect page, with a placeholder where the location goes.
-        probe = werkzeug_redirect(_PROBE.decode())
+        # Werkzeug's redirect page, made once; each submit puts its location at the mark.
+        probe = werkzeug_redirect(_LOCATION_MARK.decode())
         self._redirect_status = probe.status
         self._redirect_type = probe.headers["Content-Type"]
         self._redirect_body = probe.get_data()
@@ -198,13 +198,15 @@ class SubmitShortcut:
     def _csrf_token_valid(self, environ: dict, form: MultiDict, session: dict) -> bool:
         """True when the posted token is this session's, as Flask-WTF would find; False
         (Flask-WTF decides) in every other case."""
-        from trainer.page_cache import token_verified_before, verify_and_remember_token
+        from trainer.page_cache import (
+            submitted_csrf_token,
+            token_verified_before,
+            verify_and_remember_token,
+        )
 
         config = self.app.config
-        # What Flask-WTF reads: the form field, else the headers it is told to look in.
-        token = form.get(config["WTF_CSRF_FIELD_NAME"]) or next(filter(None, (
-            environ.get("HTTP_" + header.upper().replace("-", "_"))
-            for header in config["WTF_CSRF_HEADERS"])), None)
+        token = submitted_csrf_token(config, form, lambda name: environ.get(
+            "HTTP_" + name.upper().replace("-", "_")))
         is_secure = environ.get("wsgi.url_scheme") in ("https", "wss")  # request.is_secure
         raw = session.get(config["WTF_CSRF_FIELD_NAME"])
         return (token_verified_before(config, is_secure, token, raw)
@@ -262,6 +264,8 @@ class SubmitShortcut:
         with app.request_context(environ):
             try:
                 if error is not None:
+                    # Raised again here: Flask's handlers re-raise what they do not handle
+                    # with a bare `raise`, which needs the exception being handled.
                     raise error
                 flash(QUIZ_MESSAGES["time-up"], "info")
                 response = app.finalize_request(
@@ -278,7 +282,7 @@ class SubmitShortcut:
         # The view's redirect(url_for("quizzes.result", ...)), its "Vary: Cookie" (the
         # session was read) and the security headers, as Flask sends them.
         location = self._urls.build("quizzes.result", {"attempt_id": attempt_id})
-        body = self._redirect_body.replace(_PROBE, location.encode())
+        body = self._redirect_body.replace(_LOCATION_MARK, location.encode())
         start_response(self._redirect_status, [
             ("Content-Type", self._redirect_type), ("Content-Length", str(len(body))),
             ("Location", location), *SECURITY_HEADERS, ("Vary", "Cookie")])
