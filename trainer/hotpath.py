@@ -114,15 +114,11 @@ class LeanQuery(LeanStatement):
         compiled = self.compiled(engine.dialect)
         arguments = compiled.arguments(params)
         for attempt in (1, 2):
-            connection = _reader_connection(engine)
+            cursor = _reader_cursor(engine)
             try:
-                cursor = connection.cursor()
-                try:
-                    _execute(cursor, compiled.sql, arguments)
-                    return compiled.convert(self.statement, engine.dialect, cursor,
-                                            cursor.fetchall())
-                finally:
-                    cursor.close()
+                _execute(cursor, compiled.sql, arguments)
+                return compiled.convert(self.statement, engine.dialect, cursor,
+                                        cursor.fetchall())
             except engine.dialect.loaded_dbapi.Error:
                 _close_reader()  # e.g. the server restarted: one retry on a new connection
                 if attempt == 2:
@@ -179,22 +175,17 @@ def lean_write_transaction() -> Iterator[LeanTransaction]:
     engine = db.engine
     sqlite = engine.dialect.name == "sqlite"
     with writer_turn(engine):
-        connection = _reader_connection(engine)
-        cursor = connection.cursor()
+        cursor = _reader_cursor(engine)
+        _execute(cursor, "BEGIN IMMEDIATE" if sqlite else "BEGIN", ())
         try:
-            _execute(cursor, "BEGIN IMMEDIATE" if sqlite else "BEGIN", ())
+            yield LeanTransaction(cursor, engine.dialect)
+            _execute(cursor, "COMMIT", ())
+        except BaseException:
             try:
-                yield LeanTransaction(cursor, engine.dialect)
-                _execute(cursor, "COMMIT", ())
-            except BaseException:
-                try:
-                    cursor.execute("ROLLBACK")
-                except engine.dialect.loaded_dbapi.Error:
-                    _close_reader()  # a broken connection: a new one next time
-                raise
-        finally:
-            with contextlib.suppress(Exception):
-                cursor.close()
+                cursor.execute("ROLLBACK")
+            except engine.dialect.loaded_dbapi.Error:
+                _close_reader()  # a broken connection: a new one next time
+            raise
 
 
 def lean_write(statement: LeanStatement, **params: object) -> None:
@@ -210,7 +201,7 @@ def lean_write(statement: LeanStatement, **params: object) -> None:
     compiled = statement.compiled(engine.dialect)
     arguments = compiled.arguments(params)
     with writer_turn(engine):
-        cursor = _reader_connection(engine).cursor()
+        cursor = _reader_cursor(engine)
         try:
             _execute(cursor, compiled.sql, arguments)
         except engine.dialect.loaded_dbapi.IntegrityError:
@@ -218,17 +209,18 @@ def lean_write(statement: LeanStatement, **params: object) -> None:
         except engine.dialect.loaded_dbapi.Error:
             _close_reader()  # e.g. the server restarted: a new connection next time
             raise
-        finally:
-            with contextlib.suppress(Exception):
-                cursor.close()
 
 
 class _Reader(threading.local):
     """Each thread's own connection for lean reads, taken out of the pool for good:
-    checking a connection out of SQLAlchemy's pool and back costs more than the query."""
+    checking a connection out of SQLAlchemy's pool and back costs more than the query.
+    Its one cursor is kept too: a new psycopg cursor for each statement costs 10-15 µs of
+    CPU more (a prepared select measured on PostgreSQL 15: 72-76 against 61-66 µs). Each
+    statement on it is fetched in full before the next one runs."""
 
     engine = None
     connection = None
+    cursor = None
 
 
 _reader = _Reader()
@@ -245,11 +237,20 @@ def _reader_connection(engine: sa.Engine):
             connection.dbapi_connection.rollback()
             connection.dbapi_connection.autocommit = True
         _reader.engine, _reader.connection = engine, connection
+        _reader.cursor = None
     return _reader.connection
+
+
+def _reader_cursor(engine: sa.Engine):
+    connection = _reader_connection(engine)
+    if _reader.cursor is None:
+        _reader.cursor = connection.cursor()
+    return _reader.cursor
 
 
 def _close_reader() -> None:
     connection, _reader.engine, _reader.connection = _reader.connection, None, None
+    _reader.cursor = None
     if connection is not None:
         with contextlib.suppress(Exception):  # a broken one is being thrown away anyway
             connection.close()
