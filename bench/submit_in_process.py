@@ -4,8 +4,11 @@ Not part of `make bench` (its figures are for looking into the submit, not a goa
 
     .venv/bin/python -m bench.submit_in_process            # shortcut on, then off, 3 times
     BENCH_SUBMITS=2000 .venv/bin/python -m bench.submit_in_process
+    TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test \
+        .venv/bin/python -m bench.submit_in_process        # PostgreSQL too
 
-Each run builds a fresh SQLite database in a temporary folder with `flask trainer setup`,
+Each run builds a fresh SQLite database in a temporary folder with `flask trainer setup`
+(on PostgreSQL: empties the benchmark's own database, as bench/quiz.py does, and sets it up),
 opens BENCH_SUBMITS attempts (default 1,200) the way bench/quiz.py does, signs their learners
 in through the form with CSRF protection on, and drives the WSGI app directly with each
 attempt's first submit: 200 as a warm-up, then the rest timed with `time.process_time()`.
@@ -21,8 +24,10 @@ import sys
 import tempfile
 import time
 import urllib.parse
+from contextlib import ExitStack
 
-from bench.quiz import PASSWORD, QuizRun, _Exams
+from bench.quiz import PASSWORD, QuizRun, _drop_every_table, _Exams
+from bench.sync import postgres_bench_database, postgres_url
 
 WARM_UP = 200
 TOKEN = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
@@ -41,10 +46,14 @@ def _environ(attempt_id: int, cookie: str, body: bytes) -> dict:
     }
 
 
-def measure(shortcut: bool, submits: int) -> float:
-    """µs of process CPU per submit."""
+def measure(shortcut: bool, submits: int, url: str | None = None) -> float:
+    """µs of this process's CPU per submit (on PostgreSQL the server's is not counted)."""
     with tempfile.TemporaryDirectory() as scratch:
-        exams = _Exams(f"sqlite:///{scratch}/bench.sqlite3", QuizRun("SQLite", ""))
+        if url is None:
+            url = f"sqlite:///{scratch}/bench.sqlite3"
+        else:
+            _drop_every_table(url)
+        exams = _Exams(url, QuizRun("in-process", ""))
         app = exams.app
         app.config["SUBMIT_SHORTCUT"] = shortcut
         setup = app.test_cli_runner().invoke(args=["trainer", "setup"])
@@ -90,11 +99,19 @@ def measure(shortcut: bool, submits: int) -> float:
 
 def main() -> None:
     submits = int(os.environ.get("BENCH_SUBMITS", "1200"))
-    for _round in range(3):
-        for shortcut in (True, False):
-            figure = measure(shortcut, submits)
-            print(f"shortcut {'on ' if shortcut else 'off'}: {figure:.0f} µs per submit",
-                  flush=True)
+    databases = [("SQLite", None)]
+    with ExitStack() as stack:
+        if postgres_url():
+            bench_url, _detail = stack.enter_context(postgres_bench_database(postgres_url()))
+            databases.append(("PostgreSQL", bench_url))
+        for name, url in databases:
+            for _round in range(3):
+                for shortcut in (True, False):
+                    figure = measure(shortcut, submits, url)
+                    print(f"{name}, shortcut {'on ' if shortcut else 'off'}: {figure:.0f} µs "
+                          "per submit", flush=True)
+            if url is not None:
+                _drop_every_table(url)
 
 
 if __name__ == "__main__":
