@@ -176,7 +176,11 @@ def lean_write_transaction() -> Iterator[LeanTransaction]:
     sqlite = engine.dialect.name == "sqlite"
     with writer_turn(engine):
         cursor = _reader_cursor(engine)
-        _execute(cursor, "BEGIN IMMEDIATE" if sqlite else "BEGIN", ())
+        try:
+            _execute(cursor, "BEGIN IMMEDIATE" if sqlite else "BEGIN", ())
+        except engine.dialect.loaded_dbapi.Error:
+            _close_reader()  # e.g. the server restarted: a new connection next time
+            raise
         try:
             yield LeanTransaction(cursor, engine.dialect)
             _execute(cursor, "COMMIT", ())

@@ -78,3 +78,15 @@ def test_a_write_after_the_connection_was_lost_fails_once_then_writes_work_again
         hotpath.lean_write(ADD_ROLE, user_id=learner.id, role="hr")
     hotpath.lean_write(ADD_ROLE, user_id=learner.id, role="hr")
     assert ROLES_OF.rows(user_id=learner.id) == [("hr",), ("learner",)]
+
+
+def test_a_transaction_after_the_connection_was_lost_fails_once_then_works(app, users):
+    learner = users["learner"]
+    assert ROLES_OF.rows(user_id=learner.id) == [("learner",)]
+    _lose_the_lean_connection()
+    with pytest.raises(db.engine.dialect.loaded_dbapi.Error):
+        with hotpath.lean_write_transaction() as transaction:
+            transaction.execute(ADD_ROLE, user_id=learner.id, role="hr")
+    with hotpath.lean_write_transaction() as transaction:
+        transaction.execute(ADD_ROLE, user_id=learner.id, role="hr")
+    assert ROLES_OF.rows(user_id=learner.id) == [("hr",), ("learner",)]
