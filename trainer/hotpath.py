@@ -230,7 +230,7 @@ class _Reader(threading.local):
 _reader = _Reader()
 
 
-def _reader_connection(engine: sa.Engine):
+def _reader_cursor(engine: sa.Engine):
     if _reader.engine is not engine:  # first use in this thread, or another app's engine
         _close_reader()
         connection = engine.raw_connection()
@@ -241,20 +241,13 @@ def _reader_connection(engine: sa.Engine):
             connection.dbapi_connection.rollback()
             connection.dbapi_connection.autocommit = True
         _reader.engine, _reader.connection = engine, connection
-        _reader.cursor = None
-    return _reader.connection
-
-
-def _reader_cursor(engine: sa.Engine):
-    connection = _reader_connection(engine)
-    if _reader.cursor is None:
         _reader.cursor = connection.cursor()
     return _reader.cursor
 
 
 def _close_reader() -> None:
-    connection, _reader.engine, _reader.connection = _reader.connection, None, None
-    _reader.cursor = None
+    connection = _reader.connection
+    _reader.engine = _reader.connection = _reader.cursor = None
     if connection is not None:
         with contextlib.suppress(Exception):  # a broken one is being thrown away anyway
             connection.close()
