@@ -14,7 +14,7 @@ from flask import has_app_context
 from flask.testing import FlaskClient
 from hypothesis import settings as hypothesis_settings
 
-from trainer import create_app, hotpath
+from trainer import create_app
 from trainer.extensions import db
 from trainer.models import User
 from trainer.people.service import NewUser, create_user
@@ -168,20 +168,17 @@ def users(app) -> dict[str, User]:
 
 @contextmanager
 def recorded_statements() -> Iterator[list[str]]:
-    """Every SQL statement run inside the block: those through SQLAlchemy, and the lean ones
-    (trainer.hotpath) run on the DBAPI directly."""
+    """Every SQL statement run inside the block."""
     statements: list[str] = []
 
     def record(*args):
         statements.append(args[2])
 
     sa.event.listen(db.engine, "before_cursor_execute", record)
-    hotpath.statement_listeners.append(statements.append)
     try:
         yield statements
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", record)
-        hotpath.statement_listeners.remove(statements.append)
 
 
 def sign_in(client, login: str, password: str = PASSWORD, **extra):

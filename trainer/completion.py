@@ -12,7 +12,6 @@ listens and issues a certificate when everything is done.
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -34,24 +33,18 @@ _listeners: list[_Listener] = []
 def listen(callback: Callable[[int, int], None],
            relevant: Callable[[int, int], bool] | None = None) -> None:
     """Call `callback(user_id, course_id)` on progress. `relevant(user_id, course_id)`, when
-    given, says cheaply, without needing a request, whether the progress can matter to the
-    callback at all: notify() skips the callback when it says False."""
+    given, says cheaply whether the progress can matter to the callback at all: notify()
+    skips the callback when it says False."""
     if all(listener.callback is not callback for listener in _listeners):
         _listeners.append(_Listener(callback, relevant))
 
 
-def notify(user_id: int, course_id: int,
-           within: Callable[[], AbstractContextManager] | None = None) -> None:
-    """Tell the listeners. `within` makes a context to run the callbacks in (the submit
-    shortcut gives them a request there); it is entered only when a callback is to run."""
-    with ExitStack() as entered:
-        for listener in list(_listeners):
-            if listener.relevant is not None and not listener.relevant(user_id, course_id):
-                continue
-            if within is not None:
-                entered.enter_context(within())
-                within = None
-            listener.callback(user_id, course_id)
+def notify(user_id: int, course_id: int) -> None:
+    """Tell the listeners."""
+    for listener in list(_listeners):
+        if listener.relevant is not None and not listener.relevant(user_id, course_id):
+            continue
+        listener.callback(user_id, course_id)
 
 
 @dataclass(frozen=True)

@@ -74,7 +74,4 @@ def build_config(instance_path: Path) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
-        # The exam's ordinary submit answered in front of Flask (trainer.quizzes.
-        # submit_shortcut); off, every submit goes through Flask (tests compare the two).
-        "SUBMIT_SHORTCUT": _env("SUBMIT_SHORTCUT", "1").lower() in ("1", "true", "yes", "on"),
     }

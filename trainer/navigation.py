@@ -102,3 +102,21 @@ HOME_SECTIONS = (
 def home_sections_for(user) -> list[HomeSection]:
     """One card per capability the user has."""
     return [section for section in HOME_SECTIONS if user.has_role(*section.roles)]
+
+
+def layout_context() -> dict:
+    """What base.html needs on every page: the site's name, the menu for this person, the
+    languages to switch between."""
+    from flask import current_app
+    from flask_babel import get_locale
+    from flask_login import current_user
+
+    from trainer.config import SUPPORTED_LOCALES
+
+    return {
+        "site_name": current_app.config["SITE_NAME"],
+        "navigation": navigation_for(current_user),
+        "role_labels": ROLE_LABELS,
+        "current_locale": str(get_locale()),
+        "supported_locales": SUPPORTED_LOCALES,
+    }

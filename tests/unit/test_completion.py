@@ -1,7 +1,5 @@
 """Who hears about progress: completion.listen / notify."""
 
-from contextlib import contextmanager
-
 import pytest
 
 from trainer import completion
@@ -30,20 +28,3 @@ def test_a_callback_is_registered_once(listeners):
     completion.listen(callback)
     completion.listen(callback)
     assert len(listeners) == 1
-
-
-def test_the_context_is_made_only_when_a_listener_runs(listeners):
-    entered, heard = [], []
-
-    @contextmanager
-    def request():
-        entered.append("in")
-        yield
-        entered.append("out")
-
-    completion.listen(lambda user, course: heard.append(entered.copy()),
-                      relevant=lambda user, course: course == 1)
-    completion.notify(5, 2, within=request)
-    assert entered == [] and heard == []
-    completion.notify(5, 1, within=request)
-    assert heard == [["in"]] and entered == ["in", "out"]  # the callback ran inside it

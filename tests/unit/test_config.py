@@ -42,10 +42,3 @@ def test_environment_overrides(tmp_path, monkeypatch):
     assert config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/0"
     assert config["CONTENT_DIR"] == tmp_path / "c"
     assert not (tmp_path / "secret_key").exists()
-
-
-def test_the_submit_shortcut_is_on_unless_switched_off(tmp_path, monkeypatch):
-    monkeypatch.delenv("TRAINER_SUBMIT_SHORTCUT", raising=False)
-    assert build_config(tmp_path)["SUBMIT_SHORTCUT"] is True
-    monkeypatch.setenv("TRAINER_SUBMIT_SHORTCUT", "0")
-    assert build_config(tmp_path)["SUBMIT_SHORTCUT"] is False

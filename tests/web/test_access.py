@@ -73,30 +73,3 @@ def test_signed_in_pages_open_for_every_role(app, client, users, signed_in):
             # 404 is fine for a sample id that does not exist: access itself was granted.
             expected = 200 if not rule.arguments else 404
             assert client.get(_sample_url(rule)).status_code == expected, rule.rule
-
-
-# The busy views served by the lean sign-in check (trainer.auth.access.lean). They skip
-# Flask-Limiter's hooks, so a limit put on one would silently do nothing.
-EXPECTED_LEAN = {"courses.lesson", "quizzes.submit"}
-
-
-def _declared_limits(app, endpoint):
-    from flask_limiter.util import get_qualified_name
-
-    from trainer.extensions import limiter
-
-    view, limits = app.view_functions[endpoint], []
-    while view is not None:  # the registered view and every function it wraps
-        limits += limiter.limit_manager.decorated_limits(get_qualified_name(view))
-        view = getattr(view, "__wrapped__", None)
-    return limits
-
-
-def test_lean_views_are_signed_in_and_carry_no_rate_limit(app):
-    lean = {rule.endpoint for rule, _ in _routes(app)
-            if getattr(app.view_functions[rule.endpoint], "lean", False)}
-    assert lean == EXPECTED_LEAN
-    for endpoint in lean:
-        assert view_access(app.view_functions[endpoint]) == SIGNED_IN
-        assert _declared_limits(app, endpoint) == [], endpoint
-    assert _declared_limits(app, "auth.login")  # the check does see a view's limits

@@ -20,7 +20,6 @@ from trainer.content.paths import Level, PathCatalogue, Track, load_paths
 from trainer.courses.service import live_course
 from trainer.database import write_transaction
 from trainer.extensions import db
-from trainer.hotpath import LeanQuery
 from trainer.models import Certificate, CourseRecord, CourseVersion, User, utcnow
 from trainer.quizzes.service import quiz_passed
 
@@ -84,37 +83,23 @@ def course_completion(user: User, record: CourseRecord, version: CourseVersion,
     return Completion(cycle, quiz_passed(user, record.id, cycle.since), practical, attitude)
 
 
-def _submitted_assessments_query() -> LeanQuery:
+def may_be_complete(user_id: int, course_id: int) -> bool:
+    """False when the course certainly is not done: it requires a practical or attitude
+    assessment of which this learner has no submitted result at all. One query, so a
+    passed exam on a course still waiting for its assessment costs almost nothing more;
+    True means: ask course_completion()."""
     from trainer.models import Assessment
 
     def submitted(kind: str):
-        # Kind and status written into the SQL, not bound: SQLite prepares a statement
-        # again on every run when a bound value meets a partial index's condition
-        # (uq_assessments_one_draft: status = 'draft'), which made this query ten times
-        # slower.
-        return sa.exists().where(Assessment.learner_id == sa.bindparam("user_id"),
+        return sa.exists().where(Assessment.learner_id == user_id,
                                  Assessment.course_id == CourseRecord.id,
-                                 Assessment.kind == sa.literal_column(f"'{kind}'"),
-                                 Assessment.status == sa.literal_column("'submitted'"))
+                                 Assessment.kind == kind, Assessment.status == "submitted")
 
-    return LeanQuery(
+    row = db.session.execute(
         sa.select(CourseVersion.settings, submitted("practical"), submitted("attitude"))
         .select_from(CourseRecord)
         .join(CourseVersion, CourseVersion.id == CourseRecord.current_version_id)
-        .where(CourseRecord.id == sa.bindparam("course_id")),
-        typed=True,
-    )
-
-
-_SUBMITTED_ASSESSMENTS = _submitted_assessments_query()
-
-
-def may_be_complete(user_id: int, course_id: int) -> bool:
-    """False when the course certainly is not done: it requires a practical or attitude
-    assessment of which this learner has no submitted result at all. One lean query, so a
-    passed exam on a course still waiting for its assessment costs almost nothing more;
-    True means: ask course_completion()."""
-    row = _SUBMITTED_ASSESSMENTS.first(user_id=user_id, course_id=course_id)
+        .where(CourseRecord.id == course_id)).first()
     if row is None:
         return False  # no live version: nothing to issue
     settings, has_practical, has_attitude = row

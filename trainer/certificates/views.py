@@ -45,7 +45,7 @@ def _on_progress(user_id: int, course_id: int) -> None:
         service.issue_if_complete(current_app._get_current_object(), user, record)
 
 
-# may_be_complete: one lean query that rules out most progress (an exam passed on a course
+# may_be_complete: one query that rules out most progress (an exam passed on a course
 # still waiting for its assessment) before any ORM object is loaded.
 completion.listen(_on_progress, relevant=service.may_be_complete)
 

@@ -10,7 +10,6 @@ import sqlalchemy as sa
 from trainer.content import CATEGORIES
 from trainer.database import write_transaction
 from trainer.extensions import db
-from trainer.hotpath import Companion, LeanQuery, lean_companion_row
 from trainer.models import (
     CourseEvaluation,
     CourseLesson,
@@ -100,45 +99,10 @@ def lesson_and_outline(version: CourseVersion, number: int
     return lesson, outline
 
 
-@dataclass(frozen=True)
-class LessonState:
-    version_id: int  # the course's live version
-    version_hash: str  # its content, so a cached page never outlives a database reset
-    number: int
-    is_read: bool
-
-
-def _lesson_state_select() -> sa.Select:
-    lesson_exists = sa.exists().where(CourseLesson.version_id == CourseVersion.id,
-                                      CourseLesson.number == sa.bindparam("number"))
-    is_read = sa.exists().where(LessonProgress.user_id == sa.bindparam("user_id"),
-                                LessonProgress.version_id == CourseVersion.id,
-                                LessonProgress.lesson_number == sa.bindparam("number"))
-    return (
-        sa.select(CourseVersion.id, CourseVersion.version_hash,
-                  lesson_exists.label("lesson_exists"), is_read.label("is_read"))
-        .select_from(CourseRecord)
-        .join(CourseVersion, CourseRecord.current_version_id == CourseVersion.id)
-        .where(CourseRecord.slug == sa.bindparam("slug"), CourseRecord.status != "missing")
-    )
-
-
-_LESSON_STATE = LeanQuery(_lesson_state_select())
-# For the lesson page (URL arguments slug and number): read with the principal.
-LESSON_STATE_WITH_PRINCIPAL = Companion(_lesson_state_select())
-
-
-def lesson_state(slug: str, number: int, user_id: int) -> LessonState | None:
-    """Which live version a lesson page shows and whether this user has read the lesson,
-    in one lean query, which the lesson page reads together with the signed-in user (it is
-    the busiest page); None: no such live lesson."""
-    read, row = lean_companion_row(LESSON_STATE_WITH_PRINCIPAL, slug=slug, number=number,
-                                   user_id=user_id)
-    if not read:  # not read with the principal
-        row = _LESSON_STATE.first(slug=slug, number=number, user_id=user_id)
-    if row is None or not row[2]:
-        return None
-    return LessonState(row[0], row[1], number, bool(row[3]))
+def lesson_is_read(user: User, version: CourseVersion, lesson_number: int) -> bool:
+    return db.session.scalar(sa.select(sa.exists().where(
+        LessonProgress.user_id == user.id, LessonProgress.version_id == version.id,
+        LessonProgress.lesson_number == lesson_number))) or False
 
 
 def read_lessons(user: User, version: CourseVersion) -> set[int]:

@@ -7,7 +7,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -17,14 +16,12 @@ from flask import (
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from trainer import select_locale
-from trainer.auth.access import lean, login_required, viewer
+from trainer.auth.access import login_required
 from trainer.content import CATEGORIES
 from trainer.courses import service
 from trainer.courses.forms import EvaluationForm
 from trainer.extensions import db
 from trainer.models import CourseFile, CourseVersion
-from trainer.page_cache import PageCache, render_cacheable, request_is_cacheable
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
 
@@ -94,43 +91,18 @@ def course(slug: str):
 
 @bp.get("/<slug>/lessons/<int:number>")
 @login_required
-@lean(companion=service.LESSON_STATE_WITH_PRINCIPAL)
 def lesson(slug: str, number: int):
-    state = service.lesson_state(slug, number, viewer().id)
-    if state is None:
+    record, version = get_live_course_or_404(slug)
+    lesson, outline = service.lesson_and_outline(version, number)
+    if lesson is None:
         abort(404)
-    if not request_is_cacheable():
-        return _render_lesson(state, render_template)
-    # The language the page is rendered in: Flask-Babel's get_locale() asks select_locale()
-    # and caches the answer in `g`; asking it directly skips that bookkeeping (a cached page
-    # is otherwise so cheap that it showed: 5% of one).
-    key = (state.version_id, state.version_hash, number, request.path, str(select_locale()),
-           viewer().roles, state.is_read)
-    return lesson_pages().page(key, lambda: _render_lesson(state, render_cacheable))
-
-
-def lesson_pages() -> PageCache:
-    """This app's rendered lesson pages, per version, lesson, language, roles and read state
-    (per app: the site name and settings are part of the page)."""
-    pages = current_app.extensions.get("trainer.lesson_pages")
-    if pages is None:  # first lesson page of this app (a harmless race: one cache wins)
-        pages = current_app.extensions.setdefault("trainer.lesson_pages",
-                                                  PageCache(max_entries=512))
-    return pages
-
-
-def _render_lesson(state: service.LessonState, render) -> str:
-    """`render`: render_template for this request alone, or render_cacheable for the cache
-    (with a placeholder where the CSRF token goes)."""
-    version = db.session.get(CourseVersion, state.version_id)
-    lesson, outline = service.lesson_and_outline(version, state.number)
-    position = [item.number for item in outline].index(state.number)
+    position = [item.number for item in outline].index(number)
     previous_lesson = outline[position - 1] if position > 0 else None
     next_lesson = outline[position + 1] if position + 1 < len(outline) else None
-    return render(
-        "courses/lesson.html", record=version.course, version=version, lesson=lesson,
+    return render_template(
+        "courses/lesson.html", record=record, version=version, lesson=lesson,
         previous_lesson=previous_lesson, next_lesson=next_lesson, lesson_count=len(outline),
-        is_read=state.is_read, position=position + 1,
+        is_read=service.lesson_is_read(current_user, version, number), position=position + 1,
     )
 
 

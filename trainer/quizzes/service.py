@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -14,18 +13,9 @@ from trainer.audit import service as audit
 from trainer.completion import current_cycle, notify
 from trainer.content import Course, Question, grade_response
 from trainer.courses.service import lessons_read_after
-from trainer.courses.sync import course_for_version, course_for_version_id
+from trainer.courses.sync import course_for_version
 from trainer.database import write_transaction
 from trainer.extensions import db
-from trainer.hotpath import (
-    Companion,
-    LeanQuery,
-    LeanStatement,
-    LeanTransaction,
-    lean_companion_row,
-    lean_write,
-    lean_write_transaction,
-)
 from trainer.models import (
     CourseLesson,
     CourseRecord,
@@ -188,221 +178,104 @@ def get_attempt_or_none(attempt_id: int, owner: User) -> QuizAttempt | None:
     return attempt if attempt is not None and attempt.user_id == owner.id else None
 
 
-@dataclass(frozen=True)
-class AttemptFacts:
-    """What answering and grading need to know about an attempt, without the ORM object:
-    submitting reads it with one lean query (trainer.hotpath)."""
-
-    id: int
-    user_id: int
-    course_id: int
-    version_id: int
-    slug: str
-    deadline_at: datetime | None
-    draw: list
-    graded: bool = False  # as read; grading itself never trusts this
-
-    @classmethod
-    def of(cls, attempt: QuizAttempt) -> AttemptFacts:
-        return cls(attempt.id, attempt.user_id, attempt.course_id, attempt.version_id,
-                   attempt.version.course.slug, attempt.deadline_at, attempt.draw)
+def drawn_questions(attempt: QuizAttempt) -> list[tuple[Question, dict]]:
+    """The attempt's questions as they were when it started, in the order drawn."""
+    by_id = course_for_version(attempt.version).questions_by_id
+    return [(by_id[entry["id"]], entry) for entry in attempt.draw]
 
 
-_ATTEMPT_FACTS_SELECT = (
-    sa.select(QuizAttempt.id, QuizAttempt.user_id, QuizAttempt.course_id,
-              QuizAttempt.version_id, CourseRecord.slug, QuizAttempt.deadline_at,
-              QuizAttempt.draw,
-              sa.exists().where(QuizResult.attempt_id == QuizAttempt.id).label("graded"))
-    .join(CourseRecord, CourseRecord.id == QuizAttempt.course_id)
-    .where(QuizAttempt.id == sa.bindparam("attempt_id"))
-)
-_ATTEMPT_FACTS = LeanQuery(_ATTEMPT_FACTS_SELECT, typed=True)
-# For a lean view with an `attempt_id` URL argument: the attempt read with the principal.
-ATTEMPT_FACTS_WITH_PRINCIPAL = Companion(_ATTEMPT_FACTS_SELECT)
-
-
-def attempt_facts(attempt_id: int, owner_id: int) -> AttemptFacts | None:
-    """The attempt, if it exists and is this user's (else None: the same 404 for both)."""
-    read, row = lean_companion_row(ATTEMPT_FACTS_WITH_PRINCIPAL, attempt_id=attempt_id)
-    if not read:  # not read with the principal
-        row = _ATTEMPT_FACTS.first(attempt_id=attempt_id)
-    return attempt_facts_from_row(row, owner_id)
-
-
-def attempt_facts_from_row(row: tuple | None, owner_id: int) -> AttemptFacts | None:
-    """The facts in a row of the attempt-facts query, if it is this user's attempt."""
-    if row is None or row[1] != owner_id:
-        return None
-    return AttemptFacts(*row[:7], graded=bool(row[7]))
-
-
-def _facts(attempt: QuizAttempt | AttemptFacts) -> AttemptFacts:
-    return attempt if isinstance(attempt, AttemptFacts) else AttemptFacts.of(attempt)
-
-
-def drawn_questions(attempt: QuizAttempt | AttemptFacts) -> list[tuple[Question, dict]]:
-    facts = _facts(attempt)
-    by_id = course_for_version_id(facts.version_id, facts.slug).questions_by_id
-    return [(by_id[entry["id"]], entry) for entry in facts.draw]
-
-
-def is_past_deadline(attempt: QuizAttempt | AttemptFacts, now: datetime) -> bool:
+def is_past_deadline(attempt: QuizAttempt, now: datetime) -> bool:
     return attempt.deadline_at is not None and now > attempt.deadline_at
+
+
+def _is_graded(attempt_id: int) -> bool:
+    return db.session.scalar(sa.select(QuizResult.attempt_id)
+                             .where(QuizResult.attempt_id == attempt_id)) is not None
+
+
+def _check_responses(user: User, attempt: QuizAttempt, responses: dict[str, object]) -> None:
+    if attempt.user_id != user.id:
+        raise QuizError("not-yours")
+    if set(responses) - {entry["id"] for entry in attempt.draw}:
+        raise QuizError("unknown-question")
 
 
 def save_answers(user: User, attempt: QuizAttempt, responses: dict[str, object],
                  now: datetime | None = None) -> None:
     """Store answers given so far. Refused once the attempt is graded or its time is up."""
     now = now or utcnow()
-    if attempt.user_id != user.id:
-        raise QuizError("not-yours")
-    allowed_ids = {entry["id"] for entry in attempt.draw}
-    if set(responses) - allowed_ids:
-        raise QuizError("unknown-question")
-    facts = AttemptFacts.of(attempt)
-    with lean_write_transaction() as transaction:
-        if transaction.rows(_STORED_RESULT, attempt_id=facts.id):
+    _check_responses(user, attempt, responses)
+    attempt_id, past_deadline = attempt.id, is_past_deadline(attempt, now)
+    with write_transaction():
+        if _is_graded(attempt_id):
             raise QuizError("already-submitted")
-        if is_past_deadline(facts, now):
+        if past_deadline:
             raise QuizError("time-up")
-        _store(transaction, facts.id, responses, now)
-    if is_past_deadline(facts, now):
-        _grade_once(facts, closed_by="deadline", now=now)
+        _store(attempt_id, responses, now)
 
 
-_EXISTING_ANSWERS = LeanQuery(
-    sa.select(QuizAnswer.question_id, QuizAnswer.id, QuizAnswer.response)
-    .where(QuizAnswer.attempt_id == sa.bindparam("attempt_id")),
-    typed=True,
-)
-_NEW_ANSWER = LeanStatement(sa.insert(QuizAnswer).inline().values(
-    attempt_id=sa.bindparam("attempt_id"), question_id=sa.bindparam("question_id"),
-    response=sa.bindparam("response"), saved_at=sa.bindparam("saved_at")))
-_CHANGE_ANSWER = LeanStatement(
-    sa.update(QuizAnswer).where(QuizAnswer.id == sa.bindparam("answer_id"))
-    .values(response=sa.bindparam("new_response"), saved_at=sa.bindparam("new_saved_at")))
-_STORED_RESULT = LeanQuery(
-    sa.select(QuizResult.passed, QuizResult.percent, QuizResult.closed_by)
-    .where(QuizResult.attempt_id == sa.bindparam("attempt_id")),
-    typed=True,
-)
-_NEW_RESULT = LeanStatement(sa.insert(QuizResult).inline().values(
-    attempt_id=sa.bindparam("attempt_id"), graded_at=sa.bindparam("graded_at"),
-    closed_by=sa.bindparam("closed_by"), points=sa.bindparam("points"),
-    max_points=sa.bindparam("max_points"), percent=sa.bindparam("percent"),
-    passed=sa.bindparam("passed"), per_question=sa.bindparam("per_question")))
+def _saved_answers(attempt_id: int) -> dict[str, QuizAnswer]:
+    return {answer.question_id: answer for answer in db.session.scalars(
+        sa.select(QuizAnswer).where(QuizAnswer.attempt_id == attempt_id))}
 
 
-def _store(transaction: LeanTransaction, attempt_id: int, responses: dict[str, object],
-           now: datetime) -> None:
-    """Insert new answers and update changed ones, each as one executemany statement, so
-    saving ten answers costs the same number of queries as saving one."""
-    existing = {question_id: (answer_id, response) for question_id, answer_id, response
-                in transaction.rows(_EXISTING_ANSWERS, attempt_id=attempt_id)}
-    new_rows = [{"attempt_id": attempt_id, "question_id": question_id, "response": response,
-                 "saved_at": now}
-                for question_id, response in responses.items() if question_id not in existing]
-    changed_rows = [{"answer_id": existing[question_id][0], "new_response": response,
-                     "new_saved_at": now}
-                    for question_id, response in responses.items()
-                    if question_id in existing and existing[question_id][1] != response]
-    if new_rows:
-        transaction.executemany(_NEW_ANSWER, new_rows)
-    if changed_rows:
-        transaction.executemany(_CHANGE_ANSWER, changed_rows)
-
-
-@dataclass(frozen=True)
-class Graded:
-    """A stored result, as submitting reports it."""
-
-    attempt_id: int
-    passed: bool
-    percent: float
-    closed_by: str
-
-
-def _stored_result(attempt_id: int) -> Graded:
-    passed, percent, closed_by = _STORED_RESULT.first(attempt_id=attempt_id)
-    return Graded(attempt_id, bool(passed), percent, closed_by)
+def _store(attempt_id: int, responses: dict[str, object], now: datetime) -> None:
+    """Insert new answers and update changed ones (the ORM sends each kind as one batch)."""
+    existing = _saved_answers(attempt_id)
+    for question_id, response in responses.items():
+        answer = existing.get(question_id)
+        if answer is None:
+            db.session.add(QuizAnswer(attempt_id=attempt_id, question_id=question_id,
+                                      response=response, saved_at=now))
+        elif answer.response != response:
+            answer.response = response
+            answer.saved_at = now
 
 
 def submit_attempt(user: User, attempt: QuizAttempt, responses: dict[str, object],
                    now: datetime | None = None) -> QuizResult:
     """Save the last answers and grade, exactly once. Late: graded as it stood at the deadline."""
-    facts = AttemptFacts.of(attempt)
-    submit_answers(user.id, facts, responses, now)
-    return db.session.get(QuizResult, facts.id)
-
-
-def submit_answers(user_id: int, attempt: AttemptFacts, responses: dict[str, object],
-                   now: datetime | None = None,
-                   on_pass: Callable[[int, int], None] | None = None) -> Graded:
-    """submit_attempt without ORM objects in or out (the exam's submit button). `on_pass`
-    (by default completion.notify) is told (user id, course id) when this grading passes."""
     now = now or utcnow()
-    if attempt.user_id != user_id:
-        raise QuizError("not-yours")
-    if set(responses) - {entry["id"] for entry in attempt.draw}:
-        raise QuizError("unknown-question")
+    _check_responses(user, attempt, responses)
     if is_past_deadline(attempt, now):
-        return _grade_once(attempt, closed_by="deadline", now=now, on_pass=on_pass)
-    return _grade_once(attempt, closed_by="learner", now=now, last_responses=responses,
-                       on_pass=on_pass)
+        return grade_attempt(attempt, closed_by="deadline", now=now)
+    return grade_attempt(attempt, closed_by="learner", now=now, last_responses=responses)
 
 
 def grade_attempt(attempt: QuizAttempt, closed_by: str, now: datetime | None = None,
                   last_responses: dict[str, object] | None = None) -> QuizResult:
-    """Grade once; returns the stored result (this grading's or an earlier one's)."""
-    facts = AttemptFacts.of(attempt)
-    _grade_once(facts, closed_by, now or utcnow(), last_responses)
-    return db.session.get(QuizResult, facts.id)
+    """Grade once and return the stored result (this grading's, or an earlier one's).
 
-
-def _grade_once(attempt: AttemptFacts, closed_by: str, now: datetime,
-                last_responses: dict[str, object] | None = None,
-                on_pass: Callable[[int, int], None] | None = None) -> Graded:
-    """Grade once. The result's primary key is the attempt, so a second grading cannot be
-    stored: whoever loses the race reads the winner's result instead.
-
-    The answers graded are the submission's (`last_responses`) over those saved while the
-    attempt was open. They are stored with the grading, each in `per_question`, which is
-    the record of the attempt from then on; the saved answers are left as they were. Run
-    lean (trainer.hotpath): this is the write every learner makes at the end of an exam,
-    one INSERT when the submission answers every question, else one short transaction
-    (saved answers read, result inserted)."""
-    course = course_for_version_id(attempt.version_id, attempt.slug)
-    responses = last_responses or {}
+    The result's primary key is the attempt, so a second grading cannot be stored: whoever
+    loses the race reads the winner's result instead. The answers graded are the
+    submission's (`last_responses`) over those saved while the attempt was open; they are
+    kept with the grading in `per_question`, the record of the attempt from then on.
+    """
+    now = now or utcnow()
+    course = course_for_version(attempt.version)
+    attempt_id, user_id, course_id = attempt.id, attempt.user_id, attempt.course_id
+    draw = list(attempt.draw)
     try:
-        if responses.keys() >= {entry["id"] for entry in attempt.draw}:
-            # Every drawn question answered by this submission: nothing stored can change
-            # the grade, so the grading is the only write, one statement.
-            result = _grade(attempt, course, responses, closed_by, now)
-            lean_write(_NEW_RESULT, **result)
-        else:  # the answers saved earlier count for the questions this one leaves out
-            with lean_write_transaction() as transaction:
-                answers = _saved_answers(transaction, attempt.id)
-                answers.update(responses)
-                result = _grade(attempt, course, answers, closed_by, now)
-                transaction.execute(_NEW_RESULT, **result)
-    except db.engine.dialect.loaded_dbapi.IntegrityError:
-        return _stored_result(attempt.id)  # graded meanwhile: that grading stands
-    graded = Graded(attempt.id, result["passed"], result["percent"], closed_by)
-    if graded.passed:
-        (on_pass or notify)(attempt.user_id, attempt.course_id)  # may complete the course
-    return graded
+        with write_transaction():
+            if _is_graded(attempt_id):
+                return db.session.get(QuizResult, attempt_id)
+            answers = {question_id: answer.response
+                       for question_id, answer in _saved_answers(attempt_id).items()}
+            answers.update(last_responses or {})
+            result = QuizResult(**_grade(attempt_id, draw, course, answers, closed_by, now))
+            db.session.add(result)
+    except IntegrityError:  # graded meanwhile by another request: that grading stands
+        return db.session.get(QuizResult, attempt_id)
+    if result.passed:
+        notify(user_id, course_id)  # may complete the course
+    return result
 
 
-def _saved_answers(transaction: LeanTransaction, attempt_id: int) -> dict[str, object]:
-    return {question_id: response for question_id, _answer_id, response
-            in transaction.rows(_EXISTING_ANSWERS, attempt_id=attempt_id)}
-
-
-def _grade(attempt: AttemptFacts, course: Course, answers: dict[str, object], closed_by: str,
-           now: datetime) -> dict:
+def _grade(attempt_id: int, draw: list[dict], course: Course, answers: dict[str, object],
+           closed_by: str, now: datetime) -> dict:
     by_id = course.questions_by_id
     per_question, points, max_points = [], 0.0, 0.0
-    for entry in attempt.draw:
+    for entry in draw:
         question = by_id[entry["id"]]
         response = answers.get(question.id)
         fraction = grade_response(question, response) if response is not None else 0.0
@@ -412,7 +285,7 @@ def _grade(attempt: AttemptFacts, course: Course, answers: dict[str, object], cl
         per_question.append({"id": question.id, "fraction": fraction, "points": earned,
                              "max": question.points, "response": response})
     percent = round(100 * points / max_points, 2) if max_points else 0.0
-    return {"attempt_id": attempt.id, "graded_at": now, "closed_by": closed_by,
+    return {"attempt_id": attempt_id, "graded_at": now, "closed_by": closed_by,
             "points": round(points, 4), "max_points": max_points, "percent": percent,
             "passed": percent >= course.meta.quiz.pass_mark, "per_question": per_question}
 

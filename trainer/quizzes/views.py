@@ -17,7 +17,7 @@ from flask import (
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from trainer.auth.access import lean, login_required, role_required, viewer
+from trainer.auth.access import login_required, role_required
 from trainer.auth.forms import EmptyForm
 from trainer.courses.service import live_course
 from trainer.extensions import db
@@ -158,27 +158,20 @@ def save(attempt_id: int):
 
 @bp.post("/attempt/<int:attempt_id>/submit")
 @login_required
-@lean(companion=service.ATTEMPT_FACTS_WITH_PRINCIPAL)
 def submit(attempt_id: int):
-    # The busiest write of the app (everyone submits at the end of a session): lean sign-in
-    # that reads the attempt in the same query, grading stored with one INSERT (one short
-    # transaction when the form leaves questions out); no ORM objects.
-    attempt = service.attempt_facts(attempt_id, owner_id=viewer().id)
-    if attempt is None:
-        abort(404)
+    attempt = get_attempt_or_404(attempt_id)
     result_url = url_for("quizzes.result", attempt_id=attempt_id)
-    if attempt.graded:
+    if attempt.result is not None:
         return redirect(result_url)  # a double click or a replay: the stored result stands
     responses, errors = _responses_from(service.drawn_questions(attempt), request.form)
     if errors and not service.is_past_deadline(attempt, utcnow()):
-        return _attempt_page(get_attempt_or_404(attempt_id), request.form.to_dict(flat=False),
-                             errors, 400)
+        return _attempt_page(attempt, request.form.to_dict(flat=False), errors, 400)
     try:
-        graded = service.submit_answers(viewer().id, attempt, responses)
+        result = service.submit_attempt(current_user, attempt, responses)
     except service.QuizError as error:
         flash(quiz_message(error), "error")
         return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
-    if graded.closed_by == "deadline":
+    if result.closed_by == "deadline":
         flash(QUIZ_MESSAGES["time-up"], "info")
     return redirect(result_url)
 
