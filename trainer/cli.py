@@ -162,7 +162,7 @@ def staff_import_command(file: Path, apply_changes: bool):
 
 
 def _staff_import(file: Path, apply_changes: bool) -> None:
-    from trainer.plans.service import local_today
+    from trainer.clock import local_today
     from trainer.staff import importer
     from trainer.staff.reading import read_staff_file
 
@@ -196,7 +196,8 @@ trainer_cli.add_command(plans_cli)
 @plans_cli.command("sync")
 def plans_sync_command():
     """Assign this year's plans to everyone they target (safe to repeat)."""
-    from trainer.plans.service import local_today, sync_all
+    from trainer.clock import local_today
+    from trainer.plans.service import sync_all
 
     result = sync_all(None, local_today())
     click.echo(f"assignments: {result.added} added, {result.restored} restored, "
@@ -210,7 +211,7 @@ trainer_cli.add_command(reminders_cli)
 @reminders_cli.command("send")
 def reminders_send_command():
     """Queue what is due and send it by e-mail; never sends the same reminder twice."""
-    from trainer.plans.service import local_today
+    from trainer.clock import local_today
     from trainer.reminders.service import MailSettings, send_reminders
 
     config = current_app.config

@@ -67,11 +67,12 @@ DEMO_PLAN_ITEMS = (("onboarding", 14), ("sales-seven-steps", 30), ("reception-so
 def _create_demo_onboarding_plan() -> None:
     """An onboarding plan for the demo stores' new hires, so HR sees assignments, due dates
     and overdue people right away. Created once; later runs only re-sync it."""
+    from trainer.clock import local_today
     from trainer.models import CourseRecord, Position
     from trainer.models.plans import SkillPlan
     from trainer.plans import service as plans
 
-    today = plans.local_today()
+    today = local_today()
     plan = db.session.scalar(sa.select(SkillPlan).where(SkillPlan.name == DEMO_PLAN))
     if plan is None:
         hr = db.session.scalar(sa.select(User).where(User.employee_no == "demo-hr"))

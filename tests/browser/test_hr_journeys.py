@@ -14,12 +14,12 @@ from tests.browser.conftest import sign_in
 from tests.course_helpers import copy_fixture_courses
 from tests.unit.hr.helpers import STAFF_FILES
 from tests.unit.hr.smtp import running_smtp_server
+from trainer.clock import local_today
 from trainer.courses.service import live_course
 from trainer.courses.sync import sync_content
 from trainer.extensions import db
 from trainer.models import OutboxMessage, User
 from trainer.plans import service as plans
-from trainer.plans.service import local_today
 from trainer.reminders.service import send_reminders
 
 pytestmark = pytest.mark.browser

@@ -7,12 +7,12 @@ import sqlalchemy as sa
 
 from tests.conftest import make_user, sign_in
 from tests.unit.hr.helpers import assess, make_plan, positions, take_exam
+from trainer.clock import local_today
 from trainer.courses.service import live_course
 from trainer.extensions import db
 from trainer.models import Department, SkillPlan
 from trainer.models.plans import PlanAssignment
 from trainer.plans import service as plans
-from trainer.plans.service import local_today
 
 
 @pytest.fixture

@@ -12,10 +12,10 @@ from openpyxl import load_workbook
 
 from tests.conftest import make_user, sign_in
 from tests.unit.hr.helpers import make_plan, positions, take_exam
+from trainer.clock import local_today
 from trainer.extensions import db
 from trainer.models import Department, User
 from trainer.plans import service as plans
-from trainer.plans.service import local_today
 from trainer.reminders.service import send_reminders
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
 from flask import (
     Blueprint,
     abort,
@@ -15,7 +13,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_time, get_timezone
+from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -36,6 +34,7 @@ from trainer.assessments.messages import ACTION_LABELS, OUTCOME_LABELS, message,
 from trainer.assessments.service import AssessmentError
 from trainer.auth.access import login_required, role_required
 from trainer.auth.forms import EmptyForm
+from trainer.clock import local_today
 from trainer.errors import render_error
 from trainer.extensions import db
 from trainer.models import Assessment, AssessorAssignment, Department, User, utcnow
@@ -45,10 +44,6 @@ ASSESSORS = ("assessor", "admin")
 DECIDERS = ("assessor", "hr", "admin")
 HR = ("hr", "admin")
 PAGE_SIZE = 30
-
-
-def local_today() -> date:
-    return datetime.now(get_timezone()).date()
 
 
 def get_learner_or_404(learner_id: int) -> User:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context
@@ -10,14 +10,11 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from trainer.clock import utcnow
 from trainer.extensions import db
 
 ROLES = ("learner", "trainer", "assessor", "hr", "admin")
 DEPARTMENT_KINDS = ("company", "region", "store", "team")
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class Department(db.Model):

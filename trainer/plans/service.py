@@ -8,10 +8,9 @@ unique constraint on item and person backs this, so two syncs at once cannot dou
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 import sqlalchemy as sa
-from flask_babel import get_timezone
 from sqlalchemy.exc import IntegrityError
 
 from trainer.assessments.rules import departments_below
@@ -42,11 +41,6 @@ class PlanError(Exception):
         super().__init__(code)
         self.code = code
         self.params = params
-
-
-def local_today() -> date:
-    """Today where the company is (TRAINER_TIMEZONE), not in UTC."""
-    return datetime.now(get_timezone()).date()
 
 
 # --- drawing up a plan --------------------------------------------------------------------

@@ -13,6 +13,7 @@ from wtforms import SelectChoice
 
 from trainer.auth.access import login_required, role_required
 from trainer.auth.forms import EmptyForm
+from trainer.clock import local_today
 from trainer.extensions import db
 from trainer.models import CourseRecord, Department, Position, User
 from trainer.models.plans import PlanItem, PlanTarget
@@ -26,7 +27,7 @@ from trainer.plans.forms import (
     TargetForm,
 )
 from trainer.plans.progress import live_courses
-from trainer.plans.service import PlanError, local_today
+from trainer.plans.service import PlanError
 from trainer.reports.service import department_paths
 
 bp = Blueprint("plans", __name__, url_prefix="/hr/plans")

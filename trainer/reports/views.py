@@ -10,10 +10,10 @@ from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import gettext as _
 
 from trainer.auth.access import role_required
+from trainer.clock import local_today
 from trainer.extensions import db
 from trainer.models import Department, Position
 from trainer.plans import rules
-from trainer.plans.service import local_today
 from trainer.reports import service
 from trainer.reports.exports import to_csv, to_xlsx
 from trainer.reports.tables import STATUS_COLOURS, TABLES, part_labels, status_labels

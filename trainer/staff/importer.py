@@ -20,6 +20,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from trainer.audit.service import record
+from trainer.clock import local_today
 from trainer.database import write_transaction
 from trainer.extensions import db
 from trainer.models import Department, Position, User, UserRole, utcnow
@@ -190,7 +191,7 @@ def plan_import(
     parsed: ParsedFile, actor: User | None = None, today: date | None = None
 ) -> ImportPlan:
     """Compare the file with the database; changes nothing."""
-    today = today or date.today()
+    today = today or local_today()
     plan = ImportPlan(
         problems=list(parsed.problems),
         columns=dict(parsed.columns),
@@ -507,6 +508,6 @@ def _apply(
     db.session.flush()
     outcome = {key: value for key, value in plan.counts().items()}
     outcome["departments_created"] = len(plan.new_departments)
-    outcome["assignments_added"] = sync_all_plans(today=today or date.today()).added
+    outcome["assignments_added"] = sync_all_plans(today=today or local_today()).added
     record(actor, "staff.imported", "import", None, source=source, **outcome)
     return outcome

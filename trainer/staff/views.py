@@ -11,9 +11,9 @@ from wtforms import SelectChoice
 
 from trainer.auth.access import role_required
 from trainer.auth.forms import EmptyForm
+from trainer.clock import local_today
 from trainer.extensions import db
 from trainer.models import Department, Position
-from trainer.plans.service import local_today
 from trainer.staff import importer, organisation
 from trainer.staff.forms import (
     DEPARTMENT_KIND_LABELS,
