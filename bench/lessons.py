@@ -14,7 +14,7 @@ from pathlib import Path
 
 from markupsafe import escape
 
-from bench.report import Goal, Section
+from bench.report import Section
 from bench.servers import GUNICORN_SETTINGS, ROOT, Server, gunicorn, http_request
 from bench.web import (
     WRK_THREADS,
@@ -31,7 +31,6 @@ BENCH_USER = ("B1", "bench", "bench-pass-1")
 WRK_SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", "10"))
 WRK_WARMUP_SECONDS = 2
 WRK_CONNECTIONS = 16
-GOAL_RATIO = 0.5
 WRK_SCRIPT = Path(__file__).resolve().parent / "wrk_report.lua"
 
 
@@ -125,7 +124,6 @@ def _section(figures: dict[str, WrkResult], lesson_path: str, lesson_title: str,
              hello_rates: list[float]) -> Section:
     hello, lesson = figures["hello"], figures["trainer"]
     ratio = lesson.per_second / hello.per_second
-    goal = Goal(f"lesson page >= {GOAL_RATIO:g} x hello-world requests/s", ratio >= GOAL_RATIO)
     settings = " ".join(GUNICORN_SETTINGS)
     lines = [
         f"gunicorn `{settings}` for both; wrk `-t{WRK_THREADS} -c{WRK_CONNECTIONS} "
@@ -147,9 +145,8 @@ def _section(figures: dict[str, WrkResult], lesson_path: str, lesson_title: str,
     cpu_times = lesson.server_cpu_ms_per_request / hello.server_cpu_ms_per_request
     lines += [
         "",
-        f"Lesson / hello-world requests/s: **{ratio:.3f}** (goal >= {GOAL_RATIO:g}): "
-        f"{goal.verdict}. A lesson page costs the server {cpu_times:.1f} x the CPU of a "
-        f"hello-world request.",
+        f"Lesson / hello-world requests/s: **{ratio:.3f}** (for information, no goal). "
+        f"A lesson page costs the server {cpu_times:.1f} x the CPU of a hello-world request.",
         "",
         "- Hello-world ran before and after the lesson page, "
         + " and ".join(f"{rate:.0f}" for rate in hello_rates)
@@ -157,4 +154,4 @@ def _section(figures: dict[str, WrkResult], lesson_path: str, lesson_title: str,
         f"- While hello-world was loaded (the faster run), {hello.load.describe()}.",
         f"- While the lesson page was loaded, {lesson.load.describe()}.",
     ]
-    return Section("Lesson page throughput", lines, [goal])
+    return Section("Lesson page throughput", lines)

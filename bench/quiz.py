@@ -24,7 +24,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from bench.report import Goal, Section
+from bench.report import Section
 from bench.servers import GUNICORN_SETTINGS, ROOT, Server, gunicorn, http_request
 from bench.sync import postgres_bench_database, postgres_url
 from bench.web import (
@@ -58,8 +58,6 @@ WARMUP_ATTEMPTS = (150, 1500)
 SPARE = 1.5
 MAX_ATTEMPTS = 12000
 SUBMIT_ANSWER = "a 302 to the attempt's result"
-GOAL_RATIO = 0.25
-GOAL_P99_MS = 100.0
 PASSWORD = "bench-pass-1"
 # Cheap hashes: signing 300+ learners in is set-up, not what is measured.
 PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
@@ -420,18 +418,9 @@ def _section(runs: list[QuizRun], postgres_ran: bool) -> Section:
         hello, submit = run.hello, run.submit
         ratio = submit.per_second / hello.per_second
         p99_ms = submit.p99_us / 1000
-        ratio_goal = Goal(
-            f"quiz submit {run.database}: >= {GOAL_RATIO:g} x hello-world requests/s",
-            ratio >= GOAL_RATIO,
-        )
-        p99_goal = Goal(
-            f"quiz submit {run.database}: p99 < {GOAL_P99_MS:g} ms", p99_ms < GOAL_P99_MS
-        )
-        section.goals += [ratio_goal, p99_goal]
         section.lines += [
-            f"- {run.database}: submit / hello-world requests/s **{ratio:.3f}** (goal >= "
-            f"{GOAL_RATIO:g}): {ratio_goal.verdict}; p99 **{p99_ms:.0f} ms** (goal < "
-            f"{GOAL_P99_MS:g} ms): {p99_goal.verdict}. {run.graded} attempts graded during "
+            f"- {run.database}: submit / hello-world requests/s **{ratio:.3f}**, p99 "
+            f"**{p99_ms:.0f} ms** (for information, no goal). {run.graded} attempts graded during "
             f"the measured run ({run.passed} passed), of {run.prepared} prepared for it "
             f"({run.learners} learners in all); none was submitted twice."
             + (f" Ran on {run.detail}." if run.detail else ""),
