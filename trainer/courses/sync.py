@@ -164,17 +164,14 @@ def _problem_dict(problem: Problem) -> dict:
 
 def course_for_version(version: CourseVersion) -> Course:
     """The parsed course of a stored version (quiz, checklists), rebuilt from its files."""
-    return course_for_version_id(version.id, version.course.slug)
-
-
-def course_for_version_id(version_id: int, slug: str) -> Course:
-    """The same, when the version's id and course slug are known (no ORM object needed)."""
-    return _parse_stored_version(version_id, slug)
+    return _parse_stored_version(version.id, version.version_hash, version.course.slug)
 
 
 @lru_cache(maxsize=64)
-def _parse_stored_version(version_id: int, slug: str) -> Course:
-    # Versions never change, so the parse can be cached by id for the life of the process.
+def _parse_stored_version(version_id: int, version_hash: str, slug: str) -> Course:
+    # A stored version never changes, so its parse is kept for the life of the process,
+    # keyed by the version's id and content hash (a database rebuilt under the same ids
+    # holds other content and so gets another key).
     files = db.session.execute(
         sa.select(CourseFile.path, CourseFile.content).where(CourseFile.version_id == version_id)
     ).all()
