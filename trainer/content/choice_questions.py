@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from trainer.content.gift_syntax import GiftAnswers, GiftLoss, answer_line, plain_number
+from trainer.content.gift.syntax import GiftAnswers, GiftLoss, answer_line, plain_number
 from trainer.content.model import Problem
 from trainer.content.question_model import MultipleChoiceQuestion, Option, SingleChoiceQuestion
 from trainer.content.question_parsing import AnswerLine, QuestionType

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from trainer.content.gift_syntax import GiftAnswers
+from trainer.content.gift.syntax import GiftAnswers
 from trainer.content.model import Problem
 from trainer.content.question_model import Question
 from trainer.content.quiz_blocks import QuestionBlock

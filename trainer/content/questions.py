@@ -25,7 +25,7 @@ from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 
 from trainer.content.choice_questions import MultipleChoice, SingleChoice
-from trainer.content.gift_syntax import GiftAnswers, answer_line, escape, plain_number
+from trainer.content.gift.syntax import GiftAnswers, answer_line, escape, plain_number
 from trainer.content.model import Problem
 from trainer.content.normalise import normalise_fill_answer, parse_decimal
 from trainer.content.question_model import (

@@ -3,7 +3,7 @@ reported at its line. Nothing here raises on any input.
 
 Blocks are read as Moodle reads them (question/format/gift/format.php): `//` comment lines,
 `$CATEGORY:` lines, an optional `::name::`, an optional [format], the question text and one
-`{…}` answer section, text after which makes it a missing-word question. gift_kinds maps each
+`{…}` answer section, text after which makes it a missing-word question. kinds.py maps each
 kind of question to one of our types.
 """
 
@@ -17,10 +17,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
-from trainer.content.gift_kinds import BLANK, gift_kind
-from trainer.content.gift_markdown import question_markdown, reads_back
-from trainer.content.gift_question import GiftQuestion, Report, formatted, preview
-from trainer.content.gift_source import Block, comment_markers, split_blocks
+from trainer.content.gift.kinds import BLANK, gift_kind
+from trainer.content.gift.question import GiftQuestion, Report, formatted, preview
+from trainer.content.gift.quiz_md import question_markdown, reads_back
+from trainer.content.gift.source import Block, comment_markers, split_blocks
 from trainer.content.model import Problem
 from trainer.content.question_model import Question
 

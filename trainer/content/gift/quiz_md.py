@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import fields, is_dataclass
 
-from trainer.content.gift_syntax import plain_number
+from trainer.content.gift.syntax import plain_number
 from trainer.content.question_model import (
     FillQuestion,
     MatchingQuestion,

@@ -23,8 +23,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from trainer.content.gift_import import Unconverted
-from trainer.content.gift_syntax import GiftAnswers, escape
+from trainer.content.gift.importer import Unconverted
+from trainer.content.gift.syntax import GiftAnswers, escape
 from trainer.content.model import Problem
 from trainer.content.questions import QUESTION_TYPES, Question
 

@@ -12,7 +12,7 @@ import re
 from decimal import Decimal
 from typing import ClassVar
 
-from trainer.content.gift_question import (
+from trainer.content.gift.question import (
     GiftAnswer,
     GiftQuestion,
     Report,
@@ -24,8 +24,8 @@ from trainer.content.gift_question import (
     shorten,
     split_at_hash,
 )
-from trainer.content.gift_source import Src
-from trainer.content.gift_syntax import plain_number
+from trainer.content.gift.source import Src
+from trainer.content.gift.syntax import plain_number
 from trainer.content.normalise import parse_decimal
 from trainer.content.question_model import (
     FillQuestion,
