@@ -20,7 +20,8 @@ from trainer.content.model import (
     Problem,
     QuizSettings,
 )
-from trainer.content.questions import QUESTION_TYPES, Question, grade_response
+from trainer.content.question_model import Question
+from trainer.content.question_types import QUESTION_TYPES, grade_response
 from trainer.content.render import Rendered, render_markdown
 from trainer.content.settings import CourseSettings, StoredSettingsError, settings_of
 

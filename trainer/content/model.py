@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from trainer.content.questions import Question
+    from trainer.content.question_model import Question
 
 Severity = Literal["error", "warning"]
 

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from trainer.content import QUESTION_TYPES, grade_response
 from trainer.content.normalise import normalise_fill_answer, parse_decimal
-from trainer.content.questions import FillQuestion, NumericalQuestion
+from trainer.content.question_types.fill import FillQuestion
+from trainer.content.question_types.numerical import NumericalQuestion
 
 
 @pytest.fixture

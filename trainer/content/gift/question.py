@@ -10,6 +10,8 @@ from trainer.content.gift.source import Src
 from trainer.content.gift.syntax import FORMAT_PREFIX, WEIGHT_PREFIX
 from trainer.content.model import Problem
 
+BLANK = "____"  # the blank a fill-in question shows where the answer goes
+
 
 class Report:
     """What could not be converted, as Problems at GIFT file lines."""
