@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from trainer.content import CourseSettings
 from trainer.extensions import db
 from trainer.models import Certificate, CourseVersion
 
@@ -83,6 +84,6 @@ def current_cycle(user_id: int, course_id: int, now: datetime) -> Cycle:
 def recertify_window_days(version_id: int | None) -> int:
     if version_id is None:
         return 0
-    settings = db.session.scalar(sa.select(CourseVersion.settings)
-                                 .where(CourseVersion.id == version_id))
-    return int((settings or {}).get("certificate", {}).get("recertify_window_days", 0))
+    stored = db.session.scalar(sa.select(CourseVersion.settings)
+                               .where(CourseVersion.id == version_id))
+    return CourseSettings.from_stored(stored).certificate.recertify_window_days

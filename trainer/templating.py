@@ -1,11 +1,13 @@
-"""Jinja filters that turn course Markdown snippets into sanitised HTML."""
+"""Jinja filters that turn course Markdown snippets into sanitised HTML, and the lookup of
+a question type's template (templates/quizzes/types/<name>.html)."""
 
 from functools import lru_cache
 
 from flask import Flask
 from markupsafe import Markup
 
-from trainer.content import render_markdown
+from trainer.content import Question, render_markdown
+from trainer.content.question_types import type_of
 
 
 @lru_cache(maxsize=4096)
@@ -22,6 +24,13 @@ def markdown_inline(text: str) -> Markup:
     return Markup(html)  # noqa: S704
 
 
+def question_template(question: Question) -> str:
+    """The template whose macros show this question: `{% import question_template(q) as t %}`
+    then t.stem(q), t.inputs(q, entry, name, values), t.answer_key(q), t.feedback(q, response)."""
+    return type_of(question).template
+
+
 def register_filters(app: Flask) -> None:
+    app.add_template_global(question_template, "question_template")
     app.add_template_filter(markdown_block, "markdown_block")
     app.add_template_filter(markdown_inline, "markdown_inline")

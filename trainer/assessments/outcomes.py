@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from trainer.assessments import rules
 from trainer.assessments.errors import AssessmentError
+from trainer.content import settings_of
 from trainer.content.model import Checklist
 from trainer.courses.service import live_courses_query
 from trainer.courses.sync import course_for_version
@@ -46,7 +47,7 @@ def checklist_choices() -> list[ChecklistChoice]:
         ChecklistChoice(record, version, kind)
         for record, version in rows
         for kind in KINDS
-        if version.settings.get(f"{kind}_required")
+        if required(version, kind)
     ]
 
 
@@ -58,8 +59,14 @@ def checklist_for(version: CourseVersion, kind: str) -> Checklist:
     return checklist
 
 
+def required(version: CourseVersion, kind: str) -> bool:
+    """Does this course version require its practical or attitude assessment?"""
+    settings = settings_of(version)
+    return {"practical": settings.practical_required, "attitude": settings.attitude_required}[kind]
+
+
 def wait_minutes(version: CourseVersion) -> int:
-    return int((version.settings.get("quiz") or {}).get("wait_minutes") or 0)
+    return settings_of(version).quiz.wait_minutes
 
 
 # --- outcomes ----------------------------------------------------------------------------
@@ -127,7 +134,7 @@ def course_status(
     now = now or utcnow()
     statuses = []
     for kind in KINDS:
-        if not version.settings.get(f"{kind}_required"):
+        if not required(version, kind):
             continue
         results = results_for(user.id, version.course_id, kind)
         passed = any(result.effective_passed for result in results)
@@ -149,7 +156,7 @@ class PendingTask:
 
 
 def _targets(version: CourseVersion, learner: User) -> bool:
-    positions = version.settings.get("target_positions") or []
+    positions = settings_of(version).target_positions
     return "all" in positions or (
         learner.position is not None and learner.position.code in positions
     )

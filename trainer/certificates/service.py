@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from trainer.audit import service as audit
 from trainer.completion import Cycle, current_cycle
+from trainer.content import CourseSettings, settings_of
 from trainer.content.paths import Level, PathCatalogue, Track, load_paths
 from trainer.courses.service import live_course
 from trainer.database import write_transaction
@@ -75,11 +76,11 @@ def course_completion(user: User, record: CourseRecord, version: CourseVersion,
 
     now = now or utcnow()
     cycle = current_cycle(user.id, record.id, now)
-    settings = version.settings
+    settings = settings_of(version)
     practical = (practical_outcome(user, version, since=cycle.since)
-                 if settings.get("practical_required") else None)
+                 if settings.practical_required else None)
     attitude = (attitude_outcome(user, version, since=cycle.since)
-                if settings.get("attitude_required") else None)
+                if settings.attitude_required else None)
     return Completion(cycle, quiz_passed(user, record.id, cycle.since), practical, attitude)
 
 
@@ -102,10 +103,10 @@ def may_be_complete(user_id: int, course_id: int) -> bool:
         .where(CourseRecord.id == course_id)).first()
     if row is None:
         return False  # no live version: nothing to issue
-    settings, has_practical, has_attitude = row
-    settings = settings or {}
-    return not ((settings.get("practical_required") and not has_practical)
-                or (settings.get("attitude_required") and not has_attitude))
+    stored, has_practical, has_attitude = row
+    settings = CourseSettings.from_stored(stored)
+    return not ((settings.practical_required and not has_practical)
+                or (settings.attitude_required and not has_attitude))
 
 
 def issue_if_complete(app: Flask, user: User, record: CourseRecord,
@@ -122,7 +123,7 @@ def issue_if_complete(app: Flask, user: User, record: CourseRecord,
     cycle_number = 1 + db.session.scalar(
         sa.select(sa.func.count()).select_from(Certificate)
         .where(Certificate.user_id == user.id, Certificate.course_id == record.id))
-    months = int(version.settings.get("certificate", {}).get("validity_months", 24))
+    months = settings_of(version).certificate.validity_months
     certificate = _issue(app, user, kind="course", achievement=f"course:{record.id}:{cycle_number}",
                          title=version.title, course_id=record.id, version_id=version.id,
                          expires_at=add_months(now, months) if months else None, now=now,

@@ -20,8 +20,10 @@ from trainer.content.model import (
     Problem,
     QuizSettings,
 )
-from trainer.content.questions import QUESTION_TYPES, Question, grade_response
+from trainer.content.question_model import Question
+from trainer.content.question_types import QUESTION_TYPES, grade_response
 from trainer.content.render import Rendered, render_markdown
+from trainer.content.settings import CourseSettings, StoredSettingsError, settings_of
 
 __all__ = [
     "CATEGORIES",
@@ -35,11 +37,13 @@ __all__ = [
     "ChecklistStep",
     "Course",
     "CourseMeta",
+    "CourseSettings",
     "Lesson",
     "Problem",
     "Question",
     "QuizSettings",
     "Rendered",
+    "StoredSettingsError",
     "course_version",
     "format_problem",
     "grade_response",
@@ -48,4 +52,5 @@ __all__ = [
     "media_url_for",
     "render_markdown",
     "resolve_course_link",
+    "settings_of",
 ]

@@ -16,7 +16,7 @@ from trainer.content.links import check_links
 from trainer.content.meta import parse_course_meta
 from trainer.content.model import Checklist, Course, Lesson, Problem
 from trainer.content.prerequisites import check_prerequisites
-from trainer.content.questions import Question
+from trainer.content.question_model import Question
 from trainer.content.quiz import check_quiz_settings, parse_quiz
 from trainer.content.sources import FrontMatter, read_markdown, split_front_matter
 

@@ -7,7 +7,7 @@ writers work in Chinese. A code with an optional suggestion has a second templat
 
 from __future__ import annotations
 
-from trainer.content.gift_messages import GIFT_MESSAGES
+from trainer.content.gift.messages import GIFT_MESSAGES
 from trainer.content.model import Problem
 from trainer.content.path_messages import PATH_MESSAGES
 
@@ -502,7 +502,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "This line is not understood and will not be shown (“{text}”): under an item write "
         "only critical/weight/scale settings and - Should:/- Should not: lines",
     ),
-    # --- GIFT import/export: gift_messages.py ----------------------------------------
+    # --- GIFT import/export: gift/messages.py ----------------------------------------
     **GIFT_MESSAGES,
     **PATH_MESSAGES,
 }

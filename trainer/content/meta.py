@@ -15,6 +15,7 @@ from trainer.content.model import (
     Problem,
     QuizSettings,
 )
+from trainer.content.settings import CourseSettings, default_of
 from trainer.content.sources import FrontMatter, describe
 
 LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -200,7 +201,9 @@ def parse_course_meta(
     title = reader.text("title")
     summary = reader.text("summary")
     category = reader.choice("category", allowed=CATEGORIES, code="category-unknown")
-    language = reader.text("language", required=False, default="zh-CN")
+    language = reader.text(
+        "language", required=False, default=default_of(CourseSettings, "language")
+    )
     if language is not None and not LANGUAGE.match(language):
         reader.error(("language",), "language-invalid", value=language)
         language = None
@@ -208,8 +211,12 @@ def parse_course_meta(
     positions = _positions(reader)
     prerequisites = reader.text_list("prerequisites", required=False)
     quiz = _quiz_settings(reader)
-    practical_required = reader.boolean("practical_required", default=False)
-    attitude_required = reader.boolean("attitude_required", default=False)
+    practical_required = reader.boolean(
+        "practical_required", default=default_of(CourseSettings, "practical_required")
+    )
+    attitude_required = reader.boolean(
+        "attitude_required", default=default_of(CourseSettings, "attitude_required")
+    )
     certificate = _certificate_settings(reader)
     values = (title, summary, category, language, minutes, positions, prerequisites, quiz)
     flags = (practical_required, attitude_required, certificate)
@@ -251,6 +258,10 @@ def _positions(reader: FieldReader) -> tuple[str, ...] | None:
     return positions if valid else None
 
 
+def quiz_default(name: str) -> object:
+    return default_of(QuizSettings, name)
+
+
 def _quiz_settings(reader: FieldReader) -> QuizSettings | None:
     quiz = reader.mapping("quiz", required=True)
     if quiz is None:
@@ -259,20 +270,30 @@ def _quiz_settings(reader: FieldReader) -> QuizSettings | None:
     settings = {
         "questions_per_attempt": reader.integer("quiz", "questions_per_attempt", minimum=1),
         "time_limit_minutes": reader.integer(
-            "quiz", "time_limit_minutes", minimum=0, required=False
+            "quiz",
+            "time_limit_minutes",
+            minimum=0,
+            required=False,
+            default=quiz_default("time_limit_minutes"),
         ),
         "pass_mark": reader.integer("quiz", "pass_mark", minimum=1, maximum=100),
         "attempts_per_round": reader.integer(
-            "quiz", "attempts_per_round", minimum=1, required=False, default=3
+            "quiz",
+            "attempts_per_round",
+            minimum=1,
+            required=False,
+            default=quiz_default("attempts_per_round"),
         ),
-        "wait_minutes": reader.integer("quiz", "wait_minutes", minimum=0, required=False),
+        "wait_minutes": reader.integer(
+            "quiz", "wait_minutes", minimum=0, required=False, default=quiz_default("wait_minutes")
+        ),
         "review": reader.choice(
             "quiz",
             "review",
             allowed=REVIEW_POLICIES,
             code="review-unknown",
             required=False,
-            default="after_pass",
+            default=quiz_default("review"),
         ),
         "tag_quotas": _tag_quotas(reader),
         "score_counts": reader.choice(
@@ -281,7 +302,7 @@ def _quiz_settings(reader: FieldReader) -> QuizSettings | None:
             allowed=SCORE_COUNTS,
             code="score-counts-unknown",
             required=False,
-            default="best",
+            default=quiz_default("score_counts"),
         ),
     }
     if any(value is None for value in settings.values()):
@@ -307,9 +328,19 @@ def _certificate_settings(reader: FieldReader) -> CertificateSettings | None:
     if certificate is None:
         return None
     reader.warn_unknown_keys(certificate, CERTIFICATE_FIELDS, "certificate")
-    months = reader.integer("certificate", "validity_months", minimum=1, required=False, default=24)
+    months = reader.integer(
+        "certificate",
+        "validity_months",
+        minimum=1,
+        required=False,
+        default=default_of(CertificateSettings, "validity_months"),
+    )
     window = reader.integer(
-        "certificate", "recertify_window_days", minimum=0, required=False, default=60
+        "certificate",
+        "recertify_window_days",
+        minimum=0,
+        required=False,
+        default=default_of(CertificateSettings, "recertify_window_days"),
     )
     if months is None or window is None:
         return None

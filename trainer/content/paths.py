@@ -80,8 +80,9 @@ def load_paths(content_dir: Path, course_slugs: Collection[str]) -> PathCatalogu
     return PathCatalogue(tuple(tracks), problems)
 
 
-def _load_track(path: Path, display: str, course_slugs: Collection[str],
-                seen_levels: set[str]) -> tuple[Track | None, list[Problem]]:
+def _load_track(
+    path: Path, display: str, course_slugs: Collection[str], seen_levels: set[str]
+) -> tuple[Track | None, list[Problem]]:
     text, problems = read_markdown(path, display)
     if text is None:
         return None, problems
@@ -114,22 +115,28 @@ def _load_track(path: Path, display: str, course_slugs: Collection[str],
         seen_levels.add(level.id)
         for position, course in enumerate(level.requires):
             if course not in course_slugs:
-                reporter.error(("levels", index, "requires", position), "path-course-missing",
-                               level=level.id, course=course)
+                reporter.error(
+                    ("levels", index, "requires", position),
+                    "path-course-missing",
+                    level=level.id,
+                    course=course,
+                )
         levels.append(level)
 
     ids = {level.id for level in levels}
     for index, level in enumerate(levels):
         if level.after is not None and level.after not in ids:
-            reporter.error(("levels", index, "after"), "path-after-missing", level=level.id,
-                           after=level.after)
+            reporter.error(
+                ("levels", index, "after"), "path-after-missing", level=level.id, after=level.after
+            )
     cycle = _cycle(levels)
     if cycle:
         reporter.error(("levels",), "path-level-cycle", cycle=" → ".join(cycle))
     if any(p.is_error for p in problems):
         return None, problems
-    return Track(path.stem, title.strip(), track_kind, front.body.strip(),
-                 tuple(_in_order(levels))), problems
+    return Track(
+        path.stem, title.strip(), track_kind, front.body.strip(), tuple(_in_order(levels))
+    ), problems
 
 
 def _level(raw: object, index: int, earlier: list[Level], reporter: _Reporter) -> Level | None:
@@ -137,20 +144,26 @@ def _level(raw: object, index: int, earlier: list[Level], reporter: _Reporter) -
         reporter.error(("levels", index), "path-level-invalid", number=index + 1)
         return None
     level_id, title, requires = raw.get("id"), raw.get("title"), raw.get("requires")
-    if (not isinstance(level_id, str) or not LEVEL_ID.match(level_id)
-            or not isinstance(title, str) or not title.strip()
-            or not isinstance(requires, list)
-            or not all(isinstance(course, str) for course in requires)):
+    if (
+        not isinstance(level_id, str)
+        or not LEVEL_ID.match(level_id)
+        or not isinstance(title, str)
+        or not title.strip()
+        or not isinstance(requires, list)
+        or not all(isinstance(course, str) for course in requires)
+    ):
         reporter.error(("levels", index), "path-level-invalid", number=index + 1)
         return None
     months = raw.get("min_months_in_previous", 0)
     if isinstance(months, bool) or not isinstance(months, int) or months < 0:
-        reporter.error(("levels", index, "min_months_in_previous"), "path-months-invalid",
-                       level=level_id)
+        reporter.error(
+            ("levels", index, "min_months_in_previous"), "path-months-invalid", level=level_id
+        )
         return None
     after = raw.get("after", earlier[-1].id if earlier else None)
-    return Level(level_id, title.strip(), tuple(requires),
-                 str(after) if after is not None else None, months)
+    return Level(
+        level_id, title.strip(), tuple(requires), str(after) if after is not None else None, months
+    )
 
 
 class _Reporter:
@@ -161,7 +174,8 @@ class _Reporter:
 
     def error(self, key_path: tuple, code: str, **params: object) -> None:
         self.problems.append(
-            Problem.error(self.display, self.front.line_of(*key_path), code, **params))
+            Problem.error(self.display, self.front.line_of(*key_path), code, **params)
+        )
 
 
 def _cycle(levels: list[Level]) -> list[str] | None:
@@ -171,7 +185,7 @@ def _cycle(levels: list[Level]) -> list[str] | None:
         current = after.get(start)
         while current is not None and current in after:
             if current in seen:
-                return [*seen[seen.index(current):], current]
+                return [*seen[seen.index(current) :], current]
             seen.append(current)
             current = after.get(current)
     return None

@@ -5,11 +5,8 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from typing import ClassVar
 
-from trainer.content.gift_syntax import GiftAnswers
 from trainer.content.model import Problem
-from trainer.content.question_model import Question
 from trainer.content.quiz_blocks import QuestionBlock
 from trainer.content.sources import lines_outside_code
 
@@ -141,47 +138,3 @@ def stable_key(prefix: str, question_id: str, text: str) -> str:
     """A short key that survives reordering but reveals nothing about the right answer."""
     digest = hashlib.sha256(f"{question_id}\0{text}".encode()).hexdigest()
     return f"{prefix}{digest[:8]}"
-
-
-ParseResult = tuple[Question | None, list[Problem]]
-
-
-class QuestionType:
-    """One question type. `parse(block)` returns (question or None, problems): None when any
-    problem is an error, so warnings reach the trainer even for a valid question.
-    `grade(question, response)` returns the fraction of points earned, 0..1.
-    `to_gift(question)` returns its answers in Moodle's GIFT format, or why it has none."""
-
-    name: ClassVar[str]
-    keys: ClassVar[tuple[str, ...]] = ()  # metadata keys of this type besides the common ones
-    answer_line: ClassVar[re.Pattern | None] = None
-    has_feedback: ClassVar[bool] = False
-
-    @classmethod
-    def parse(cls, block: QuestionBlock) -> ParseResult:
-        problems = check_unknown_keys(block, cls.keys)
-        common = common_fields(block, cls.name, problems)
-        text, answers = split_body(block, cls.answer_line, cls.has_feedback, problems)
-        question = cls.build(block, common, text, answers, problems)
-        if common is None or any(p.is_error for p in problems):
-            return None, problems
-        return question, problems
-
-    @classmethod
-    def build(
-        cls,
-        block: QuestionBlock,
-        common: CommonFields | None,
-        text: str,
-        answers: list[AnswerLine],
-        problems: list[Problem],
-    ) -> Question | None:
-        raise NotImplementedError
-
-    @classmethod
-    def grade(cls, question: Question, response: object) -> float:
-        raise NotImplementedError
-
-    @classmethod
-    def to_gift(cls, question: Question) -> GiftAnswers:
-        raise NotImplementedError

@@ -7,7 +7,8 @@ import re
 from collections.abc import Callable, Sequence
 
 from trainer.content.model import Problem, QuizSettings
-from trainer.content.questions import QUESTION_TYPES, Question
+from trainer.content.question_model import Question
+from trainer.content.question_types import QUESTION_TYPES
 from trainer.content.quiz_blocks import split_quiz
 
 QUESTION_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from trainer.auth.access import login_required
-from trainer.content import CATEGORIES
+from trainer.content import CATEGORIES, settings_of
 from trainer.courses import service
 from trainer.courses.forms import EvaluationForm
 from trainer.extensions import db
@@ -77,13 +77,14 @@ def index():
 def course(slug: str):
     record, version = get_live_course_or_404(slug)
     read = service.read_lessons(current_user, version)
+    settings = settings_of(version)
     prerequisites = [
         (prerequisite_slug, service.live_course(prerequisite_slug))
-        for prerequisite_slug in version.settings.get("prerequisites", [])
+        for prerequisite_slug in settings.prerequisites
     ]
     return render_template(
         "courses/course.html", record=record, version=version, read=read,
-        settings=version.settings, prerequisites=prerequisites,
+        settings=settings, prerequisites=prerequisites,
         category_label=CATEGORY_LABELS.get(version.category, version.category),
         evaluation=service.evaluation_of(current_user, version),
     )

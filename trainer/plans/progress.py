@@ -15,6 +15,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from trainer.content import CourseSettings
 from trainer.extensions import db
 from trainer.models import (
     Assessment,
@@ -81,7 +82,7 @@ def live_courses(course_ids: Iterable[int] | None = None) -> dict[int, LiveCours
     )
     courses = {}
     for course_id, slug, version_id, title, category, settings, question_count in rows:
-        settings = settings or {}
+        settings = CourseSettings.from_stored(settings)
         courses[course_id] = LiveCourse(
             id=course_id,
             slug=slug,
@@ -90,8 +91,8 @@ def live_courses(course_ids: Iterable[int] | None = None) -> dict[int, LiveCours
             version_id=version_id,
             lessons_total=lesson_counts.get(version_id, 0),
             theory_required=bool(question_count),
-            practical_required=bool(settings.get("practical_required")),
-            attitude_required=bool(settings.get("attitude_required")),
+            practical_required=settings.practical_required,
+            attitude_required=settings.attitude_required,
         )
     return courses
 

@@ -8,12 +8,12 @@ new round opens. Between two attempts there is always the course's wait.
 from __future__ import annotations
 
 import random
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from trainer.content import Question
+from trainer.content.question_types import type_of
 
 PASSED, IN_PROGRESS, CAN_START, WAIT, RETRAIN = (
     "passed", "in_progress", "can_start", "wait", "retrain")
@@ -110,24 +110,9 @@ def draw_questions(bank: Sequence[Question], count: int, tag_quotas: dict[str, i
     return chosen[:count]
 
 
-def _tokens(keys: Sequence[str], rng: random.Random) -> list[list[str]]:
-    """Shuffle keys and give each an opaque random token: [[token, key], ...]."""
-    shuffled = list(keys)
-    rng.shuffle(shuffled)
-    return [[secrets.token_hex(4), key] for key in shuffled]
-
-
 def freeze_question(question: Question, rng: random.Random) -> dict:
     """How one drawn question is shown in this attempt; kept server-side in the attempt.
 
     The page only ever sees the tokens, never the keys the bank's answers use.
     """
-    entry: dict = {"id": question.id}
-    asked = getattr(question, "asked", None) or question
-    if hasattr(asked, "options"):
-        entry["options"] = _tokens([o.key for o in asked.options], rng)
-    if hasattr(asked, "items"):
-        entry["items"] = _tokens([i.key for i in asked.items], rng)
-    if hasattr(asked, "pairs"):
-        entry["rights"] = _tokens(sorted({p.right_key for p in asked.pairs}), rng)
-    return entry
+    return {"id": question.id, **type_of(question).freeze(question, rng)}

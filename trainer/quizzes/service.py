@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from trainer.audit import service as audit
 from trainer.completion import current_cycle, notify
-from trainer.content import Course, Question, grade_response
+from trainer.content import Course, Question, grade_response, settings_of
 from trainer.courses.service import lessons_read_after
 from trainer.courses.sync import course_for_version
 from trainer.database import write_transaction
@@ -41,10 +41,10 @@ class QuizError(Exception):
 
 
 def retake_settings(version: CourseVersion) -> rules.RetakeSettings:
-    quiz = version.settings["quiz"]
-    return rules.RetakeSettings(attempts_per_round=quiz["attempts_per_round"],
-                                wait_minutes=quiz["wait_minutes"],
-                                score_counts=quiz.get("score_counts", "best"))
+    quiz = settings_of(version).quiz
+    return rules.RetakeSettings(attempts_per_round=quiz.attempts_per_round,
+                                wait_minutes=quiz.wait_minutes,
+                                score_counts=quiz.score_counts)
 
 
 def _attempts(user: User, course_id: int, since: datetime | None) -> list[QuizAttempt]:

@@ -19,6 +19,7 @@ from flask_login import current_user
 
 from trainer.auth.access import login_required, role_required
 from trainer.auth.forms import EmptyForm
+from trainer.content import settings_of
 from trainer.courses.service import live_course
 from trainer.extensions import db
 from trainer.models import CourseRecord, User, utcnow
@@ -184,13 +185,15 @@ def result(attempt_id: int):
         return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
     record = db.session.get(CourseRecord, attempt.course_id)
     state = service.learner_quiz(current_user, record, record.current_version or attempt.version)
-    policy = attempt.version.settings["quiz"]["review"]
+    settings = settings_of(attempt.version)
+    policy = settings.quiz.review
     review = service.review_visible(policy, attempt.result, state.state)
     questions = service.drawn_questions(attempt) if review else []
     graded = {row["id"]: row for row in attempt.result.per_question}
     return render_template("quizzes/result.html", attempt=attempt, result=attempt.result,
                            state=state.state, review=review, policy=policy,
                            questions=questions, graded=graded, slug=record.slug,
+                           pass_mark=settings.quiz.pass_mark,
                            describe=describe_response)
 
 

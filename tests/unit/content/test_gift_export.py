@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from trainer.content.gift import export_gift, import_gift
-from trainer.content.gift_markdown import content
+from trainer.content.gift.quiz_md import content
 from trainer.content.quiz import parse_quiz
 
 

@@ -30,7 +30,7 @@ def _strings(node: ast.AST) -> set[str]:
 def _codes_used_in_package() -> set[str]:
     """Codes passed to Problem.error/warning or FieldReader.error, or named `code`."""
     codes: set[str] = set()
-    for module in PACKAGE.glob("*.py"):
+    for module in PACKAGE.rglob("*.py"):
         for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
                 if node.func.attr in ("error", "warning"):

@@ -1,5 +1,5 @@
 """Our questions → GIFT text. Each question type writes its own answers (`to_gift` on its
-class in QUESTION_TYPES); this module writes what all questions share.
+class in trainer.content.question_types); this module writes what all questions share.
 
 A question comes out as:
 
@@ -23,10 +23,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from trainer.content.gift_import import Unconverted
-from trainer.content.gift_syntax import GiftAnswers, escape
+from trainer.content.gift.importer import Unconverted
+from trainer.content.gift.syntax import GiftAnswers, escape
 from trainer.content.model import Problem
-from trainer.content.questions import QUESTION_TYPES, Question
+from trainer.content.question_model import Question
+from trainer.content.question_types import type_of
 
 BLANK = re.compile(r"_{4,}")
 UNTAGGABLE = re.compile(r"[<>]")
@@ -47,7 +48,7 @@ def export_gift(questions: Iterable[Question], display: str = "quiz.md") -> Gift
     written: list[str] = []
     losses: list[Problem] = []
     for question in questions:
-        answers = QUESTION_TYPES[question.type].to_gift(question)
+        answers = type_of(question).to_gift(question)
         for loss in answers.losses:
             losses.append(Problem.error(display, question.line, loss.code, **loss.params))
         if answers.lines is None:
@@ -76,7 +77,8 @@ def _question(question: Question, answers: GiftAnswers, losses: list, display: s
     inside = [f"\t{line}" for line in answers.lines]
     if question.explanation:
         inside.append(f"\t####{escape(question.explanation)}")
-    section = "{\n" + "\n".join(inside) + "\n}"
+    # No answers and no explanation: `{}` (a blank line inside would end the question).
+    section = "{\n" + "\n".join(inside) + "\n}" if inside else "{}"
     text = answers.text if answers.text is not None else question.text
     body = f"::{question.id}::[markdown]{_place(text, section, answers.blank_at_end)}"
     return "\n".join([f"// {' '.join(markers)}", body] if markers else [body])

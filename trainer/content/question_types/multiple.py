@@ -1,90 +1,49 @@
-"""Choice questions: `single` (exactly one right option) and `multiple` (all-or-nothing, or
-weighted with percentages)."""
+"""`multiple`: every right option must be chosen (all-or-nothing), or, with
+`scoring: weighted`, each option carries a percentage.
+
+    scoring: weighted
+    - [50%] 微笑
+    - [50%] 问候
+    - [-50%] 无视
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from trainer.content.gift_syntax import GiftAnswers, GiftLoss, answer_line, plain_number
+from trainer.content.gift.syntax import GiftAnswers, GiftLoss, answer_line, plain_number
 from trainer.content.model import Problem
-from trainer.content.question_model import MultipleChoiceQuestion, Option, SingleChoiceQuestion
-from trainer.content.question_parsing import AnswerLine, QuestionType
-from trainer.content.quiz_blocks import QuestionBlock
-
-CHOICE_LINE = re.compile(r"^[-*+]\s+\[\s*([xX✓√]?)\s*\]\s+(.+?)\s*$")
-WEIGHTED_LINE = re.compile(r"^[-*+]\s+\[\s*([+-]?\d+(?:\.\d+)?)\s*[%％]\s*\]\s+(.+?)\s*$")
-CHOICE_OR_WEIGHTED_LINE = re.compile(f"{CHOICE_LINE.pattern}|{WEIGHTED_LINE.pattern}")
-
-
-def _options(block: QuestionBlock, answers: list[AnswerLine]) -> tuple[Option, ...]:
-    options = []
-    for number, answer in enumerate(answers, start=1):
-        # CHOICE_LINE has (mark, text); CHOICE_OR_WEIGHTED_LINE adds (percent, text).
-        mark, text, percent, weighted_text = (*answer.groups, None, None)[:4]
-        weight = float(percent) if percent is not None else None
-        checked = bool(mark)
-        options.append(
-            Option(
-                key=f"o{number}",
-                text=text if text is not None else weighted_text,
-                correct=checked if weight is None else weight > 0,
-                weight=weight,
-                feedback=answer.feedback,
-                line=answer.line,
-            )
-        )
-    return tuple(options)
+from trainer.content.question_types import register
+from trainer.content.question_types._choice import (
+    CHOICE_OR_WEIGHTED_LINE,
+    ChoiceQuestion,
+    Option,
+    chosen_keys,
+    describe_options,
+    freeze_options,
+    gift_choice_answers,
+    is_gift_choice,
+    need_two_options,
+    option_lines,
+    option_values,
+    options_from,
+)
+from trainer.content.question_types.base import QuestionType
 
 
-def _needs_options(block: QuestionBlock, options: tuple[Option, ...], problems: list) -> None:
-    if len(options) < 2:
-        problems.append(
-            Problem.error(
-                block.file, block.line, "options-too-few", id=block.id, found=len(options)
-            )
-        )
+@dataclass(frozen=True, kw_only=True)
+class MultipleChoiceQuestion(ChoiceQuestion):
+    weighted: bool
 
 
-class SingleChoice(QuestionType):
-    name = "single"
-    answer_line = CHOICE_LINE
-    has_feedback = True
-
-    @classmethod
-    def build(cls, block, common, text, answers, problems):
-        options = _options(block, answers)
-        _needs_options(block, options, problems)
-        correct = [option for option in options if option.correct]
-        if options and len(correct) != 1:
-            line = correct[1].line if len(correct) > 1 else options[0].line
-            problems.append(
-                Problem.error(block.file, line, "single-correct-count", found=len(correct))
-            )
-        if common is None:
-            return None
-        return SingleChoiceQuestion(**common.fields(text), options=options)
-
-    @classmethod
-    def grade(cls, question, response):
-        correct = next(option.key for option in question.options if option.correct)
-        return 1.0 if isinstance(response, str) and response == correct else 0.0
-
-    @classmethod
-    def to_gift(cls, question):
-        return GiftAnswers(
-            tuple(
-                answer_line("=" if option.correct else "~", option.text, option.feedback)
-                for option in question.options
-            )
-        )
-
-
+@register
 class MultipleChoice(QuestionType):
     name = "multiple"
     keys = ("scoring",)
     answer_line = CHOICE_OR_WEIGHTED_LINE
     has_feedback = True
+    gift_order = 20
 
     @classmethod
     def build(cls, block, common, text, answers, problems):
@@ -96,8 +55,8 @@ class MultipleChoice(QuestionType):
                 )
             )
         weighted = scoring == "weighted"
-        options = _options(block, answers)
-        _needs_options(block, options, problems)
+        options = options_from(answers)
+        need_two_options(block, options, problems)
         for option in options:
             if (option.weight is not None) != weighted:
                 code = "weighted-option-checkbox" if weighted else "weights-need-weighted-scoring"
@@ -119,6 +78,24 @@ class MultipleChoice(QuestionType):
         return MultipleChoiceQuestion(**common.fields(text), options=options, weighted=weighted)
 
     @classmethod
+    def to_quiz_md(cls, question):
+        meta = {"scoring": "weighted"} if question.weighted else {}
+        return meta, option_lines(question.options, question.weighted)
+
+    @classmethod
+    def freeze(cls, question, rng):
+        return freeze_options(question, rng)
+
+    @classmethod
+    def read_form(cls, question, entry, name, form):
+        keys = chosen_keys(question, entry, name, form)
+        return sorted(set(keys)) if keys else None
+
+    @classmethod
+    def form_values(cls, question, entry, name, response):
+        return option_values(entry, name, set(response))
+
+    @classmethod
     def grade(cls, question, response):
         chosen = _keys(response)
         if chosen is None:
@@ -128,6 +105,34 @@ class MultipleChoice(QuestionType):
             return min(1.0, max(0.0, total / 100))
         correct = {option.key for option in question.options if option.correct}
         return 1.0 if chosen == correct else 0.0
+
+    @classmethod
+    def describe(cls, question, response):
+        return describe_options(question, [response] if isinstance(response, str) else response)
+
+    @classmethod
+    def gift_claims(cls, answers):
+        # Moodle's multiple-answer form: `~` options only, each with its weight.
+        return is_gift_choice(answers) and answers.find("=") < 0
+
+    @classmethod
+    def from_gift(cls, question, report):
+        answers = gift_choice_answers(question, report)
+        if answers is None:
+            return None
+        credits = [answer.credit(0.0) for answer in answers]
+        total = sum(credit for credit in credits if credit > 0)
+        if not total:
+            report.error(question.line, "gift-no-right-answer")
+            return None
+        if abs(total - 100) > 0.01:
+            report.error(question.line, "gift-weights-sum", total=plain_number(round(total, 4)))
+            return None
+        options = tuple(
+            Option(f"o{n}", a.text, credit > 0, credit, a.feedback, a.line)
+            for n, (a, credit) in enumerate(zip(answers, credits, strict=True), start=1)
+        )
+        return MultipleChoiceQuestion(**question.fields(cls.name), options=options, weighted=True)
 
     @classmethod
     def to_gift(cls, question):

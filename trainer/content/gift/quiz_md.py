@@ -1,7 +1,7 @@
 """Questions → quiz.md text, for the GIFT importer, checked by reading it back.
 
-The importer only writes the types GIFT has (single, multiple, truefalse, fill, matching,
-numerical). Every block written is parsed again with the quiz loader and compared with the
+Each question type writes its own lines (`to_quiz_md`); this module adds what every
+question has. Every block written is parsed again with the quiz loader and compared with the
 question it came from, so text that quiz.md would read differently (a line starting with
 `## ` or `- [x]` inside a question text, say, or a code fence left open that would swallow
 the questions after it) is reported instead of changing meaning.
@@ -9,20 +9,10 @@ the questions after it) is reported instead of changing meaning.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import fields, is_dataclass
 
-from trainer.content.gift_syntax import plain_number
-from trainer.content.question_model import (
-    FillQuestion,
-    MatchingQuestion,
-    MultipleChoiceQuestion,
-    NumericalQuestion,
-    Option,
-    Question,
-    SingleChoiceQuestion,
-    TrueFalseQuestion,
-)
+from trainer.content.question_model import Question
+from trainer.content.question_types import type_of
 from trainer.content.quiz import parse_quiz
 from trainer.content.sources import lines_outside_code
 
@@ -30,62 +20,9 @@ from trainer.content.sources import lines_outside_code
 NOT_CONTENT = frozenset({"line", "key", "left_key", "right_key"})
 
 
-def _options(options: tuple[Option, ...], weighted: bool) -> list[str]:
-    lines = []
-    for option in options:
-        if weighted:
-            mark = f"{plain_number(option.weight)}%"
-        else:
-            mark = "x" if option.correct else " "
-        lines.append(f"- [{mark}] {option.text}")
-        if option.feedback:
-            lines.extend(f"  > {line}" for line in option.feedback.split("\n"))
-    return lines
-
-
-def _single(question: SingleChoiceQuestion) -> tuple[dict, list[str]]:
-    return {}, _options(question.options, weighted=False)
-
-
-def _multiple(question: MultipleChoiceQuestion) -> tuple[dict, list[str]]:
-    meta = {"scoring": "weighted"} if question.weighted else {}
-    return meta, _options(question.options, question.weighted)
-
-
-def _truefalse(question: TrueFalseQuestion) -> tuple[dict, list[str]]:
-    return {"answer": "true" if question.answer else "false"}, []
-
-
-def _fill(question: FillQuestion) -> tuple[dict, list[str]]:
-    return {}, [f"- = {answer}" for answer in question.accepted]
-
-
-def _matching(question: MatchingQuestion) -> tuple[dict, list[str]]:
-    return {}, [f"- {pair.left} => {pair.right}" for pair in question.pairs]
-
-
-def _numerical(question: NumericalQuestion) -> tuple[dict, list[str]]:
-    if question.answer is None:
-        return {"min": plain_number(question.minimum), "max": plain_number(question.maximum)}, []
-    meta = {"answer": plain_number(question.answer)}
-    if question.tolerance:
-        meta["tolerance"] = plain_number(question.tolerance)
-    return meta, []
-
-
-WRITERS: dict[str, Callable[..., tuple[dict, list[str]]]] = {
-    "single": _single,
-    "multiple": _multiple,
-    "truefalse": _truefalse,
-    "fill": _fill,
-    "matching": _matching,
-    "numerical": _numerical,
-}
-
-
 def question_markdown(question: Question) -> str:
     """One `## id` block of quiz.md, ending with a newline."""
-    type_meta, answer_lines = WRITERS[question.type](question)
+    type_meta, answer_lines = type_of(question).to_quiz_md(question)
     meta = {"type": question.type}
     if question.points != 1:
         meta["points"] = str(question.points)

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from trainer.content.gift_html import html_to_markdown
-from trainer.content.gift_source import Src
-from trainer.content.gift_syntax import FORMAT_PREFIX, WEIGHT_PREFIX
+from trainer.content.gift.html_markdown import html_to_markdown
+from trainer.content.gift.source import Src
+from trainer.content.gift.syntax import FORMAT_PREFIX, WEIGHT_PREFIX
 from trainer.content.model import Problem
+
+BLANK = "____"  # the blank a fill-in question shows where the answer goes
 
 
 class Report:
@@ -33,7 +35,7 @@ def shorten(text: str, limit: int = 40) -> str:
 def formatted(text: str, html: bool, line: int, report: Report) -> tuple[str, bool]:
     """(Markdown, whether it was HTML) for a GIFT text with an optional [format] prefix.
 
-    [html] is converted (gift_html); [markdown], [plain], [moodle] and no prefix keep the
+    [html] is converted (html_markdown.py); [markdown], [plain], [moodle] and no prefix keep the
     text as written, since our Markdown shows plain text as it is.
     """
     text = text.strip()

@@ -3,8 +3,10 @@ reported at its line. Nothing here raises on any input.
 
 Blocks are read as Moodle reads them (question/format/gift/format.php): `//` comment lines,
 `$CATEGORY:` lines, an optional `::name::`, an optional [format], the question text and one
-`{…}` answer section, text after which makes it a missing-word question. gift_kinds maps each
-kind of question to one of our types.
+`{…}` answer section, text after which makes it a missing-word question. Which of our types
+a question becomes is the types' business: each one that GIFT can carry says which answer
+sections are its own (`gift_claims`, tried in `gift_order`, Moodle's order of kinds) and
+converts them (`from_gift`), reporting at its line every part it cannot carry over.
 """
 
 from __future__ import annotations
@@ -17,12 +19,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
-from trainer.content.gift_kinds import BLANK, gift_kind
-from trainer.content.gift_markdown import question_markdown, reads_back
-from trainer.content.gift_question import GiftQuestion, Report, formatted, preview
-from trainer.content.gift_source import Block, comment_markers, split_blocks
+from trainer.content.gift.question import (
+    BLANK,
+    GiftQuestion,
+    Report,
+    formatted,
+    preview,
+    shorten,
+)
+from trainer.content.gift.quiz_md import question_markdown, reads_back
+from trainer.content.gift.source import Block, comment_markers, split_blocks
 from trainer.content.model import Problem
 from trainer.content.question_model import Question
+from trainer.content.question_types import gift_importable
 
 CATEGORY = "$CATEGORY:"
 MAX_ID_LENGTH = 60
@@ -117,7 +126,14 @@ def _convert(block: Block, tags: tuple[str, ...], ids: _Ids, report: Report) -> 
     gift = read_question(block, tags, report)
     if gift is None:
         return None
-    question = gift_kind(gift.answers).to_question(gift, report)
+    kind = next((kind for kind in gift_importable() if kind.gift_claims(gift.answers)), None)
+    if kind is None:  # Moodle's essay ({} with no answers), or a kind no type takes
+        report.error(gift.line, "gift-essay", text=shorten(gift.text))
+        return None
+    if not gift.text:
+        report.error(gift.line, "gift-no-text")
+        return None
+    question = kind.from_gift(gift, report)
     if question is None:
         return None
     return replace(question, id=ids.allocate((gift.name, gift.idnumber), question.text))
