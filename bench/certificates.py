@@ -205,8 +205,8 @@ def _learners_who_passed():
     what is timed here), and one HR account."""
     from trainer.courses.service import live_courses_query
     from trainer.extensions import db
+    from trainer.hr.people.service import ensure_department_path
     from trainer.models import CourseRecord, QuizAttempt, QuizResult, User, utcnow
-    from trainer.people.service import ensure_department_path
 
     record, version = next(
         (record, version)

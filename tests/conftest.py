@@ -16,8 +16,8 @@ from hypothesis import settings as hypothesis_settings
 
 from trainer import create_app
 from trainer.extensions import db
+from trainer.hr.people.service import NewUser, create_user
 from trainer.models import User
-from trainer.people.service import NewUser, create_user
 
 # CI runs the same examples every time (a found bug is reproducible, and a green run does not
 # turn red by chance); on a developer's machine hypothesis keeps exploring new examples.

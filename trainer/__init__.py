@@ -56,14 +56,14 @@ def register_blueprints(app: Flask) -> None:
     from trainer.authoring.views import bp as authoring_bp
     from trainer.certificates.views import bp as certificates_bp
     from trainer.courses.views import bp as courses_bp
+    from trainer.hr.people.views import bp as people_bp
+    from trainer.hr.plans.views import bp as plans_bp
+    from trainer.hr.plans.views import training_bp
+    from trainer.hr.reminders.views import bp as notifications_bp
+    from trainer.hr.reports.views import bp as reports_bp
+    from trainer.hr.staff.views import bp as staff_bp
     from trainer.main.views import bp as main_bp
-    from trainer.people.views import bp as people_bp
-    from trainer.plans.views import bp as plans_bp
-    from trainer.plans.views import training_bp
     from trainer.quizzes.views import bp as quizzes_bp
-    from trainer.reminders.views import bp as notifications_bp
-    from trainer.reports.views import bp as reports_bp
-    from trainer.staff.views import bp as staff_bp
     from trainer.templating import register_filters
 
     for blueprint in (main_bp, auth_bp, people_bp, courses_bp, authoring_bp, quizzes_bp,

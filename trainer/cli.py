@@ -28,7 +28,7 @@ def create_user_command(employee_no, display_name, email, roles, department, pos
                         hire_date, password):
     """Create one user account."""
     from trainer.auth.service import MIN_PASSWORD_LENGTH
-    from trainer.people.service import NewUser, PeopleError, create_user
+    from trainer.hr.people.service import NewUser, PeopleError, create_user
 
     if len(password) < MIN_PASSWORD_LENGTH:
         raise click.UsageError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
@@ -163,8 +163,8 @@ def staff_import_command(file: Path, apply_changes: bool):
 
 def _staff_import(file: Path, apply_changes: bool) -> None:
     from trainer.clock import local_today
-    from trainer.staff import importer
-    from trainer.staff.reading import read_staff_file
+    from trainer.hr.staff import importer
+    from trainer.hr.staff.reading import read_staff_file
 
     parsed = read_staff_file(file.read_bytes(), file.name)
     plan = importer.plan_import(parsed, None, local_today())
@@ -197,7 +197,7 @@ trainer_cli.add_command(plans_cli)
 def plans_sync_command():
     """Assign this year's plans to everyone they target (safe to repeat)."""
     from trainer.clock import local_today
-    from trainer.plans.service import sync_all
+    from trainer.hr.plans.service import sync_all
 
     result = sync_all(None, local_today())
     click.echo(f"assignments: {result.added} added, {result.restored} restored, "
@@ -212,7 +212,7 @@ trainer_cli.add_command(reminders_cli)
 def reminders_send_command():
     """Queue what is due and send it by e-mail; never sends the same reminder twice."""
     from trainer.clock import local_today
-    from trainer.reminders.service import MailSettings, send_reminders
+    from trainer.hr.reminders.service import MailSettings, send_reminders
 
     config = current_app.config
     report = send_reminders(MailSettings.from_config(config), local_today(),

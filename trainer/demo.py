@@ -7,8 +7,8 @@ from datetime import date
 import sqlalchemy as sa
 
 from trainer.extensions import db
+from trainer.hr.people.service import NewUser, create_user, ensure_position
 from trainer.models import User
-from trainer.people.service import NewUser, create_user, ensure_position
 
 COMPANY = "示例服务集团"
 STORE_A = f"{COMPANY}/华东区/上海一店"
@@ -68,9 +68,9 @@ def _create_demo_onboarding_plan() -> None:
     """An onboarding plan for the demo stores' new hires, so HR sees assignments, due dates
     and overdue people right away. Created once; later runs only re-sync it."""
     from trainer.clock import local_today
+    from trainer.hr.plans import service as plans
     from trainer.models import CourseRecord, Position
     from trainer.models.plans import SkillPlan
-    from trainer.plans import service as plans
 
     today = local_today()
     plan = db.session.scalar(sa.select(SkillPlan).where(SkillPlan.name == DEMO_PLAN))

@@ -12,8 +12,8 @@ from tests.course_helpers import SHIPPED_COURSES
 from trainer.courses.sync import sync_content
 from trainer.demo import STORE_A
 from trainer.extensions import db
+from trainer.hr.people.service import ensure_department_path
 from trainer.models import Assessment, AssessmentCorrection, AssessorAssignment, AuditEvent, User
-from trainer.people.service import ensure_department_path
 
 pytestmark = pytest.mark.browser
 

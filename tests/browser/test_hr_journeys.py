@@ -18,9 +18,9 @@ from trainer.clock import local_today
 from trainer.courses.service import live_course
 from trainer.courses.sync import sync_content
 from trainer.extensions import db
+from trainer.hr.plans import service as plans
+from trainer.hr.reminders.service import send_reminders
 from trainer.models import OutboxMessage, User
-from trainer.plans import service as plans
-from trainer.reminders.service import send_reminders
 
 pytestmark = pytest.mark.browser
 

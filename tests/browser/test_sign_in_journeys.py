@@ -82,6 +82,6 @@ def test_hr_resets_a_password_on_desktop_and_the_learner_must_change_it(
 
 def test_learner_on_an_hr_page_sees_a_clear_403(desktop, live_server, demo):
     sign_in(desktop, live_server, "demo-learner", demo)
-    response = desktop.goto(live_server + "/people/")
+    response = desktop.goto(live_server + "/hr/people/")
     assert response.status == 403
     expect(desktop.get_by_role("heading", level=1)).to_have_text("你没有权限访问此页面")

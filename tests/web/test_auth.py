@@ -62,7 +62,7 @@ def test_sign_out_is_a_post_and_ends_the_session(client, users):
 @pytest.mark.parametrize(
     "next_url, expected",
     [
-        ("/people/", "/people/"),
+        ("/hr/people/", "/hr/people/"),
         ("https://evil.example/phish", "/"),
         ("//evil.example/phish", "/"),
         ("/\\evil.example", "/"),
@@ -75,11 +75,11 @@ def test_redirect_after_sign_in_stays_on_this_site(client, users, next_url, expe
 
 
 def test_visitor_is_sent_to_sign_in_and_back(client, users):
-    response = client.get("/people/?q=L0")
+    response = client.get("/hr/people/?q=L0")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/auth/login?next=")
     login_page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert 'value="/people/?q=L0"' in login_page
+    assert 'value="/hr/people/?q=L0"' in login_page
 
 
 def test_change_own_password(client, users):

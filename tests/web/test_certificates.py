@@ -177,8 +177,8 @@ def test_expiring_report_lists_and_exports_certificates_due_for_renewal(client, 
 
 
 def test_holder_is_reminded_once_when_recertification_opens(app, certificate):
+    from trainer.hr.reminders.service import queue
     from trainer.models import OutboxMessage
-    from trainer.reminders.service import queue
 
     today = utcnow().date()
     queue(today, 7)

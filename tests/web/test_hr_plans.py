@@ -10,9 +10,9 @@ from tests.unit.hr.helpers import assess, make_plan, positions, take_exam
 from trainer.clock import local_today
 from trainer.courses.service import live_course
 from trainer.extensions import db
+from trainer.hr.plans import service as plans
 from trainer.models import Department, SkillPlan
 from trainer.models.plans import PlanAssignment
-from trainer.plans import service as plans
 
 
 @pytest.fixture

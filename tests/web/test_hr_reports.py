@@ -14,9 +14,9 @@ from tests.conftest import make_user, sign_in
 from tests.unit.hr.helpers import make_plan, positions, take_exam
 from trainer.clock import local_today
 from trainer.extensions import db
+from trainer.hr.plans import service as plans
+from trainer.hr.reminders.service import send_reminders
 from trainer.models import Department, User
-from trainer.plans import service as plans
-from trainer.reminders.service import send_reminders
 
 
 @pytest.fixture

@@ -22,11 +22,11 @@ from trainer.auth.forms import EmptyForm
 from trainer.content import settings_of
 from trainer.courses.service import live_course
 from trainer.extensions import db
+from trainer.hr.reports.exports import Table, to_csv
 from trainer.models import CourseRecord, User, utcnow
 from trainer.quizzes import analysis, service
 from trainer.quizzes.answers import AnswerError, describe_response, form_values, response_from_form
 from trainer.quizzes.forms import GrantExtraAttemptForm
-from trainer.reports.exports import Table, to_csv
 
 bp = Blueprint("quizzes", __name__, url_prefix="/quiz")
 STAFF = ("trainer", "hr", "admin")

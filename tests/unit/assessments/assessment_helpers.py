@@ -8,8 +8,8 @@ import sqlalchemy as sa
 
 from trainer.assessments import service
 from trainer.extensions import db
+from trainer.hr.people.service import ensure_department_path
 from trainer.models import AssessorAssignment, CourseRecord, CourseVersion, Department, User
-from trainer.people.service import ensure_department_path
 
 STORE = "测试公司/华东区/上海一店"
 REGION = "测试公司/华东区"

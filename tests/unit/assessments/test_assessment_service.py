@@ -238,7 +238,7 @@ def test_attitude_is_scored_against_its_own_checklist(people):
 
 
 def test_pending_lists_required_checklists_for_the_learners_position(people):
-    from trainer.people.service import ensure_position
+    from trainer.hr.people.service import ensure_position
 
     learner = people["learner"]
     learner.position = ensure_position("sales-associate", "导购")

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from trainer.courses.service import live_course
 from trainer.demo import ensure_positions
 from trainer.extensions import db
+from trainer.hr.plans import service as plans
 from trainer.models import (
     Assessment,
     LessonProgress,
@@ -19,7 +20,6 @@ from trainer.models import (
     User,
     utcnow,
 )
-from trainer.plans import service as plans
 
 STAFF_FILES = Path(__file__).resolve().parents[2] / "fixtures" / "staff"
 

@@ -9,7 +9,7 @@ from email.header import decode_header, make_header
 
 from aiosmtpd.controller import Controller
 
-from trainer.reminders.service import MailSettings
+from trainer.hr.reminders.service import MailSettings
 
 
 class Inbox:

@@ -2,8 +2,8 @@
 
 from datetime import date, datetime
 
-from trainer.plans import rules
-from trainer.plans.rules import CourseFacts, Part
+from trainer.hr.plans import rules
+from trainer.hr.plans.rules import CourseFacts, Part
 
 TODAY = date(2026, 3, 10)
 

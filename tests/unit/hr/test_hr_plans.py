@@ -11,12 +11,12 @@ from tests.unit.hr.helpers import assess, make_plan, positions, read_lessons, ta
 from trainer.assessments.service import practical_outcome
 from trainer.courses.service import live_course
 from trainer.extensions import db
+from trainer.hr.plans import rules
+from trainer.hr.plans import service as plans
+from trainer.hr.plans.progress import gather, live_courses
+from trainer.hr.plans.training import may_view_training, training_of
 from trainer.models import Department
 from trainer.models.plans import PlanAssignment
-from trainer.plans import rules
-from trainer.plans import service as plans
-from trainer.plans.progress import gather, live_courses
-from trainer.plans.training import may_view_training, training_of
 
 TODAY = date(2026, 3, 10)
 

@@ -12,9 +12,9 @@ from tests.conftest import make_user
 from tests.unit.hr.helpers import assess, make_plan, positions, take_exam
 from tests.unit.hr.smtp import free_port
 from trainer.extensions import db
+from trainer.hr.plans import service as plans
+from trainer.hr.reminders.service import MailSettings, send_reminders
 from trainer.models import OutboxMessage, User
-from trainer.plans import service as plans
-from trainer.reminders.service import MailSettings, send_reminders
 
 TODAY = date(2026, 3, 10)
 

@@ -12,10 +12,10 @@ from openpyxl import load_workbook
 from tests.conftest import make_user
 from tests.unit.hr.helpers import assess, make_plan, positions, read_lessons, take_exam
 from trainer.extensions import db
+from trainer.hr.plans import service as plans
+from trainer.hr.reports import service
+from trainer.hr.reports.exports import Table, neutralise, to_csv, to_xlsx
 from trainer.models import Department, User
-from trainer.plans import service as plans
-from trainer.reports import service
-from trainer.reports.exports import Table, neutralise, to_csv, to_xlsx
 
 TODAY = date(2026, 3, 10)
 
@@ -181,7 +181,7 @@ def test_exports_neutralise_formula_cells():
 
 
 def test_xlsx_export_of_the_matrix_is_colour_coded(store, app):
-    from trainer.reports.tables import matrix_table
+    from trainer.hr.reports.tables import matrix_table
 
     take_exam(person("S0"), "basics", passed=True)
     with app.test_request_context():

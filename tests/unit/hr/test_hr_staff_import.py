@@ -9,9 +9,9 @@ from flask_babel import force_locale
 from tests.conftest import count_rows, make_user
 from tests.unit.hr.helpers import csv_bytes, positions, staff_file
 from trainer.extensions import db
+from trainer.hr.staff import importer
+from trainer.hr.staff.reading import read_staff_file
 from trainer.models import AuditEvent, Department, User
-from trainer.staff import importer
-from trainer.staff.reading import read_staff_file
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 from openpyxl import Workbook
 
 from tests.unit.hr.helpers import csv_bytes, staff_file
-from trainer.staff.reading import read_staff_file
+from trainer.hr.staff.reading import read_staff_file
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from trainer.staff.problems import ImportProblem
+from trainer.hr.staff.problems import ImportProblem
 
 FIELDS = ("employee_no", "name", "email", "department", "position", "hire_date", "roles", "active")
 REQUIRED_FIELDS = ("employee_no", "name")

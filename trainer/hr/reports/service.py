@@ -14,6 +14,9 @@ import sqlalchemy as sa
 
 from trainer.assessments.rules import departments_below
 from trainer.extensions import db
+from trainer.hr.plans import rules
+from trainer.hr.plans.progress import LiveCourse, gather, live_courses
+from trainer.hr.plans.training import AssignmentView, assignment_views, onboarding_by_person
 from trainer.models import (
     Assessment,
     AssessmentCorrection,
@@ -25,9 +28,6 @@ from trainer.models import (
     User,
 )
 from trainer.models.plans import PlanAssignment, PlanItem
-from trainer.plans import rules
-from trainer.plans.progress import LiveCourse, gather, live_courses
-from trainer.plans.training import AssignmentView, assignment_views, onboarding_by_person
 
 NOT_ASSIGNED = "none"
 MATRIX_PAGE_SIZE = 200

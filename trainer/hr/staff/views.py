@@ -13,9 +13,8 @@ from trainer.auth.access import role_required
 from trainer.auth.forms import EmptyForm
 from trainer.clock import local_today
 from trainer.extensions import db
-from trainer.models import Department, Position
-from trainer.staff import importer, organisation
-from trainer.staff.forms import (
+from trainer.hr.staff import importer, organisation
+from trainer.hr.staff.forms import (
     DEPARTMENT_KIND_LABELS,
     AddDepartmentForm,
     AddPositionForm,
@@ -23,6 +22,7 @@ from trainer.staff.forms import (
     RenameForm,
     UploadForm,
 )
+from trainer.models import Department, Position
 
 bp = Blueprint("staff", __name__, url_prefix="/hr")
 HR = ("hr", "admin")

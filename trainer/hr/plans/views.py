@@ -15,10 +15,8 @@ from trainer.auth.access import login_required, role_required
 from trainer.auth.forms import EmptyForm
 from trainer.clock import local_today
 from trainer.extensions import db
-from trainer.models import CourseRecord, Department, Position, User
-from trainer.models.plans import PlanItem, PlanTarget
-from trainer.plans import rules, service, training
-from trainer.plans.forms import (
+from trainer.hr.plans import rules, service, training
+from trainer.hr.plans.forms import (
     DUE_KIND_LABELS,
     PLAN_KIND_LABELS,
     TARGET_KIND_LABELS,
@@ -26,9 +24,11 @@ from trainer.plans.forms import (
     PlanForm,
     TargetForm,
 )
-from trainer.plans.progress import live_courses
-from trainer.plans.service import PlanError
-from trainer.reports.service import department_paths
+from trainer.hr.plans.progress import live_courses
+from trainer.hr.plans.service import PlanError
+from trainer.hr.reports.service import department_paths
+from trainer.models import CourseRecord, Department, Position, User
+from trainer.models.plans import PlanItem, PlanTarget
 
 bp = Blueprint("plans", __name__, url_prefix="/hr/plans")
 training_bp = Blueprint("training", __name__, url_prefix="/training")

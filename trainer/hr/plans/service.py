@@ -17,6 +17,7 @@ from trainer.assessments.rules import departments_below
 from trainer.audit.service import record
 from trainer.database import write_transaction
 from trainer.extensions import db
+from trainer.hr.plans import rules
 from trainer.models import CourseRecord, Department, Position, User, utcnow
 from trainer.models.plans import (
     DUE_KINDS,
@@ -27,7 +28,6 @@ from trainer.models.plans import (
     PlanTarget,
     SkillPlan,
 )
-from trainer.plans import rules
 
 MAX_NAME = 200
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -368,7 +368,7 @@ class PlanFigures:
 
 def plan_figures(plan: SkillPlan, today: date) -> PlanFigures:
     """Counts for the plan page: assignments of active people, by status."""
-    from trainer.plans.training import assignment_views
+    from trainer.hr.plans.training import assignment_views
 
     views = assignment_views(
         sa.select(PlanAssignment.user_id)

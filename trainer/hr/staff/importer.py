@@ -23,11 +23,11 @@ from trainer.audit.service import record
 from trainer.clock import local_today
 from trainer.database import write_transaction
 from trainer.extensions import db
+from trainer.hr.people.service import ensure_department_path
+from trainer.hr.staff.problems import ImportProblem
+from trainer.hr.staff.reading import HEADERS, MAX_FILE_BYTES, ParsedFile, read_staff_file
 from trainer.models import Department, Position, User, UserRole, utcnow
 from trainer.models.staff import ImportBatch
-from trainer.people.service import ensure_department_path
-from trainer.staff.problems import ImportProblem
-from trainer.staff.reading import HEADERS, MAX_FILE_BYTES, ParsedFile, read_staff_file
 
 MAX_UPLOAD_BYTES = MAX_FILE_BYTES
 BATCH_LIFETIME = timedelta(days=7)
@@ -436,7 +436,7 @@ def apply_file(
 def _apply(
     parsed: ParsedFile, actor: User | None, today: date | None, source: str
 ) -> dict[str, int]:
-    from trainer.plans.service import sync_all_plans
+    from trainer.hr.plans.service import sync_all_plans
 
     plan = plan_import(parsed, actor, today)
     if not plan.ok:

@@ -12,7 +12,7 @@ from trainer.auth.views import AUTH_MESSAGES
 from trainer.extensions import db
 from trainer.models import User
 
-bp = Blueprint("people", __name__, url_prefix="/people")
+bp = Blueprint("people", __name__, url_prefix="/hr/people")
 PAGE_SIZE = 50
 
 

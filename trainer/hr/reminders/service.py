@@ -22,17 +22,17 @@ from flask_babel import gettext as _
 
 from trainer.database import write_transaction
 from trainer.extensions import db
-from trainer.models import Assessment, CourseRecord, User, utcnow
-from trainer.models.plans import PlanAssignment
-from trainer.models.reminders import OutboxMessage
-from trainer.plans import rules
-from trainer.plans.training import (
+from trainer.hr.plans import rules
+from trainer.hr.plans.training import (
     SUPERVISOR_POSITIONS,
     AssignmentView,
     assignment_views,
     onboarding_by_person,
     one_per_course,
 )
+from trainer.models import Assessment, CourseRecord, User, utcnow
+from trainer.models.plans import PlanAssignment
+from trainer.models.reminders import OutboxMessage
 
 RECENT_DAYS = 14  # results and clearances older than this are not announced any more
 MAX_SEND_ATTEMPTS = 5
@@ -142,7 +142,7 @@ def _assessment_drafts(now: datetime) -> list[tuple]:
 def _certificate_drafts(today: date) -> list[tuple]:
     """Holders whose certificate's recertification window is open (and not yet renewed)."""
     from trainer.completion import recertify_window_days
-    from trainer.reports.service import Filters, expiring_certificates
+    from trainer.hr.reports.service import Filters, expiring_certificates
 
     drafts = []
     window_cache: dict[int | None, int] = {}
@@ -161,7 +161,7 @@ def _certificate_drafts(today: date) -> list[tuple]:
 
 
 def _course_titles() -> dict[str, str]:
-    from trainer.plans.progress import live_courses
+    from trainer.hr.plans.progress import live_courses
 
     return {course.slug: course.title for course in live_courses().values()}
 

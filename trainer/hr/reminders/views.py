@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from trainer.auth.access import login_required
 from trainer.auth.forms import EmptyForm
-from trainer.reminders import service
+from trainer.hr.reminders import service
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 

@@ -12,11 +12,11 @@ from flask_babel import gettext as _
 from trainer.auth.access import role_required
 from trainer.clock import local_today
 from trainer.extensions import db
+from trainer.hr.plans import rules
+from trainer.hr.reports import service
+from trainer.hr.reports.exports import to_csv, to_xlsx
+from trainer.hr.reports.tables import STATUS_COLOURS, TABLES, part_labels, status_labels
 from trainer.models import Department, Position
-from trainer.plans import rules
-from trainer.reports import service
-from trainer.reports.exports import to_csv, to_xlsx
-from trainer.reports.tables import STATUS_COLOURS, TABLES, part_labels, status_labels
 
 bp = Blueprint("reports", __name__, url_prefix="/hr/reports")
 HR = ("hr", "admin")

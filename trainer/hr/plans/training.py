@@ -13,10 +13,10 @@ from datetime import date
 import sqlalchemy as sa
 
 from trainer.extensions import db
+from trainer.hr.plans import rules
+from trainer.hr.plans.progress import LiveCourse, gather, live_courses
 from trainer.models import User
 from trainer.models.plans import PlanAssignment, PlanItem, SkillPlan
-from trainer.plans import rules
-from trainer.plans.progress import LiveCourse, gather, live_courses
 
 SUPERVISOR_POSITIONS = ("store-supervisor", "store-manager")
 

@@ -50,7 +50,7 @@ def to_csv(table: Table) -> bytes:
 
 
 def to_xlsx(table: Table) -> bytes:
-    from trainer.reports.xlsx import write_xlsx
+    from trainer.hr.reports.xlsx import write_xlsx
 
     return write_xlsx(
         _sheet_title(table.title),

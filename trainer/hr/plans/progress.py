@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from trainer.content import CourseSettings
 from trainer.extensions import db
+from trainer.hr.plans.rules import PART_FAILED, PART_PASSED, PART_PENDING, CourseFacts, Part
 from trainer.models import (
     Assessment,
     AssessmentCorrection,
@@ -27,7 +28,6 @@ from trainer.models import (
     QuizAttempt,
     QuizResult,
 )
-from trainer.plans.rules import PART_FAILED, PART_PASSED, PART_PENDING, CourseFacts, Part
 
 ASSESSED_PARTS = ("practical", "attitude")
 

@@ -6,9 +6,9 @@ from datetime import date
 
 from flask_babel import gettext as _
 
-from trainer.plans import rules
-from trainer.reports import service
-from trainer.reports.exports import Table
+from trainer.hr.plans import rules
+from trainer.hr.reports import service
+from trainer.hr.reports.exports import Table
 
 # Matrix colours in the XLSX, the same as on the page.
 STATUS_COLOURS = {
