@@ -15,14 +15,12 @@ from flask import Flask
 from sqlalchemy.exc import IntegrityError
 
 from trainer.audit import service as audit
-from trainer.completion import Cycle, current_cycle
 from trainer.content.paths import Level, PathCatalogue, Track, load_paths
 from trainer.courses.service import live_course
 from trainer.database import write_transaction
 from trainer.extensions import db
-from trainer.hotpath import LeanQuery
 from trainer.models import Certificate, CourseRecord, CourseVersion, User, utcnow
-from trainer.quizzes.service import quiz_passed
+from trainer.progress import CertificateState, Standing, standing_of, standings
 
 # Crockford's base32: no I, L, O or U, so a code read aloud or typed is not mistaken.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -57,70 +55,20 @@ def add_months(moment: datetime, months: int) -> datetime:
 
 # --- completion -------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Completion:
-    cycle: Cycle
-    quiz_passed: bool
-    practical: str | None  # None when the course does not require it; else passed/failed/…
-    attitude: str | None
-
-    @property
-    def complete(self) -> bool:
-        return self.quiz_passed and self.practical in (None, "passed") and \
-            self.attitude in (None, "passed")
-
-
 def course_completion(user: User, record: CourseRecord, version: CourseVersion,
-                      now: datetime | None = None) -> Completion:
-    from trainer.assessments.service import attitude_outcome, practical_outcome
-
-    now = now or utcnow()
-    cycle = current_cycle(user.id, record.id, now)
-    settings = version.settings
-    practical = (practical_outcome(user, version, since=cycle.since)
-                 if settings.get("practical_required") else None)
-    attitude = (attitude_outcome(user, version, since=cycle.since)
-                if settings.get("attitude_required") else None)
-    return Completion(cycle, quiz_passed(user, record.id, cycle.since), practical, attitude)
-
-
-def _submitted_assessments_query() -> LeanQuery:
-    from trainer.models import Assessment
-
-    def submitted(kind: str):
-        # Kind and status written into the SQL, not bound: SQLite prepares a statement
-        # again on every run when a bound value meets a partial index's condition
-        # (uq_assessments_one_draft: status = 'draft'), which made this query ten times
-        # slower.
-        return sa.exists().where(Assessment.learner_id == sa.bindparam("user_id"),
-                                 Assessment.course_id == CourseRecord.id,
-                                 Assessment.kind == sa.literal_column(f"'{kind}'"),
-                                 Assessment.status == sa.literal_column("'submitted'"))
-
-    return LeanQuery(
-        sa.select(CourseVersion.settings, submitted("practical"), submitted("attitude"))
-        .select_from(CourseRecord)
-        .join(CourseVersion, CourseVersion.id == CourseRecord.current_version_id)
-        .where(CourseRecord.id == sa.bindparam("course_id")),
-        typed=True,
-    )
-
-
-_SUBMITTED_ASSESSMENTS = _submitted_assessments_query()
+                      now: datetime | None = None) -> Standing:
+    """Where the learner stands on the course (trainer.progress decides); `may_issue` is the
+    certificate-issuing decision."""
+    standing = standing_of(user.id, record.id, now or utcnow())
+    if standing is None:
+        raise CertificateError("no-live-version")
+    return standing
 
 
 def may_be_complete(user_id: int, course_id: int) -> bool:
-    """False when the course certainly is not done: it requires a practical or attitude
-    assessment of which this learner has no submitted result at all. One lean query, so a
-    passed exam on a course still waiting for its assessment costs almost nothing more;
-    True means: ask course_completion()."""
-    row = _SUBMITTED_ASSESSMENTS.first(user_id=user_id, course_id=course_id)
-    if row is None:
-        return False  # no live version: nothing to issue
-    settings, has_practical, has_attitude = row
-    settings = settings or {}
-    return not ((settings.get("practical_required") and not has_practical)
-                or (settings.get("attitude_required") and not has_attitude))
+    """False when the course certainly is not done for this learner now."""
+    standing = standing_of(user_id, course_id)
+    return standing is not None and standing.may_issue
 
 
 def issue_if_complete(app: Flask, user: User, record: CourseRecord,
@@ -131,8 +79,7 @@ def issue_if_complete(app: Flask, user: User, record: CourseRecord,
     if version is None:
         return None
     completion = course_completion(user, record, version, now)
-    if not completion.complete or (completion.cycle.certified
-                                   and not completion.cycle.recertifying):
+    if not completion.may_issue:
         return None
     cycle_number = 1 + db.session.scalar(
         sa.select(sa.func.count()).select_from(Certificate)
@@ -141,8 +88,8 @@ def issue_if_complete(app: Flask, user: User, record: CourseRecord,
     certificate = _issue(app, user, kind="course", achievement=f"course:{record.id}:{cycle_number}",
                          title=version.title, course_id=record.id, version_id=version.id,
                          expires_at=add_months(now, months) if months else None, now=now,
-                         template_extra={"practical": bool(completion.practical),
-                                         "attitude": bool(completion.attitude)})
+                         template_extra={"practical": completion.practical is not None,
+                                         "attitude": completion.attitude is not None})
     if certificate is not None:
         issue_levels(app, user, now)
     return certificate
@@ -277,14 +224,20 @@ def _cached_paths(content_dir: Path, _files: tuple, course_slugs: frozenset) -> 
     return load_paths(content_dir, course_slugs)
 
 
-def valid_course_certificates(user: User, now: datetime) -> dict[str, Certificate]:
-    rows = db.session.execute(
-        sa.select(CourseRecord.slug, Certificate)
-        .join(Certificate, Certificate.course_id == CourseRecord.id)
-        .where(Certificate.user_id == user.id, Certificate.kind == "course",
-               Certificate.revoked_at.is_(None))
-    ).all()
-    return {slug: cert for slug, cert in rows if cert.status(now) == "valid"}
+def valid_course_certificates(user: User, now: datetime) -> dict[str, CertificateState]:
+    """Slug → the person's valid certificate, for every course they are certified in."""
+    return certified_courses([user.id], now).get(user.id, {})
+
+
+def certified_courses(people, now: datetime) -> dict[int, dict[str, CertificateState]]:
+    """Per person: slug → valid course certificate (trainer.progress), for many at once."""
+    found = standings(people, now=now)
+    certified: dict[int, dict[str, CertificateState]] = {}
+    for (user_id, course_id) in found.touched_keys():
+        standing = found[(user_id, course_id)]
+        if standing.certified:
+            certified.setdefault(user_id, {})[standing.course.slug] = standing.cycle.certificate
+    return certified
 
 
 @dataclass(frozen=True)
@@ -310,13 +263,29 @@ class LevelProgress:
 def level_progress(app: Flask, user: User, now: datetime | None = None
                    ) -> list[list[LevelProgress]]:
     """Per track, every level with what is done and what is missing."""
+    return levels_of(app, [user.id], now)[user.id]
+
+
+def levels_of(app: Flask, user_ids: list[int], now: datetime | None = None
+              ) -> dict[int, list[list[LevelProgress]]]:
+    """level_progress of many people, in a fixed number of queries."""
     now = now or utcnow()
-    held = {c.level_id: c for c in db.session.scalars(
-        sa.select(Certificate).where(Certificate.user_id == user.id, Certificate.kind == "level",
-                                     Certificate.revoked_at.is_(None)))}
-    courses = valid_course_certificates(user, now)
+    held_by: dict[int, dict[str, Certificate]] = {}
+    for certificate in db.session.scalars(
+            sa.select(Certificate).where(Certificate.user_id.in_(user_ids),
+                                         Certificate.kind == "level",
+                                         Certificate.revoked_at.is_(None))):
+        held_by.setdefault(certificate.user_id, {})[certificate.level_id] = certificate
+    certified = certified_courses(user_ids, now)
+    catalogue = career_paths(app)
+    return {user_id: _levels(catalogue, held_by.get(user_id, {}), certified.get(user_id, {}),
+                             now) for user_id in user_ids}
+
+
+def _levels(catalogue: PathCatalogue, held: dict[str, Certificate],
+            courses: dict[str, CertificateState], now: datetime) -> list[list[LevelProgress]]:
     tracks = []
-    for track in career_paths(app).tracks:
+    for track in catalogue.tracks:
         levels = []
         for level in track.levels:
             done = tuple(slug for slug in level.requires if slug in courses)

@@ -45,8 +45,7 @@ def _on_progress(user_id: int, course_id: int) -> None:
         service.issue_if_complete(current_app._get_current_object(), user, record)
 
 
-# may_be_complete: one lean query that rules out most progress (an exam passed on a course
-# still waiting for its assessment) before any ORM object is loaded.
+# may_be_complete: trainer.progress's issuing decision, asked before any ORM object is loaded.
 completion.listen(_on_progress, relevant=service.may_be_complete)
 
 
@@ -189,20 +188,11 @@ def career_map():
 def readiness():
     people = db.session.scalars(sa.select(User).where(User.active.is_(True))
                                 .order_by(User.employee_no)).all()
+    progress = service.levels_of(current_app, [person.id for person in people])
     rows = []
     for person in people:
-        for levels in service.level_progress(current_app, person):
+        for levels in progress[person.id]:
             next_level = next((p for p in levels if p.held is None), None)
             if next_level is not None and len(next_level.missing) <= 1 and next_level.months_ok:
                 rows.append((person, next_level))
     return render_template("certificates/readiness.html", rows=rows)
-
-
-@bp.app_template_global()
-def certificate_cycle_for(user, record):
-    return completion.current_cycle(user.id, record.id, utcnow())
-
-
-@bp.app_template_global()
-def cycle_now():
-    return utcnow()

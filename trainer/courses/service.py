@@ -57,24 +57,21 @@ def live_courses_query():
 
 def catalogue(user: User, category: str | None = None, query: str | None = None
               ) -> list[CatalogueEntry]:
+    from trainer.progress import standings
+
     statement = live_courses_query().order_by(CourseVersion.category, CourseVersion.title)
     if category in CATEGORIES:
         statement = statement.where(CourseVersion.category == category)
     if query:
         statement = statement.where(CourseVersion.title.ilike(f"%{query.strip()}%"))
     rows = db.session.execute(statement).all()
-    version_ids = [version.id for _, version in rows]
-    lesson_counts = dict(db.session.execute(
-        sa.select(CourseLesson.version_id, sa.func.count())
-        .where(CourseLesson.version_id.in_(version_ids)).group_by(CourseLesson.version_id)
-    ).all())
-    read_counts = dict(db.session.execute(
-        sa.select(LessonProgress.version_id, sa.func.count())
-        .where(LessonProgress.user_id == user.id, LessonProgress.version_id.in_(version_ids))
-        .group_by(LessonProgress.version_id)
-    ).all())
-    return [CatalogueEntry(record, version, lesson_counts.get(version.id, 0),
-                           read_counts.get(version.id, 0)) for record, version in rows]
+    found = standings([user.id], [record.id for record, _ in rows])
+    entries = []
+    for record, version in rows:
+        standing = found[(user.id, record.id)]
+        entries.append(CatalogueEntry(record, version, standing.lessons_total,
+                                      standing.lessons_read_count))
+    return entries
 
 
 def live_course(slug: str) -> tuple[CourseRecord, CourseVersion] | None:
@@ -141,13 +138,6 @@ def lesson_state(slug: str, number: int, user_id: int) -> LessonState | None:
     return LessonState(row[0], row[1], number, bool(row[3]))
 
 
-def read_lessons(user: User, version: CourseVersion) -> set[int]:
-    return set(db.session.scalars(
-        sa.select(LessonProgress.lesson_number)
-        .where(LessonProgress.user_id == user.id, LessonProgress.version_id == version.id)
-    ))
-
-
 def mark_lesson_read(user: User, version: CourseVersion, lesson_number: int) -> None:
     """One row per lesson (a unique constraint backs this); reading again refreshes its time,
     which is how retraining after a failed round is recorded."""
@@ -164,19 +154,6 @@ def mark_lesson_read(user: User, version: CourseVersion, lesson_number: int) -> 
             progress.read_at = utcnow()
 
 
-def lessons_read_after(user: User, version: CourseVersion, moment) -> set[int]:
-    """Lesson numbers whose latest reading is after `moment` (retraining progress)."""
-    return set(db.session.scalars(
-        sa.select(LessonProgress.lesson_number)
-        .where(LessonProgress.user_id == user.id, LessonProgress.version_id == version.id,
-               LessonProgress.read_at > moment)
-    ))
-
-
-def all_lessons_read(user: User, version: CourseVersion) -> bool:
-    return {lesson.number for lesson in version.lessons} <= read_lessons(user, version)
-
-
 def learned_points(text: str) -> list[str]:
     """Split 'what I learned' into points: one per line, or separated by ；/。/numbering."""
     return [part.strip(" \t-•*、，,") for part in _POINT_SEPARATORS.split(text or "")
@@ -191,7 +168,10 @@ def evaluation_of(user: User, version: CourseVersion) -> CourseEvaluation | None
 def submit_evaluation(user: User, version: CourseVersion, rating: int, learned: str,
                       apply_at_work: str, improve: str) -> CourseEvaluation:
     """Record or replace the learner's evaluation of this course version."""
-    if not all_lessons_read(user, version):
+    from trainer.progress import standing_of
+
+    standing = standing_of(user.id, version.course_id)
+    if standing is None or not standing.all_lessons_read:
         raise CourseError("lessons-unread")
     if rating not in range(1, 6):
         raise CourseError("bad-rating")

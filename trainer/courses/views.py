@@ -25,6 +25,7 @@ from trainer.courses.forms import EvaluationForm
 from trainer.extensions import db
 from trainer.models import CourseFile, CourseVersion
 from trainer.page_cache import PageCache, render_cacheable, request_is_cacheable
+from trainer.progress import standing_of
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
 
@@ -79,14 +80,14 @@ def index():
 @login_required
 def course(slug: str):
     record, version = get_live_course_or_404(slug)
-    read = service.read_lessons(current_user, version)
+    standing = standing_of(current_user.id, record.id)
     prerequisites = [
         (prerequisite_slug, service.live_course(prerequisite_slug))
         for prerequisite_slug in version.settings.get("prerequisites", [])
     ]
     return render_template(
-        "courses/course.html", record=record, version=version, read=read,
-        settings=version.settings, prerequisites=prerequisites,
+        "courses/course.html", record=record, version=version, standing=standing,
+        read=standing.lessons_read, settings=version.settings, prerequisites=prerequisites,
         category_label=CATEGORY_LABELS.get(version.category, version.category),
         evaluation=service.evaluation_of(current_user, version),
     )
@@ -143,7 +144,7 @@ def mark_read(slug: str, number: int):
     later = [lesson for lesson in version.lessons if lesson.number > number]
     if later:
         return redirect(url_for("courses.lesson", slug=slug, number=later[0].number))
-    if service.all_lessons_read(current_user, version):
+    if standing_of(current_user.id, _record.id).all_lessons_read:
         flash(_l("You have read every lesson. Tell us what you think of the course."), "success")
         return redirect(url_for("courses.evaluate", slug=slug))
     return redirect(url_for("courses.course", slug=slug))
@@ -152,8 +153,8 @@ def mark_read(slug: str, number: int):
 @bp.route("/<slug>/evaluate", methods=["GET", "POST"])
 @login_required
 def evaluate(slug: str):
-    _record, version = get_live_course_or_404(slug)
-    if not service.all_lessons_read(current_user, version):
+    record, version = get_live_course_or_404(slug)
+    if not standing_of(current_user.id, record.id).all_lessons_read:
         flash(COURSE_MESSAGES["lessons-unread"], "error")
         return redirect(url_for("courses.course", slug=slug))
     existing = service.evaluation_of(current_user, version)

@@ -25,8 +25,8 @@ from trainer.plans.forms import (
     PlanForm,
     TargetForm,
 )
-from trainer.plans.progress import live_courses
 from trainer.plans.service import PlanError, local_today
+from trainer.progress import live_courses
 from trainer.reports.service import department_paths
 
 bp = Blueprint("plans", __name__, url_prefix="/hr/plans")

@@ -22,6 +22,7 @@ from trainer.auth.forms import EmptyForm
 from trainer.courses.service import live_course
 from trainer.extensions import db
 from trainer.models import CourseRecord, User, utcnow
+from trainer.progress import standing_of
 from trainer.quizzes import analysis, service
 from trainer.quizzes.answers import AnswerError, describe_response, form_values, response_from_form
 from trainer.quizzes.forms import GrantExtraAttemptForm
@@ -190,13 +191,14 @@ def result(attempt_id: int):
     if attempt.result is None:
         return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
     record = db.session.get(CourseRecord, attempt.course_id)
-    state = service.learner_quiz(current_user, record, record.current_version or attempt.version)
+    standing = standing_of(current_user.id, record.id)
+    state = standing.exam.quiz if standing is not None and standing.exam is not None else None
     policy = attempt.version.settings["quiz"]["review"]
-    review = service.review_visible(policy, attempt.result, state.state)
+    review = service.review_visible(policy, attempt.result, state)
     questions = service.drawn_questions(attempt) if review else []
     graded = {row["id"]: row for row in attempt.result.per_question}
     return render_template("quizzes/result.html", attempt=attempt, result=attempt.result,
-                           state=state.state, review=review, policy=policy,
+                           state=state, review=review, policy=policy,
                            questions=questions, graded=graded, slug=record.slug,
                            describe=describe_response)
 
@@ -253,10 +255,3 @@ def item_analysis(slug: str):
     record = _record_or_404(slug)
     return render_template("quizzes/analysis.html", record=record,
                            items=analysis.item_analysis(record))
-
-
-@bp.app_template_global()
-def quiz_status_for(user, record, version):
-    """For the course page: the learner's exam state (see templates/quizzes/)."""
-    return service.learner_quiz(user, record, version)
-

@@ -26,8 +26,8 @@ from trainer.models import (
 )
 from trainer.models.plans import PlanAssignment, PlanItem
 from trainer.plans import rules
-from trainer.plans.progress import LiveCourse, gather, live_courses
 from trainer.plans.training import AssignmentView, assignment_views, onboarding_by_person
+from trainer.progress import LiveCourse, live_courses, standings
 
 NOT_ASSIGNED = "none"
 MATRIX_PAGE_SIZE = 200
@@ -137,8 +137,8 @@ def matrix(
         total = count_people(filters)
         people = people_rows(filters.people(), limit=page_size, offset=(page - 1) * page_size)
         scope = [person.id for person in people]
-    courses = live_courses()
-    facts = gather(scope, courses)
+    found = standings(scope)
+    courses = found.courses
     due: dict[tuple[int, int], date] = {}
     for user_id, course_id, due_on in db.session.execute(
         sa.select(PlanAssignment.user_id, PlanItem.course_id, sa.func.min(PlanAssignment.due_on))
@@ -156,7 +156,8 @@ def matrix(
     for person in people:
         for course in course_list:
             key = (person.id, course.id)
-            passed, started = facts.passed_and_started(person.id, course)
+            standing = found[key]
+            passed, started = standing.passed, standing.started
             assigned_due = due.get(key)
             if assigned_due is not None:
                 state = rules.status_of(passed, started, assigned_due, today)
@@ -295,7 +296,7 @@ def chart_data(filters: Filters, today: date) -> dict:
     for view in views:
         name = paths.get(department_of.get(view.user_id), "—").split("/")[-1]
         per_department.setdefault(name, Counter())[view.status] += 1
-        done = view.facts.completed_at
+        done = view.standing.completed_at
         if done is not None:
             months[done.strftime("%Y-%m")] += 1
     month_keys = _last_months(today, 12)
