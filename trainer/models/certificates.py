@@ -11,6 +11,16 @@ from trainer.extensions import db
 from trainer.models.people import User, utcnow
 
 
+def certificate_status(revoked_at: datetime | None, expires_at: datetime | None,
+                       now: datetime) -> str:
+    """valid, expired or revoked: the one rule (trainer.progress uses it too)."""
+    if revoked_at is not None:
+        return "revoked"
+    if expires_at is not None and now >= expires_at:
+        return "expired"
+    return "valid"
+
+
 class Certificate(db.Model):
     __tablename__ = "certificates"
     __table_args__ = (
@@ -44,11 +54,7 @@ class Certificate(db.Model):
     revoked_by: Mapped[User | None] = relationship(foreign_keys=[revoked_by_id])
 
     def status(self, now: datetime) -> str:
-        if self.revoked_at is not None:
-            return "revoked"
-        if self.expires_at is not None and now >= self.expires_at:
-            return "expired"
-        return "valid"
+        return certificate_status(self.revoked_at, self.expires_at, now)
 
     @property
     def code_display(self) -> str:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from trainer.assessments.rules import retake_opens_at
+from trainer.models.certificates import certificate_status
 from trainer.progress.model import (
     ASSESSED_KINDS,
     ATTITUDE,
@@ -70,14 +71,6 @@ class History:
 EMPTY = History()
 
 
-def certificate_status(row: CertificateRow, now: datetime) -> str:
-    if row.revoked_at is not None:
-        return "revoked"
-    if row.expires_at is not None and now >= row.expires_at:
-        return "expired"
-    return "valid"
-
-
 def cycle_of(certificates: list[CertificateRow], now: datetime) -> Cycle:
     if not certificates:
         return Cycle(None, None, False, None)
@@ -89,7 +82,7 @@ def cycle_of(certificates: list[CertificateRow], now: datetime) -> Cycle:
         latest.issued_at,
         latest.expires_at,
         latest.revoked_at,
-        certificate_status(latest, now),
+        certificate_status(latest.revoked_at, latest.expires_at, now),
     )
     if latest.revoked_at is not None:
         return Cycle(latest.revoked_at, state, False, None)
