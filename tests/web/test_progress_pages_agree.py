@@ -40,8 +40,12 @@ def what_pages_say(learner_client, hr_client, plan_id: int) -> dict[str, object]
         ),
         "course: may start the exam": 'data-testid="start-quiz"' in course,
         "training": _one(r'data-course="basics" data-status="(\w+)"', mine),
+        "training: next step": _one(r'data-course="basics" [^>]*data-next-step="(\w+)"', mine),
         "career: basics still missing": '<li class="missing"><a href="/courses/basics">' in career,
         "HR person page": _one(r'data-course="basics" data-status="(\w+)"', person),
+        "HR person page: next step": _one(
+            r'data-course="basics" [^>]*data-next-step="(\w+)"', person
+        ),
         "HR plan: passed": int(_one(r'data-testid="figure-passed">(\d+)<', plan)),
         "HR matrix": _one(r'class="cell status-(\w+)" data-course="basics"', row),
     }
@@ -68,8 +72,10 @@ PASSED_EVERYWHERE = {
     "course: certificate": "valid",
     "course: may start the exam": False,
     "training": "passed",
+    "training: next step": "done",
     "career: basics still missing": False,
     "HR person page": "passed",
+    "HR person page: next step": "done",
     "HR plan: passed": 1,
     "HR matrix": "passed",
 }
@@ -78,8 +84,10 @@ TO_DO_AGAIN = {
     "course: next step": "read",  # lessons read before the certificate count no more
     "course: may start the exam": True,
     "training": "not_started",
+    "training: next step": "read",
     "career: basics still missing": True,
     "HR person page": "not_started",
+    "HR person page: next step": "read",
     "HR plan: passed": 0,
     "HR matrix": "not_started",
 }

@@ -15,6 +15,7 @@ from trainer.courses.sync import course_for_version
 from trainer.extensions import db
 from trainer.models import CourseRecord, CourseVersion, User
 from trainer.models.assessments import ASSESSMENT_KINDS
+from trainer.progress import PASSED, standings
 
 KINDS = ASSESSMENT_KINDS
 
@@ -75,8 +76,6 @@ def _targets(version: CourseVersion, learner: User) -> bool:
 def pending_for(learners: list[User]) -> dict[int, list[PendingTask]]:
     """Per learner: required checklists of courses for their position not passed in the
     current cycle (trainer.progress)."""
-    from trainer.progress import PASSED, standings
-
     choices = checklist_choices()
     found = standings([learner.id for learner in learners],
                       {choice.record.id for choice in choices})

@@ -20,6 +20,7 @@ from trainer.models import (
     User,
     utcnow,
 )
+from trainer.progress import standing_of, standings
 
 MIN_LEARNED_POINTS = 3
 MAX_ANSWER_LENGTH = 2000
@@ -57,8 +58,6 @@ def live_courses_query():
 
 def catalogue(user: User, category: str | None = None, query: str | None = None
               ) -> list[CatalogueEntry]:
-    from trainer.progress import standings
-
     statement = live_courses_query().order_by(CourseVersion.category, CourseVersion.title)
     if category in CATEGORIES:
         statement = statement.where(CourseVersion.category == category)
@@ -168,8 +167,6 @@ def evaluation_of(user: User, version: CourseVersion) -> CourseEvaluation | None
 def submit_evaluation(user: User, version: CourseVersion, rating: int, learned: str,
                       apply_at_work: str, improve: str) -> CourseEvaluation:
     """Record or replace the learner's evaluation of this course version."""
-    from trainer.progress import standing_of
-
     standing = standing_of(user.id, version.course_id)
     if standing is None or not standing.all_lessons_read:
         raise CourseError("lessons-unread")
