@@ -21,8 +21,9 @@ class _Listener:
 _listeners: list[_Listener] = []
 
 
-def listen(callback: Callable[[int, int], None],
-           relevant: Callable[[int, int], bool] | None = None) -> None:
+def listen(
+    callback: Callable[[int, int], None], relevant: Callable[[int, int], bool] | None = None
+) -> None:
     """Call `callback(user_id, course_id)` on progress. `relevant(user_id, course_id)`, when
     given, says cheaply, without needing a request, whether the progress can matter to the
     callback at all: notify() skips the callback when it says False."""
@@ -30,8 +31,9 @@ def listen(callback: Callable[[int, int], None],
         _listeners.append(_Listener(callback, relevant))
 
 
-def notify(user_id: int, course_id: int,
-           within: Callable[[], AbstractContextManager] | None = None) -> None:
+def notify(
+    user_id: int, course_id: int, within: Callable[[], AbstractContextManager] | None = None
+) -> None:
     """Tell the listeners. `within` makes a context to run the callbacks in (the submit
     shortcut gives them a request there); it is entered only when a callback is to run."""
     with ExitStack() as entered:

@@ -77,8 +77,9 @@ def pending_for(learners: list[User]) -> dict[int, list[PendingTask]]:
     """Per learner: required checklists of courses for their position not passed in the
     current cycle (trainer.progress)."""
     choices = checklist_choices()
-    found = standings([learner.id for learner in learners],
-                      {choice.record.id for choice in choices})
+    found = standings(
+        [learner.id for learner in learners], {choice.record.id for choice in choices}
+    )
     pending: dict[int, list[PendingTask]] = {}
     for learner in learners:
         for choice in choices:

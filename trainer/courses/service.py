@@ -56,8 +56,9 @@ def live_courses_query():
     )
 
 
-def catalogue(user: User, category: str | None = None, query: str | None = None
-              ) -> list[CatalogueEntry]:
+def catalogue(
+    user: User, category: str | None = None, query: str | None = None
+) -> list[CatalogueEntry]:
     statement = live_courses_query().order_by(CourseVersion.category, CourseVersion.title)
     if category in CATEGORIES:
         statement = statement.where(CourseVersion.category == category)
@@ -68,8 +69,9 @@ def catalogue(user: User, category: str | None = None, query: str | None = None
     entries = []
     for record, version in rows:
         standing = found[(user.id, record.id)]
-        entries.append(CatalogueEntry(record, version, standing.lessons_total,
-                                      standing.lessons_read_count))
+        entries.append(
+            CatalogueEntry(record, version, standing.lessons_total, standing.lessons_read_count)
+        )
     return entries
 
 
@@ -84,15 +86,24 @@ class LessonOutline:
     title: str
 
 
-def lesson_and_outline(version: CourseVersion, number: int
-                       ) -> tuple[CourseLesson | None, list[LessonOutline]]:
+def lesson_and_outline(
+    version: CourseVersion, number: int
+) -> tuple[CourseLesson | None, list[LessonOutline]]:
     """One lesson with its HTML, and every lesson's number and title (for previous/next),
     without loading the other lessons' HTML."""
-    lesson = db.session.scalar(sa.select(CourseLesson).where(
-        CourseLesson.version_id == version.id, CourseLesson.number == number))
-    outline = [LessonOutline(n, t) for n, t in db.session.execute(
-        sa.select(CourseLesson.number, CourseLesson.title)
-        .where(CourseLesson.version_id == version.id).order_by(CourseLesson.number))]
+    lesson = db.session.scalar(
+        sa.select(CourseLesson).where(
+            CourseLesson.version_id == version.id, CourseLesson.number == number
+        )
+    )
+    outline = [
+        LessonOutline(n, t)
+        for n, t in db.session.execute(
+            sa.select(CourseLesson.number, CourseLesson.title)
+            .where(CourseLesson.version_id == version.id)
+            .order_by(CourseLesson.number)
+        )
+    ]
     return lesson, outline
 
 
@@ -105,14 +116,21 @@ class LessonState:
 
 
 def _lesson_state_select() -> sa.Select:
-    lesson_exists = sa.exists().where(CourseLesson.version_id == CourseVersion.id,
-                                      CourseLesson.number == sa.bindparam("number"))
-    is_read = sa.exists().where(LessonProgress.user_id == sa.bindparam("user_id"),
-                                LessonProgress.version_id == CourseVersion.id,
-                                LessonProgress.lesson_number == sa.bindparam("number"))
+    lesson_exists = sa.exists().where(
+        CourseLesson.version_id == CourseVersion.id, CourseLesson.number == sa.bindparam("number")
+    )
+    is_read = sa.exists().where(
+        LessonProgress.user_id == sa.bindparam("user_id"),
+        LessonProgress.version_id == CourseVersion.id,
+        LessonProgress.lesson_number == sa.bindparam("number"),
+    )
     return (
-        sa.select(CourseVersion.id, CourseVersion.version_hash,
-                  lesson_exists.label("lesson_exists"), is_read.label("is_read"))
+        sa.select(
+            CourseVersion.id,
+            CourseVersion.version_hash,
+            lesson_exists.label("lesson_exists"),
+            is_read.label("is_read"),
+        )
         .select_from(CourseRecord)
         .join(CourseVersion, CourseRecord.current_version_id == CourseVersion.id)
         .where(CourseRecord.slug == sa.bindparam("slug"), CourseRecord.status != "missing")
@@ -128,8 +146,9 @@ def lesson_state(slug: str, number: int, user_id: int) -> LessonState | None:
     """Which live version a lesson page shows and whether this user has read the lesson,
     in one lean query, which the lesson page reads together with the signed-in user (it is
     the busiest page); None: no such live lesson."""
-    read, row = lean_companion_row(LESSON_STATE_WITH_PRINCIPAL, slug=slug, number=number,
-                                   user_id=user_id)
+    read, row = lean_companion_row(
+        LESSON_STATE_WITH_PRINCIPAL, slug=slug, number=number, user_id=user_id
+    )
     if not read:  # not read with the principal
         row = _LESSON_STATE.first(slug=slug, number=number, user_id=user_id)
     if row is None or not row[2]:
@@ -143,29 +162,41 @@ def mark_lesson_read(user: User, version: CourseVersion, lesson_number: int) -> 
     if lesson_number not in {lesson.number for lesson in version.lessons}:
         raise CourseError("no-such-lesson")
     with write_transaction():
-        progress = db.session.scalar(sa.select(LessonProgress).where(
-            LessonProgress.user_id == user.id, LessonProgress.version_id == version.id,
-            LessonProgress.lesson_number == lesson_number))
+        progress = db.session.scalar(
+            sa.select(LessonProgress).where(
+                LessonProgress.user_id == user.id,
+                LessonProgress.version_id == version.id,
+                LessonProgress.lesson_number == lesson_number,
+            )
+        )
         if progress is None:
-            db.session.add(LessonProgress(user_id=user.id, version_id=version.id,
-                                          lesson_number=lesson_number))
+            db.session.add(
+                LessonProgress(user_id=user.id, version_id=version.id, lesson_number=lesson_number)
+            )
         else:
             progress.read_at = utcnow()
 
 
 def learned_points(text: str) -> list[str]:
     """Split 'what I learned' into points: one per line, or separated by ；/。/numbering."""
-    return [part.strip(" \t-•*、，,") for part in _POINT_SEPARATORS.split(text or "")
-            if part and part.strip(" \t-•*、，,")]
+    return [
+        part.strip(" \t-•*、，,")
+        for part in _POINT_SEPARATORS.split(text or "")
+        if part and part.strip(" \t-•*、，,")
+    ]
 
 
 def evaluation_of(user: User, version: CourseVersion) -> CourseEvaluation | None:
-    return db.session.scalar(sa.select(CourseEvaluation).where(
-        CourseEvaluation.user_id == user.id, CourseEvaluation.version_id == version.id))
+    return db.session.scalar(
+        sa.select(CourseEvaluation).where(
+            CourseEvaluation.user_id == user.id, CourseEvaluation.version_id == version.id
+        )
+    )
 
 
-def submit_evaluation(user: User, version: CourseVersion, rating: int, learned: str,
-                      apply_at_work: str, improve: str) -> CourseEvaluation:
+def submit_evaluation(
+    user: User, version: CourseVersion, rating: int, learned: str, apply_at_work: str, improve: str
+) -> CourseEvaluation:
     """Record or replace the learner's evaluation of this course version."""
     standing = standing_of(user.id, version.course_id)
     if standing is None or not standing.all_lessons_read:
@@ -202,9 +233,13 @@ def evaluation_summaries(record: CourseRecord) -> list[EvaluationSummary]:
     """Per version, newest first: how many rated it, the average, and every answer."""
     summaries = []
     for version in record.versions:
-        evaluations = list(db.session.scalars(
-            sa.select(CourseEvaluation).where(CourseEvaluation.version_id == version.id)
-            .order_by(CourseEvaluation.created_at.desc())))
+        evaluations = list(
+            db.session.scalars(
+                sa.select(CourseEvaluation)
+                .where(CourseEvaluation.version_id == version.id)
+                .order_by(CourseEvaluation.created_at.desc())
+            )
+        )
         average = (sum(e.rating for e in evaluations) / len(evaluations)) if evaluations else None
         summaries.append(EvaluationSummary(version, len(evaluations), average, evaluations))
     return summaries

@@ -48,8 +48,11 @@ COURSE_MESSAGES = {
 
 
 def course_message(error: service.CourseError) -> str:
-    return COURSE_MESSAGES[error.code] % error.params if error.params else str(
-        COURSE_MESSAGES[error.code])
+    return (
+        COURSE_MESSAGES[error.code] % error.params
+        if error.params
+        else str(COURSE_MESSAGES[error.code])
+    )
 
 
 def get_live_course_or_404(slug: str):
@@ -72,8 +75,14 @@ def index():
     category = request.args.get("category") or None
     query = (request.args.get("q") or "").strip()
     entries = service.catalogue(current_user, category=category, query=query)
-    return render_template("courses/index.html", entries=entries, category=category,
-                           query=query, categories=CATEGORIES, category_labels=CATEGORY_LABELS)
+    return render_template(
+        "courses/index.html",
+        entries=entries,
+        category=category,
+        query=query,
+        categories=CATEGORIES,
+        category_labels=CATEGORY_LABELS,
+    )
 
 
 @bp.get("/<slug>")
@@ -86,8 +95,13 @@ def course(slug: str):
         for prerequisite_slug in version.settings.get("prerequisites", [])
     ]
     return render_template(
-        "courses/course.html", record=record, version=version, standing=standing,
-        read=standing.lessons_read, settings=version.settings, prerequisites=prerequisites,
+        "courses/course.html",
+        record=record,
+        version=version,
+        standing=standing,
+        read=standing.lessons_read,
+        settings=version.settings,
+        prerequisites=prerequisites,
         category_label=CATEGORY_LABELS.get(version.category, version.category),
         evaluation=service.evaluation_of(current_user, version),
     )
@@ -105,8 +119,15 @@ def lesson(slug: str, number: int):
     # The language the page is rendered in: Flask-Babel's get_locale() asks select_locale()
     # and caches the answer in `g`; asking it directly skips that bookkeeping (a cached page
     # is otherwise so cheap that it showed: 5% of one).
-    key = (state.version_id, state.version_hash, number, request.path, str(select_locale()),
-           viewer().roles, state.is_read)
+    key = (
+        state.version_id,
+        state.version_hash,
+        number,
+        request.path,
+        str(select_locale()),
+        viewer().roles,
+        state.is_read,
+    )
     return lesson_pages().page(key, lambda: _render_lesson(state, render_cacheable))
 
 
@@ -115,8 +136,9 @@ def lesson_pages() -> PageCache:
     (per app: the site name and settings are part of the page)."""
     pages = current_app.extensions.get("trainer.lesson_pages")
     if pages is None:  # first lesson page of this app (a harmless race: one cache wins)
-        pages = current_app.extensions.setdefault("trainer.lesson_pages",
-                                                  PageCache(max_entries=512))
+        pages = current_app.extensions.setdefault(
+            "trainer.lesson_pages", PageCache(max_entries=512)
+        )
     return pages
 
 
@@ -129,9 +151,15 @@ def _render_lesson(state: service.LessonState, render) -> str:
     previous_lesson = outline[position - 1] if position > 0 else None
     next_lesson = outline[position + 1] if position + 1 < len(outline) else None
     return render(
-        "courses/lesson.html", record=version.course, version=version, lesson=lesson,
-        previous_lesson=previous_lesson, next_lesson=next_lesson, lesson_count=len(outline),
-        is_read=state.is_read, position=position + 1,
+        "courses/lesson.html",
+        record=version.course,
+        version=version,
+        lesson=lesson,
+        previous_lesson=previous_lesson,
+        next_lesson=next_lesson,
+        lesson_count=len(outline),
+        is_read=state.is_read,
+        position=position + 1,
     )
 
 
@@ -162,9 +190,14 @@ def evaluate(slug: str):
     status = 200
     if form.validate_on_submit():
         try:
-            service.submit_evaluation(current_user, version, form.rating.data,
-                                      form.learned.data, form.apply_at_work.data,
-                                      form.improve.data or "")
+            service.submit_evaluation(
+                current_user,
+                version,
+                form.rating.data,
+                form.learned.data,
+                form.apply_at_work.data,
+                form.improve.data or "",
+            )
         except service.CourseError as error:
             flash(course_message(error), "error")
             status = 400
@@ -173,8 +206,9 @@ def evaluate(slug: str):
             return redirect(url_for("courses.course", slug=slug))
     elif request.method == "POST":
         status = 400
-    return render_template("courses/evaluate.html", form=form, version=version, slug=slug,
-                           existing=existing), status
+    return render_template(
+        "courses/evaluate.html", form=form, version=version, slug=slug, existing=existing
+    ), status
 
 
 @bp.get("/<slug>/v<int:version_id>/<path:path>")
@@ -186,8 +220,11 @@ def media(slug: str, version_id: int, path: str):
     content = db.session.scalar(
         sa.select(CourseFile.content)
         .join(CourseVersion, CourseVersion.id == CourseFile.version_id)
-        .where(CourseFile.version_id == version_id, CourseFile.path == path,
-               CourseVersion.course.has(slug=slug))
+        .where(
+            CourseFile.version_id == version_id,
+            CourseFile.path == path,
+            CourseVersion.course.has(slug=slug),
+        )
     )
     if content is None:
         abort(404)
@@ -195,6 +232,7 @@ def media(slug: str, version_id: int, path: str):
     response = Response(content, mimetype=mimetype)
     # Trainer-supplied files (SVG can hold scripts) run nothing, even when opened directly.
     response.headers["Content-Security-Policy"] = (
-        "default-src 'none'; style-src 'unsafe-inline'; sandbox")
+        "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    )
     response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
     return response

@@ -50,15 +50,26 @@ class QuizError(Exception):
 
 def _unused_grants(user: User, course_id: int) -> list[QuizExtraAttempt]:
     used = sa.select(QuizAttempt.extra_grant_id).where(QuizAttempt.extra_grant_id.is_not(None))
-    return list(db.session.scalars(
-        sa.select(QuizExtraAttempt).where(QuizExtraAttempt.user_id == user.id,
-                                          QuizExtraAttempt.course_id == course_id,
-                                          QuizExtraAttempt.id.not_in(used))
-        .order_by(QuizExtraAttempt.id)))
+    return list(
+        db.session.scalars(
+            sa.select(QuizExtraAttempt)
+            .where(
+                QuizExtraAttempt.user_id == user.id,
+                QuizExtraAttempt.course_id == course_id,
+                QuizExtraAttempt.id.not_in(used),
+            )
+            .order_by(QuizExtraAttempt.id)
+        )
+    )
 
 
-def start_attempt(user: User, record: CourseRecord, version: CourseVersion,
-                  now: datetime | None = None, rng: random.Random | None = None) -> QuizAttempt:
+def start_attempt(
+    user: User,
+    record: CourseRecord,
+    version: CourseVersion,
+    now: datetime | None = None,
+    rng: random.Random | None = None,
+) -> QuizAttempt:
     """Open a new attempt, or return the one already open (a second click is harmless)."""
     now = now or utcnow()
     rng = rng or random.SystemRandom()
@@ -74,14 +85,22 @@ def start_attempt(user: User, record: CourseRecord, version: CourseVersion,
             if state.kind != rules.CAN_START:
                 raise QuizError(state.kind, opens_at=state.opens_at)
             grant = _unused_grants(user, record.id)[0] if state.uses_grant else None
-            drawn = rules.draw_questions(course.questions, quiz.questions_per_attempt,
-                                         dict(quiz.tag_quotas), rng)
+            drawn = rules.draw_questions(
+                course.questions, quiz.questions_per_attempt, dict(quiz.tag_quotas), rng
+            )
             attempt = QuizAttempt(
-                user_id=user.id, course_id=record.id, version_id=version.id,
-                round_number=state.round_number, attempt_number=state.attempt_number,
-                started_at=now, draw=[rules.freeze_question(q, rng) for q in drawn],
-                deadline_at=(now + timedelta(minutes=quiz.time_limit_minutes)
-                             if quiz.time_limit_minutes else None),
+                user_id=user.id,
+                course_id=record.id,
+                version_id=version.id,
+                round_number=state.round_number,
+                attempt_number=state.attempt_number,
+                started_at=now,
+                draw=[rules.freeze_question(q, rng) for q in drawn],
+                deadline_at=(
+                    now + timedelta(minutes=quiz.time_limit_minutes)
+                    if quiz.time_limit_minutes
+                    else None
+                ),
                 extra_grant_id=grant.id if grant else None,
             )
             db.session.add(attempt)
@@ -116,15 +135,28 @@ class AttemptFacts:
 
     @classmethod
     def of(cls, attempt: QuizAttempt) -> AttemptFacts:
-        return cls(attempt.id, attempt.user_id, attempt.course_id, attempt.version_id,
-                   attempt.version.course.slug, attempt.deadline_at, attempt.draw)
+        return cls(
+            attempt.id,
+            attempt.user_id,
+            attempt.course_id,
+            attempt.version_id,
+            attempt.version.course.slug,
+            attempt.deadline_at,
+            attempt.draw,
+        )
 
 
 _ATTEMPT_FACTS_SELECT = (
-    sa.select(QuizAttempt.id, QuizAttempt.user_id, QuizAttempt.course_id,
-              QuizAttempt.version_id, CourseRecord.slug, QuizAttempt.deadline_at,
-              QuizAttempt.draw,
-              sa.exists().where(QuizResult.attempt_id == QuizAttempt.id).label("graded"))
+    sa.select(
+        QuizAttempt.id,
+        QuizAttempt.user_id,
+        QuizAttempt.course_id,
+        QuizAttempt.version_id,
+        CourseRecord.slug,
+        QuizAttempt.deadline_at,
+        QuizAttempt.draw,
+        sa.exists().where(QuizResult.attempt_id == QuizAttempt.id).label("graded"),
+    )
     .join(CourseRecord, CourseRecord.id == QuizAttempt.course_id)
     .where(QuizAttempt.id == sa.bindparam("attempt_id"))
 )
@@ -162,8 +194,9 @@ def is_past_deadline(attempt: QuizAttempt | AttemptFacts, now: datetime) -> bool
     return attempt.deadline_at is not None and now > attempt.deadline_at
 
 
-def save_answers(user: User, attempt: QuizAttempt, responses: dict[str, object],
-                 now: datetime | None = None) -> None:
+def save_answers(
+    user: User, attempt: QuizAttempt, responses: dict[str, object], now: datetime | None = None
+) -> None:
     """Store answers given so far. Refused once the attempt is graded or its time is up."""
     now = now or utcnow()
     if attempt.user_id != user.id:
@@ -183,41 +216,74 @@ def save_answers(user: User, attempt: QuizAttempt, responses: dict[str, object],
 
 
 _EXISTING_ANSWERS = LeanQuery(
-    sa.select(QuizAnswer.question_id, QuizAnswer.id, QuizAnswer.response)
-    .where(QuizAnswer.attempt_id == sa.bindparam("attempt_id")),
+    sa.select(QuizAnswer.question_id, QuizAnswer.id, QuizAnswer.response).where(
+        QuizAnswer.attempt_id == sa.bindparam("attempt_id")
+    ),
     typed=True,
 )
-_NEW_ANSWER = LeanStatement(sa.insert(QuizAnswer).inline().values(
-    attempt_id=sa.bindparam("attempt_id"), question_id=sa.bindparam("question_id"),
-    response=sa.bindparam("response"), saved_at=sa.bindparam("saved_at")))
+_NEW_ANSWER = LeanStatement(
+    sa.insert(QuizAnswer)
+    .inline()
+    .values(
+        attempt_id=sa.bindparam("attempt_id"),
+        question_id=sa.bindparam("question_id"),
+        response=sa.bindparam("response"),
+        saved_at=sa.bindparam("saved_at"),
+    )
+)
 _CHANGE_ANSWER = LeanStatement(
-    sa.update(QuizAnswer).where(QuizAnswer.id == sa.bindparam("answer_id"))
-    .values(response=sa.bindparam("new_response"), saved_at=sa.bindparam("new_saved_at")))
+    sa.update(QuizAnswer)
+    .where(QuizAnswer.id == sa.bindparam("answer_id"))
+    .values(response=sa.bindparam("new_response"), saved_at=sa.bindparam("new_saved_at"))
+)
 _STORED_RESULT = LeanQuery(
-    sa.select(QuizResult.passed, QuizResult.percent, QuizResult.closed_by)
-    .where(QuizResult.attempt_id == sa.bindparam("attempt_id")),
+    sa.select(QuizResult.passed, QuizResult.percent, QuizResult.closed_by).where(
+        QuizResult.attempt_id == sa.bindparam("attempt_id")
+    ),
     typed=True,
 )
-_NEW_RESULT = LeanStatement(sa.insert(QuizResult).inline().values(
-    attempt_id=sa.bindparam("attempt_id"), graded_at=sa.bindparam("graded_at"),
-    closed_by=sa.bindparam("closed_by"), points=sa.bindparam("points"),
-    max_points=sa.bindparam("max_points"), percent=sa.bindparam("percent"),
-    passed=sa.bindparam("passed"), per_question=sa.bindparam("per_question")))
+_NEW_RESULT = LeanStatement(
+    sa.insert(QuizResult)
+    .inline()
+    .values(
+        attempt_id=sa.bindparam("attempt_id"),
+        graded_at=sa.bindparam("graded_at"),
+        closed_by=sa.bindparam("closed_by"),
+        points=sa.bindparam("points"),
+        max_points=sa.bindparam("max_points"),
+        percent=sa.bindparam("percent"),
+        passed=sa.bindparam("passed"),
+        per_question=sa.bindparam("per_question"),
+    )
+)
 
 
-def _store(transaction: LeanTransaction, attempt_id: int, responses: dict[str, object],
-           now: datetime) -> None:
+def _store(
+    transaction: LeanTransaction, attempt_id: int, responses: dict[str, object], now: datetime
+) -> None:
     """Insert new answers and update changed ones, each as one executemany statement, so
     saving ten answers costs the same number of queries as saving one."""
-    existing = {question_id: (answer_id, response) for question_id, answer_id, response
-                in transaction.rows(_EXISTING_ANSWERS, attempt_id=attempt_id)}
-    new_rows = [{"attempt_id": attempt_id, "question_id": question_id, "response": response,
-                 "saved_at": now}
-                for question_id, response in responses.items() if question_id not in existing]
-    changed_rows = [{"answer_id": existing[question_id][0], "new_response": response,
-                     "new_saved_at": now}
-                    for question_id, response in responses.items()
-                    if question_id in existing and existing[question_id][1] != response]
+    existing = {
+        question_id: (answer_id, response)
+        for question_id, answer_id, response in transaction.rows(
+            _EXISTING_ANSWERS, attempt_id=attempt_id
+        )
+    }
+    new_rows = [
+        {
+            "attempt_id": attempt_id,
+            "question_id": question_id,
+            "response": response,
+            "saved_at": now,
+        }
+        for question_id, response in responses.items()
+        if question_id not in existing
+    ]
+    changed_rows = [
+        {"answer_id": existing[question_id][0], "new_response": response, "new_saved_at": now}
+        for question_id, response in responses.items()
+        if question_id in existing and existing[question_id][1] != response
+    ]
     if new_rows:
         transaction.executemany(_NEW_ANSWER, new_rows)
     if changed_rows:
@@ -239,17 +305,22 @@ def _stored_result(attempt_id: int) -> Graded:
     return Graded(attempt_id, bool(passed), percent, closed_by)
 
 
-def submit_attempt(user: User, attempt: QuizAttempt, responses: dict[str, object],
-                   now: datetime | None = None) -> QuizResult:
+def submit_attempt(
+    user: User, attempt: QuizAttempt, responses: dict[str, object], now: datetime | None = None
+) -> QuizResult:
     """Save the last answers and grade, exactly once. Late: graded as it stood at the deadline."""
     facts = AttemptFacts.of(attempt)
     submit_answers(user.id, facts, responses, now)
     return db.session.get(QuizResult, facts.id)
 
 
-def submit_answers(user_id: int, attempt: AttemptFacts, responses: dict[str, object],
-                   now: datetime | None = None,
-                   on_pass: Callable[[int, int], None] | None = None) -> Graded:
+def submit_answers(
+    user_id: int,
+    attempt: AttemptFacts,
+    responses: dict[str, object],
+    now: datetime | None = None,
+    on_pass: Callable[[int, int], None] | None = None,
+) -> Graded:
     """submit_attempt without ORM objects in or out (the exam's submit button). `on_pass`
     (by default completion.notify) is told (user id, course id) when this grading passes."""
     now = now or utcnow()
@@ -259,21 +330,30 @@ def submit_answers(user_id: int, attempt: AttemptFacts, responses: dict[str, obj
         raise QuizError("unknown-question")
     if is_past_deadline(attempt, now):
         return _grade_once(attempt, closed_by="deadline", now=now, on_pass=on_pass)
-    return _grade_once(attempt, closed_by="learner", now=now, last_responses=responses,
-                       on_pass=on_pass)
+    return _grade_once(
+        attempt, closed_by="learner", now=now, last_responses=responses, on_pass=on_pass
+    )
 
 
-def grade_attempt(attempt: QuizAttempt, closed_by: str, now: datetime | None = None,
-                  last_responses: dict[str, object] | None = None) -> QuizResult:
+def grade_attempt(
+    attempt: QuizAttempt,
+    closed_by: str,
+    now: datetime | None = None,
+    last_responses: dict[str, object] | None = None,
+) -> QuizResult:
     """Grade once; returns the stored result (this grading's or an earlier one's)."""
     facts = AttemptFacts.of(attempt)
     _grade_once(facts, closed_by, now or utcnow(), last_responses)
     return db.session.get(QuizResult, facts.id)
 
 
-def _grade_once(attempt: AttemptFacts, closed_by: str, now: datetime,
-                last_responses: dict[str, object] | None = None,
-                on_pass: Callable[[int, int], None] | None = None) -> Graded:
+def _grade_once(
+    attempt: AttemptFacts,
+    closed_by: str,
+    now: datetime,
+    last_responses: dict[str, object] | None = None,
+    on_pass: Callable[[int, int], None] | None = None,
+) -> Graded:
     """Grade once. The result's primary key is the attempt, so a second grading cannot be
     stored: whoever loses the race reads the winner's result instead.
 
@@ -306,12 +386,17 @@ def _grade_once(attempt: AttemptFacts, closed_by: str, now: datetime,
 
 
 def _saved_answers(transaction: LeanTransaction, attempt_id: int) -> dict[str, object]:
-    return {question_id: response for question_id, _answer_id, response
-            in transaction.rows(_EXISTING_ANSWERS, attempt_id=attempt_id)}
+    return {
+        question_id: response
+        for question_id, _answer_id, response in transaction.rows(
+            _EXISTING_ANSWERS, attempt_id=attempt_id
+        )
+    }
 
 
-def _grade(attempt: AttemptFacts, course: Course, answers: dict[str, object], closed_by: str,
-           now: datetime) -> dict:
+def _grade(
+    attempt: AttemptFacts, course: Course, answers: dict[str, object], closed_by: str, now: datetime
+) -> dict:
     by_id = course.questions_by_id
     per_question, points, max_points = [], 0.0, 0.0
     for entry in attempt.draw:
@@ -321,21 +406,38 @@ def _grade(attempt: AttemptFacts, course: Course, answers: dict[str, object], cl
         earned = round(fraction * question.points, 4)
         points += earned
         max_points += question.points
-        per_question.append({"id": question.id, "fraction": fraction, "points": earned,
-                             "max": question.points, "response": response})
+        per_question.append(
+            {
+                "id": question.id,
+                "fraction": fraction,
+                "points": earned,
+                "max": question.points,
+                "response": response,
+            }
+        )
     percent = round(100 * points / max_points, 2) if max_points else 0.0
-    return {"attempt_id": attempt.id, "graded_at": now, "closed_by": closed_by,
-            "points": round(points, 4), "max_points": max_points, "percent": percent,
-            "passed": percent >= course.meta.quiz.pass_mark, "per_question": per_question}
+    return {
+        "attempt_id": attempt.id,
+        "graded_at": now,
+        "closed_by": closed_by,
+        "points": round(points, 4),
+        "max_points": max_points,
+        "percent": percent,
+        "passed": percent >= course.meta.quiz.pass_mark,
+        "per_question": per_question,
+    }
 
 
-def close_expired(now: datetime | None = None, user: User | None = None,
-                  course_id: int | None = None) -> int:
+def close_expired(
+    now: datetime | None = None, user: User | None = None, course_id: int | None = None
+) -> int:
     """Grade every open attempt whose deadline has passed, as it stood. Returns how many."""
     now = now or utcnow()
-    statement = (sa.select(QuizAttempt)
-                 .outerjoin(QuizResult, QuizResult.attempt_id == QuizAttempt.id)
-                 .where(QuizResult.attempt_id.is_(None), QuizAttempt.deadline_at < now))
+    statement = (
+        sa.select(QuizAttempt)
+        .outerjoin(QuizResult, QuizResult.attempt_id == QuizAttempt.id)
+        .where(QuizResult.attempt_id.is_(None), QuizAttempt.deadline_at < now)
+    )
     if user is not None:
         statement = statement.where(QuizAttempt.user_id == user.id)
     if course_id is not None:
@@ -354,13 +456,16 @@ def review_visible(policy: str, result: QuizResult, state: rules.QuizState | Non
         return result.passed
     if policy == "after_last_attempt":
         # The round this attempt belonged to is over: passed, or no attempt left in it.
-        return result.passed or (state is not None and (
-            state.kind == rules.RETRAIN or state.round_number > result.attempt.round_number))
+        return result.passed or (
+            state is not None
+            and (state.kind == rules.RETRAIN or state.round_number > result.attempt.round_number)
+        )
     return False
 
 
-def grant_extra_attempt(granted_by: User, learner: User, record: CourseRecord,
-                        reason: str) -> QuizExtraAttempt:
+def grant_extra_attempt(
+    granted_by: User, learner: User, record: CourseRecord, reason: str
+) -> QuizExtraAttempt:
     reason = reason.strip()
     if not reason:
         raise QuizError("reason-missing")
@@ -368,10 +473,18 @@ def grant_extra_attempt(granted_by: User, learner: User, record: CourseRecord,
     if standing is not None and standing.exam is not None and standing.exam.passed_at:
         raise QuizError("already-passed")
     with write_transaction():
-        grant = QuizExtraAttempt(user_id=learner.id, course_id=record.id,
-                                 granted_by_id=granted_by.id, reason=reason)
+        grant = QuizExtraAttempt(
+            user_id=learner.id, course_id=record.id, granted_by_id=granted_by.id, reason=reason
+        )
         db.session.add(grant)
         db.session.flush()
-        audit.record(granted_by, "quiz.extra_attempt_granted", "user", learner.id,
-                     course=record.slug, reason=reason, grant_id=grant.id)
+        audit.record(
+            granted_by,
+            "quiz.extra_attempt_granted",
+            "user",
+            learner.id,
+            course=record.slug,
+            reason=reason,
+            grant_id=grant.id,
+        )
     return grant

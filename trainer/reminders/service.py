@@ -145,22 +145,36 @@ def _certificate_drafts(today: date, now: datetime) -> list[tuple]:
 
     horizon = now + timedelta(days=367)
     holders = sa.select(Certificate.user_id).where(
-        Certificate.kind == "course", Certificate.revoked_at.is_(None),
-        Certificate.expires_at >= now, Certificate.expires_at < horizon)
+        Certificate.kind == "course",
+        Certificate.revoked_at.is_(None),
+        Certificate.expires_at >= now,
+        Certificate.expires_at < horizon,
+    )
     found = standings(holders, now=now)
     drafts = []
     for key in found.touched_keys():
         standing = found[key]
         certificate = standing.cycle.certificate
-        if (not standing.certified or standing.cycle.window_opens_at is None
-                or standing.cycle.window_opens_at.date() > today):
+        if (
+            not standing.certified
+            or standing.cycle.window_opens_at is None
+            or standing.cycle.window_opens_at.date() > today
+        ):
             continue
-        drafts.append((
-            "certificate_expiring", "certificate", certificate.id, standing.user_id,
-            certificate.expires_at.date(),
-            {"course": certificate.title, "serial": certificate.serial,
-             "date": certificate.expires_at.date().isoformat()},
-        ))
+        drafts.append(
+            (
+                "certificate_expiring",
+                "certificate",
+                certificate.id,
+                standing.user_id,
+                certificate.expires_at.date(),
+                {
+                    "course": certificate.title,
+                    "serial": certificate.serial,
+                    "date": certificate.expires_at.date().isoformat(),
+                },
+            )
+        )
     return drafts
 
 

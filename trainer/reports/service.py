@@ -337,17 +337,21 @@ def _last_months(today: date, count: int) -> list[str]:
 EXPIRING_DAYS = 60
 
 
-def expiring_certificates(filters: Filters, today: date, days: int = EXPIRING_DAYS
-                          ) -> list[tuple[Person, CertificateState]]:
+def expiring_certificates(
+    filters: Filters, today: date, days: int = EXPIRING_DAYS
+) -> list[tuple[Person, CertificateState]]:
     """Certificates that expire within `days`, soonest first, of the people in the filter who
     are certified now (trainer.progress: the latest certificate of the course, not revoked;
     an older one replaced by a newer certificate, or by a revoked one, does not count)."""
     start = datetime.combine(today, datetime.min.time())
     end = start + timedelta(days=days + 1)
     holders = sa.select(Certificate.user_id).where(
-        Certificate.kind == "course", Certificate.revoked_at.is_(None),
-        Certificate.expires_at >= start, Certificate.expires_at < end,
-        Certificate.user_id.in_(filters.people()))
+        Certificate.kind == "course",
+        Certificate.revoked_at.is_(None),
+        Certificate.expires_at >= start,
+        Certificate.expires_at < end,
+        Certificate.user_id.in_(filters.people()),
+    )
     found = standings(holders)
     expiring = [
         (standing.user_id, standing.cycle.certificate)
@@ -358,5 +362,6 @@ def expiring_certificates(filters: Filters, today: date, days: int = EXPIRING_DA
     ]
     expiring.sort(key=lambda pair: (pair[1].expires_at, pair[1].id))
     people = {person.id: person for person in people_rows(list({u for u, _ in expiring}))}
-    return [(people[user_id], certificate) for user_id, certificate in expiring
-            if user_id in people]
+    return [
+        (people[user_id], certificate) for user_id, certificate in expiring if user_id in people
+    ]

@@ -86,23 +86,30 @@ def test_a_submit_stores_its_answers_with_the_grading(app, users, course):
     service.save_answers(learner, attempt, saved, now=started + timedelta(minutes=1))
     right = responses(attempt, correct_response)
     changed, left_out = list(saved)[:2], list(saved)[2]
-    submitted = {question_id: right[question_id] if question_id in changed else response
-                 for question_id, response in saved.items() if question_id != left_out}
+    submitted = {
+        question_id: right[question_id] if question_id in changed else response
+        for question_id, response in saved.items()
+        if question_id != left_out
+    }
     result = service.submit_attempt(learner, attempt, submitted, now=started + timedelta(minutes=5))
     graded = {row["id"]: row for row in result.per_question}
     assert {question_id: row["response"] for question_id, row in graded.items()} == {
-        **submitted, left_out: saved[left_out]}
+        **submitted,
+        left_out: saved[left_out],
+    }
     assert [question_id for question_id, row in graded.items() if row["fraction"] == 1.0] == [
-        question_id for question_id in saved if question_id in changed]
-    stored = db.session.execute(sa.select(QuizAnswer.question_id, QuizAnswer.response,
-                                          QuizAnswer.saved_at)
-                                .where(QuizAnswer.attempt_id == attempt.id)).all()
+        question_id for question_id in saved if question_id in changed
+    ]
+    stored = db.session.execute(
+        sa.select(QuizAnswer.question_id, QuizAnswer.response, QuizAnswer.saved_at).where(
+            QuizAnswer.attempt_id == attempt.id
+        )
+    ).all()
     assert {row.question_id: row.response for row in stored} == saved
     assert {row.saved_at - started for row in stored} == {timedelta(minutes=1)}
 
 
-def test_concurrent_submissions_of_different_answers_store_one_of_them_whole(app, users,
-                                                                             course):
+def test_concurrent_submissions_of_different_answers_store_one_of_them_whole(app, users, course):
     """Two tabs submit different answers at the same moment: one is graded, and the answers
     stored with the grading are exactly that submission's, none of the other's."""
     learner = users["learner"]
@@ -167,16 +174,28 @@ def test_concurrent_submissions_grade_once(app, users, course):
         thread.join()
     assert errors == []
     assert outcomes == [100.0] * 4
-    count = db.session.scalar(sa.select(sa.func.count()).select_from(QuizResult)
-                              .where(QuizResult.attempt_id == attempt_id))
+    count = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(QuizResult)
+        .where(QuizResult.attempt_id == attempt_id)
+    )
     assert count == 1
 
 
 def test_the_database_refuses_a_second_result_for_an_attempt(app, users, course):
     attempt = start(users["learner"], course)
     service.submit_attempt(users["learner"], attempt, {})
-    db.session.add(QuizResult(attempt_id=attempt.id, closed_by="learner", points=0,
-                              max_points=1, percent=0, passed=False, per_question=[]))
+    db.session.add(
+        QuizResult(
+            attempt_id=attempt.id,
+            closed_by="learner",
+            points=0,
+            max_points=1,
+            percent=0,
+            passed=False,
+            per_question=[],
+        )
+    )
     with pytest.raises(sa.exc.IntegrityError):
         db.session.commit()
     db.session.rollback()
@@ -186,11 +205,11 @@ def test_late_submission_is_graded_as_it_stood_at_the_deadline(app, users, cours
     learner = users["learner"]
     started = utcnow() - timedelta(minutes=20)
     attempt = start(learner, course, now=started)
-    service.save_answers(learner, attempt, responses(attempt, correct_response),
-                         now=started + timedelta(minutes=5))
+    service.save_answers(
+        learner, attempt, responses(attempt, correct_response), now=started + timedelta(minutes=5)
+    )
     late = started + timedelta(minutes=16)
-    result = service.submit_attempt(learner, attempt, responses(attempt, wrong_response),
-                                    now=late)
+    result = service.submit_attempt(learner, attempt, responses(attempt, wrong_response), now=late)
     assert result.closed_by == "deadline" and result.percent == 100.0
 
 
@@ -311,6 +330,7 @@ def test_submit_runs_a_constant_number_of_queries(app, users, course):
     all 3 of a shorter one (the usual submit: nothing stored is read), and submitting 2 of
     6 the same as 4 of 6 (the saved answers of the others are read and count).
     (All fail, so none goes on to issue a certificate, which has its own queries.)"""
+
     def submit(taker, answered=None, drawn=None):
         attempt = start(taker, course)
         if drawn is not None:  # a shorter exam: the same course with fewer questions drawn
