@@ -12,6 +12,7 @@ certificate-issuing decision all read from here. Nothing here writes.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import datetime
 
 from trainer.models import utcnow
@@ -81,6 +82,7 @@ class Standings:
         self.now = now
         self._histories = found
         self._standings: dict[tuple[int, int], Standing] = {}
+        self._blanks: dict[int, Standing] = {}
 
     def __getitem__(self, key: tuple[int, int]) -> Standing:
         """The standing of (user id, course id); KeyError when the course is not live."""
@@ -88,10 +90,19 @@ class Standings:
         if known is None:
             user_id, course_id = key
             course = self.courses[course_id]
-            known = self._standings[key] = rules.standing(
-                user_id, course, self._histories.get(key, rules.EMPTY), self.now
-            )
+            history = self._histories.get(key)
+            if history is None:  # nothing recorded: the course's blank standing, theirs
+                known = replace(self._blank(course), user_id=user_id)
+            else:
+                known = rules.standing(user_id, course, history, self.now)
+            self._standings[key] = known
         return known
+
+    def _blank(self, course: LiveCourse) -> Standing:
+        blank = self._blanks.get(course.id)
+        if blank is None:
+            blank = self._blanks[course.id] = rules.standing(0, course, rules.EMPTY, self.now)
+        return blank
 
     def get(self, user_id: int, course_id: int) -> Standing | None:
         if course_id not in self.courses:

@@ -23,7 +23,7 @@ from trainer.models import (
     User,
     utcnow,
 )
-from trainer.progress import standing_of, standings
+from trainer.progress import rules, standing_of, standings
 
 LEARNERS = ("learner", "trainer", "hr")  # the assessor assesses them all
 SLUGS = ("basics", "store-service")
@@ -221,6 +221,9 @@ def test_many_people_at_once_get_exactly_the_one_person_answer(app, users, synce
             one = standing_of(user_id, course_id, now)
             assert by_list[(user_id, course_id)] == one
             assert by_select[(user_id, course_id)] == one
+    for course_id in course_ids:  # no history at all: the same as working it out afresh
+        fresh = rules.standing(users["admin"].id, by_list.courses[course_id], rules.EMPTY, now)
+        assert by_list[(users["admin"].id, course_id)] == fresh
 
 
 def test_many_people_cost_the_same_queries_as_one(app, users, synced):
