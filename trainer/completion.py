@@ -1,8 +1,4 @@
-"""When a course counts as done, per certification cycle, and who hears about progress.
-
-A cycle starts when a learner first takes a course; it ends when their certificate's
-recertification window opens (N days before expiry) or when the certificate is revoked.
-Quiz attempts and assessments from before the current cycle's start do not count again.
+"""Who hears about progress. (When a course counts as done is trainer.progress's business.)
 
 Services that record progress (a graded exam, a submitted assessment, a decided appeal) call
 `notify(user_id, course_id)` after their transaction commits; the certificates package
@@ -13,13 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-
-import sqlalchemy as sa
-
-from trainer.content import CourseSettings
-from trainer.extensions import db
-from trainer.models import Certificate, CourseVersion
 
 
 @dataclass(frozen=True)
@@ -31,8 +20,9 @@ class _Listener:
 _listeners: list[_Listener] = []
 
 
-def listen(callback: Callable[[int, int], None],
-           relevant: Callable[[int, int], bool] | None = None) -> None:
+def listen(
+    callback: Callable[[int, int], None], relevant: Callable[[int, int], bool] | None = None
+) -> None:
     """Call `callback(user_id, course_id)` on progress. `relevant(user_id, course_id)`, when
     given, says cheaply whether the progress can matter to the callback at all: notify()
     skips the callback when it says False."""
@@ -46,44 +36,3 @@ def notify(user_id: int, course_id: int) -> None:
         if listener.relevant is not None and not listener.relevant(user_id, course_id):
             continue
         listener.callback(user_id, course_id)
-
-
-@dataclass(frozen=True)
-class Cycle:
-    since: datetime | None  # count only progress made at or after this moment
-    certificate: Certificate | None  # the latest course certificate, if any
-    certified: bool  # holds a valid certificate now
-    window_opens_at: datetime | None  # when recertification opens (None: no certificate)
-
-    @property
-    def recertifying(self) -> bool:
-        return self.certificate is not None and self.since is not None
-
-
-def current_cycle(user_id: int, course_id: int, now: datetime) -> Cycle:
-    latest = db.session.scalar(
-        sa.select(Certificate)
-        .where(Certificate.user_id == user_id, Certificate.course_id == course_id,
-               Certificate.kind == "course")
-        .order_by(Certificate.issued_at.desc(), Certificate.id.desc()).limit(1))
-    if latest is None:
-        return Cycle(None, None, False, None)
-    if latest.revoked_at is not None:
-        return Cycle(latest.revoked_at, latest, False, None)
-    if latest.expires_at is None:
-        return Cycle(None, latest, True, None)
-    window_days = recertify_window_days(latest.version_id)
-    opens_at = latest.expires_at - timedelta(days=window_days)
-    if now < opens_at:
-        return Cycle(None, latest, True, opens_at)
-    # Progress that led to the current certificate never counts for the next one.
-    since = max(opens_at, latest.issued_at)
-    return Cycle(since, latest, now < latest.expires_at, opens_at)
-
-
-def recertify_window_days(version_id: int | None) -> int:
-    if version_id is None:
-        return 0
-    stored = db.session.scalar(sa.select(CourseVersion.settings)
-                               .where(CourseVersion.id == version_id))
-    return CourseSettings.from_stored(stored).certificate.recertify_window_days

@@ -20,17 +20,10 @@ from trainer.assessments.errors import AssessmentError
 from trainer.assessments.outcomes import (
     KINDS,
     ChecklistChoice,
-    KindStatus,
     PendingTask,
-    attitude_outcome,
     checklist_choices,
     checklist_for,
-    course_status,
-    outcome,
     pending_for,
-    practical_outcome,
-    results_for,
-    retake_opens_at,
 )
 from trainer.assessments.scope import (
     check_may_assess,
@@ -46,32 +39,26 @@ from trainer.database import write_transaction
 from trainer.extensions import db
 from trainer.models import Assessment, AssessmentScore, CourseVersion, User, utcnow
 from trainer.models.assessments import ASSESSMENT_MODES
+from trainer.progress import standing_of
 
 __all__ = [
     "KINDS",
     "MODES",
     "AssessmentError",
     "ChecklistChoice",
-    "KindStatus",
     "PendingTask",
-    "attitude_outcome",
     "check_may_assess",
     "checklist_choices",
     "checklist_for",
     "checklist_of",
-    "course_status",
     "drafts_of",
     "get_assessment_for",
     "learners_in_scope",
     "may_assess",
-    "outcome",
     "own_assessment",
     "pending_for",
-    "practical_outcome",
     "recent_results_by",
-    "results_for",
     "results_of",
-    "retake_opens_at",
     "save_draft",
     "scope_department_ids",
     "score_sheet",
@@ -90,9 +77,10 @@ def checklist_of(assessment: Assessment) -> Checklist:
 
 
 def _check_retake_wait(learner: User, version: CourseVersion, kind: str, now: datetime) -> None:
-    opens_at = retake_opens_at(learner, version, kind)
-    if opens_at is not None and now < opens_at:
-        raise AssessmentError("retake-wait", opens_at=opens_at)
+    standing = standing_of(learner.id, version.course_id, now)
+    state = standing.assessment(kind) if standing is not None else None
+    if state is not None and state.retake_at is not None:
+        raise AssessmentError("retake-wait", opens_at=state.retake_at)
 
 
 # --- drafts and submission ---------------------------------------------------------------

@@ -67,14 +67,6 @@ def get_visible_assessment_or_404(assessment_id: int) -> Assessment:
     return assessment
 
 
-@bp.app_template_global("assessment_status")
-def assessment_status(user, version) -> list[service.KindStatus]:
-    """For the course page: where this learner stands on its practical and attitude parts."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    return service.course_status(user, version)
-
-
 bp.add_app_template_global(KIND_LABELS, "assessment_kind_labels")
 bp.add_app_template_global(OUTCOME_LABELS, "assessment_outcome_labels")
 

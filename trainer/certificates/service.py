@@ -15,14 +15,13 @@ from flask import Flask
 from sqlalchemy.exc import IntegrityError
 
 from trainer.audit import service as audit
-from trainer.completion import Cycle, current_cycle
-from trainer.content import CourseSettings, settings_of
+from trainer.content import settings_of
 from trainer.content.paths import Level, PathCatalogue, Track, load_paths
 from trainer.courses.service import live_course
 from trainer.database import write_transaction
 from trainer.extensions import db
 from trainer.models import Certificate, CourseRecord, CourseVersion, User, utcnow
-from trainer.quizzes.service import quiz_passed
+from trainer.progress import CertificateState, Standing, standing_of, standings
 
 # Crockford's base32: no I, L, O or U, so a code read aloud or typed is not mistaken.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -51,93 +50,80 @@ def normalise_code(typed: str) -> str | None:
 def add_months(moment: datetime, months: int) -> datetime:
     month_index = moment.month - 1 + months
     year, month = moment.year + month_index // 12, month_index % 12 + 1
-    return moment.replace(year=year, month=month,
-                          day=min(moment.day, monthrange(year, month)[1]))
+    return moment.replace(year=year, month=month, day=min(moment.day, monthrange(year, month)[1]))
 
 
 # --- completion -------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Completion:
-    cycle: Cycle
-    quiz_passed: bool
-    practical: str | None  # None when the course does not require it; else passed/failed/…
-    attitude: str | None
 
-    @property
-    def complete(self) -> bool:
-        return self.quiz_passed and self.practical in (None, "passed") and \
-            self.attitude in (None, "passed")
-
-
-def course_completion(user: User, record: CourseRecord, version: CourseVersion,
-                      now: datetime | None = None) -> Completion:
-    from trainer.assessments.service import attitude_outcome, practical_outcome
-
-    now = now or utcnow()
-    cycle = current_cycle(user.id, record.id, now)
-    settings = settings_of(version)
-    practical = (practical_outcome(user, version, since=cycle.since)
-                 if settings.practical_required else None)
-    attitude = (attitude_outcome(user, version, since=cycle.since)
-                if settings.attitude_required else None)
-    return Completion(cycle, quiz_passed(user, record.id, cycle.since), practical, attitude)
+def course_completion(
+    user: User, record: CourseRecord, version: CourseVersion, now: datetime | None = None
+) -> Standing:
+    """Where the learner stands on the course (trainer.progress decides); `may_issue` is the
+    certificate-issuing decision."""
+    standing = standing_of(user.id, record.id, now or utcnow())
+    if standing is None:
+        raise CertificateError("no-live-version")
+    return standing
 
 
 def may_be_complete(user_id: int, course_id: int) -> bool:
-    """False when the course certainly is not done: it requires a practical or attitude
-    assessment of which this learner has no submitted result at all. One query, so a
-    passed exam on a course still waiting for its assessment costs almost nothing more;
-    True means: ask course_completion()."""
-    from trainer.models import Assessment
-
-    def submitted(kind: str):
-        return sa.exists().where(Assessment.learner_id == user_id,
-                                 Assessment.course_id == CourseRecord.id,
-                                 Assessment.kind == kind, Assessment.status == "submitted")
-
-    row = db.session.execute(
-        sa.select(CourseVersion.settings, submitted("practical"), submitted("attitude"))
-        .select_from(CourseRecord)
-        .join(CourseVersion, CourseVersion.id == CourseRecord.current_version_id)
-        .where(CourseRecord.id == course_id)).first()
-    if row is None:
-        return False  # no live version: nothing to issue
-    stored, has_practical, has_attitude = row
-    settings = CourseSettings.from_stored(stored)
-    return not ((settings.practical_required and not has_practical)
-                or (settings.attitude_required and not has_attitude))
+    """False when the course certainly is not done for this learner now."""
+    standing = standing_of(user_id, course_id)
+    return standing is not None and standing.may_issue
 
 
-def issue_if_complete(app: Flask, user: User, record: CourseRecord,
-                      now: datetime | None = None) -> Certificate | None:
+def issue_if_complete(
+    app: Flask, user: User, record: CourseRecord, now: datetime | None = None
+) -> Certificate | None:
     """Issue the course certificate when everything is done; exactly once per cycle."""
     now = now or utcnow()
     version = record.current_version
     if version is None:
         return None
     completion = course_completion(user, record, version, now)
-    if not completion.complete or (completion.cycle.certified
-                                   and not completion.cycle.recertifying):
+    if not completion.may_issue:
         return None
     cycle_number = 1 + db.session.scalar(
-        sa.select(sa.func.count()).select_from(Certificate)
-        .where(Certificate.user_id == user.id, Certificate.course_id == record.id))
+        sa.select(sa.func.count())
+        .select_from(Certificate)
+        .where(Certificate.user_id == user.id, Certificate.course_id == record.id)
+    )
     months = settings_of(version).certificate.validity_months
-    certificate = _issue(app, user, kind="course", achievement=f"course:{record.id}:{cycle_number}",
-                         title=version.title, course_id=record.id, version_id=version.id,
-                         expires_at=add_months(now, months) if months else None, now=now,
-                         template_extra={"practical": bool(completion.practical),
-                                         "attitude": bool(completion.attitude)})
+    certificate = _issue(
+        app,
+        user,
+        kind="course",
+        achievement=f"course:{record.id}:{cycle_number}",
+        title=version.title,
+        course_id=record.id,
+        version_id=version.id,
+        expires_at=add_months(now, months) if months else None,
+        now=now,
+        template_extra={
+            "practical": completion.practical is not None,
+            "attitude": completion.attitude is not None,
+        },
+    )
     if certificate is not None:
         issue_levels(app, user, now)
     return certificate
 
 
-def _issue(app: Flask, user: User, *, kind: str, achievement: str, title: str, now: datetime,
-           expires_at: datetime | None, course_id: int | None = None,
-           version_id: int | None = None, level_id: str | None = None,
-           template_extra: dict | None = None) -> Certificate | None:
+def _issue(
+    app: Flask,
+    user: User,
+    *,
+    kind: str,
+    achievement: str,
+    title: str,
+    now: datetime,
+    expires_at: datetime | None,
+    course_id: int | None = None,
+    version_id: int | None = None,
+    level_id: str | None = None,
+    template_extra: dict | None = None,
+) -> Certificate | None:
     """Insert one certificate with its PDF. The (user, achievement) unique constraint makes a
     concurrent second issue fail; the loser returns the certificate that won."""
     for _ in range(3):
@@ -145,8 +131,19 @@ def _issue(app: Flask, user: User, *, kind: str, achievement: str, title: str, n
         if existing is not None:
             return existing
         try:
-            return _insert_certificate(app, user, kind, achievement, title, now, expires_at,
-                                       course_id, version_id, level_id, template_extra or {})
+            return _insert_certificate(
+                app,
+                user,
+                kind,
+                achievement,
+                title,
+                now,
+                expires_at,
+                course_id,
+                version_id,
+                level_id,
+                template_extra or {},
+            )
         except IntegrityError:
             # Either the same achievement was issued meanwhile (returned above on the next
             # pass) or two issues took the same serial number (the next pass takes another).
@@ -154,39 +151,76 @@ def _issue(app: Flask, user: User, *, kind: str, achievement: str, title: str, n
     return _by_achievement(user.id, achievement)
 
 
-def _insert_certificate(app, user, kind, achievement, title, now, expires_at, course_id,
-                        version_id, level_id, template_extra) -> Certificate:
+def _insert_certificate(
+    app,
+    user,
+    kind,
+    achievement,
+    title,
+    now,
+    expires_at,
+    course_id,
+    version_id,
+    level_id,
+    template_extra,
+) -> Certificate:
     from trainer.certificates.pdf import render_pdf
 
     with write_transaction():
         year = now.year
-        count = db.session.scalar(sa.select(sa.func.count()).select_from(Certificate)
-                                  .where(Certificate.serial.like(f"TRN-{year}-%")))
+        count = db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Certificate)
+            .where(Certificate.serial.like(f"TRN-{year}-%"))
+        )
         certificate = Certificate(
-            serial=f"TRN-{year}-{count + 1:06d}", code=new_code(), kind=kind,
-            achievement=achievement, user_id=user.id, holder_name=user.display_name,
-            course_id=course_id, version_id=version_id, level_id=level_id, title=title,
-            issued_at=now, expires_at=expires_at, pdf=b"", pdf_sha256="")
+            serial=f"TRN-{year}-{count + 1:06d}",
+            code=new_code(),
+            kind=kind,
+            achievement=achievement,
+            user_id=user.id,
+            holder_name=user.display_name,
+            course_id=course_id,
+            version_id=version_id,
+            level_id=level_id,
+            title=title,
+            issued_at=now,
+            expires_at=expires_at,
+            pdf=b"",
+            pdf_sha256="",
+        )
         certificate.pdf, certificate.pdf_sha256 = render_pdf(
-            app, _template_for(certificate), pdf_context(app, certificate, template_extra))
+            app, _template_for(certificate), pdf_context(app, certificate, template_extra)
+        )
         db.session.add(certificate)
         db.session.flush()
-        audit.record(None, "certificate.issued", "certificate", certificate.id,
-                     serial=certificate.serial, user=user.employee_no, title=title)
+        audit.record(
+            None,
+            "certificate.issued",
+            "certificate",
+            certificate.id,
+            serial=certificate.serial,
+            user=user.employee_no,
+            title=title,
+        )
     return certificate
 
 
 def _by_achievement(user_id: int, achievement: str) -> Certificate | None:
-    return db.session.scalar(sa.select(Certificate).where(
-        Certificate.user_id == user_id, Certificate.achievement == achievement))
+    return db.session.scalar(
+        sa.select(Certificate).where(
+            Certificate.user_id == user_id, Certificate.achievement == achievement
+        )
+    )
 
 
 def _template_for(certificate: Certificate) -> str:
     return "pdf/level_certificate.html" if certificate.kind == "level" else "pdf/certificate.html"
 
 
-def pdf_context(app: Flask, certificate: Certificate, extra: dict,
-                revoked: str | None = None) -> dict:
+def pdf_context(
+    app: Flask, certificate: Certificate, extra: dict, revoked: str | None = None
+) -> dict:
     """A plain dict: the PDF template sees nothing but these values."""
     logo = app.config.get("CERTIFICATE_LOGO")
     logo_path = Path(app.static_folder) / logo if logo else None
@@ -196,13 +230,18 @@ def pdf_context(app: Flask, certificate: Certificate, extra: dict,
     return {
         "company": app.config["COMPANY_NAME"],
         "logo": logo_path.as_uri() if logo_path and logo_path.is_file() else None,
-        "holder": certificate.holder_name, "title": certificate.title,
-        "serial": certificate.serial, "code": certificate.code_display,
+        "holder": certificate.holder_name,
+        "title": certificate.title,
+        "serial": certificate.serial,
+        "code": certificate.code_display,
         "issued": certificate.issued_at.strftime("%Y-%m-%d"),
         "expires": certificate.expires_at.strftime("%Y-%m-%d") if certificate.expires_at else "",
-        "qr": qr_svg_data_uri(verify_url), "verify_url": verify_url,
-        "track": extra.get("track", ""), "practical": extra.get("practical", False),
-        "attitude": extra.get("attitude", False), "revoked": revoked,
+        "qr": qr_svg_data_uri(verify_url),
+        "verify_url": verify_url,
+        "track": extra.get("track", ""),
+        "practical": extra.get("practical", False),
+        "attitude": extra.get("attitude", False),
+        "revoked": revoked,
     }
 
 
@@ -213,12 +252,16 @@ def pdf_for_download(app: Flask, certificate: Certificate) -> bytes:
     from trainer.certificates.pdf import render_pdf
 
     extra = {"practical": True, "attitude": False}
-    pdf, _ = render_pdf(app, _template_for(certificate), pdf_context(
-        app, certificate, extra, revoked=certificate.revoked_at.strftime("%Y-%m-%d")))
+    pdf, _ = render_pdf(
+        app,
+        _template_for(certificate),
+        pdf_context(app, certificate, extra, revoked=certificate.revoked_at.strftime("%Y-%m-%d")),
+    )
     return pdf
 
 
 # --- finding, verifying, revoking --------------------------------------------------------
+
 
 def find_by_code(typed: str) -> Certificate | None:
     code = normalise_code(typed)
@@ -228,8 +271,13 @@ def find_by_code(typed: str) -> Certificate | None:
 
 
 def certificates_of(user: User) -> list[Certificate]:
-    return list(db.session.scalars(sa.select(Certificate).where(Certificate.user_id == user.id)
-                                   .order_by(Certificate.issued_at.desc())))
+    return list(
+        db.session.scalars(
+            sa.select(Certificate)
+            .where(Certificate.user_id == user.id)
+            .order_by(Certificate.issued_at.desc())
+        )
+    )
 
 
 def revoke(certificate: Certificate, by: User, reason: str, now: datetime | None = None) -> None:
@@ -243,16 +291,24 @@ def revoke(certificate: Certificate, by: User, reason: str, now: datetime | None
         certificate.revoked_at = now or utcnow()
         certificate.revoked_by_id = by.id
         certificate.revoke_reason = reason
-        audit.record(by, "certificate.revoked", "certificate", certificate.id,
-                     serial=certificate.serial, reason=reason)
+        audit.record(
+            by,
+            "certificate.revoked",
+            "certificate",
+            certificate.id,
+            serial=certificate.serial,
+            reason=reason,
+        )
 
 
 # --- career levels -----------------------------------------------------------------------
 
+
 def career_paths(app: Flask) -> PathCatalogue:
     content_dir = Path(app.config["CONTENT_DIR"])
-    files = tuple(sorted((p.name, p.stat().st_mtime_ns)
-                         for p in (content_dir / "paths").glob("*.md")))
+    files = tuple(
+        sorted((p.name, p.stat().st_mtime_ns) for p in (content_dir / "paths").glob("*.md"))
+    )
     course_slugs = frozenset(db.session.scalars(sa.select(CourseRecord.slug)))
     return _cached_paths(content_dir, files, course_slugs)
 
@@ -263,14 +319,20 @@ def _cached_paths(content_dir: Path, _files: tuple, course_slugs: frozenset) -> 
     return load_paths(content_dir, course_slugs)
 
 
-def valid_course_certificates(user: User, now: datetime) -> dict[str, Certificate]:
-    rows = db.session.execute(
-        sa.select(CourseRecord.slug, Certificate)
-        .join(Certificate, Certificate.course_id == CourseRecord.id)
-        .where(Certificate.user_id == user.id, Certificate.kind == "course",
-               Certificate.revoked_at.is_(None))
-    ).all()
-    return {slug: cert for slug, cert in rows if cert.status(now) == "valid"}
+def valid_course_certificates(user: User, now: datetime) -> dict[str, CertificateState]:
+    """Slug → the person's valid certificate, for every course they are certified in."""
+    return certified_courses([user.id], now).get(user.id, {})
+
+
+def certified_courses(people, now: datetime) -> dict[int, dict[str, CertificateState]]:
+    """Per person: slug → valid course certificate (trainer.progress), for many at once."""
+    found = standings(people, now=now)
+    certified: dict[int, dict[str, CertificateState]] = {}
+    for user_id, course_id in found.touched_keys():
+        standing = found[(user_id, course_id)]
+        if standing.certified:
+            certified.setdefault(user_id, {})[standing.course.slug] = standing.cycle.certificate
+    return certified
 
 
 @dataclass(frozen=True)
@@ -293,16 +355,43 @@ class LevelProgress:
         return self.held is None and not self.missing and self.months_ok
 
 
-def level_progress(app: Flask, user: User, now: datetime | None = None
-                   ) -> list[list[LevelProgress]]:
+def level_progress(
+    app: Flask, user: User, now: datetime | None = None
+) -> list[list[LevelProgress]]:
     """Per track, every level with what is done and what is missing."""
+    return levels_of(app, [user.id], now)[user.id]
+
+
+def levels_of(
+    app: Flask, user_ids: list[int], now: datetime | None = None
+) -> dict[int, list[list[LevelProgress]]]:
+    """level_progress of many people, in a fixed number of queries."""
     now = now or utcnow()
-    held = {c.level_id: c for c in db.session.scalars(
-        sa.select(Certificate).where(Certificate.user_id == user.id, Certificate.kind == "level",
-                                     Certificate.revoked_at.is_(None)))}
-    courses = valid_course_certificates(user, now)
+    held_by: dict[int, dict[str, Certificate]] = {}
+    for certificate in db.session.scalars(
+        sa.select(Certificate).where(
+            Certificate.user_id.in_(user_ids),
+            Certificate.kind == "level",
+            Certificate.revoked_at.is_(None),
+        )
+    ):
+        held_by.setdefault(certificate.user_id, {})[certificate.level_id] = certificate
+    certified = certified_courses(user_ids, now)
+    catalogue = career_paths(app)
+    return {
+        user_id: _levels(catalogue, held_by.get(user_id, {}), certified.get(user_id, {}), now)
+        for user_id in user_ids
+    }
+
+
+def _levels(
+    catalogue: PathCatalogue,
+    held: dict[str, Certificate],
+    courses: dict[str, CertificateState],
+    now: datetime,
+) -> list[list[LevelProgress]]:
     tracks = []
-    for track in career_paths(app).tracks:
+    for track in catalogue.tracks:
         levels = []
         for level in track.levels:
             done = tuple(slug for slug in level.requires if slug in courses)
@@ -316,8 +405,11 @@ def level_progress(app: Flask, user: User, now: datetime | None = None
             else:
                 eligible_from = add_months(previous.issued_at, level.min_months_in_previous)
                 months_ok = now >= eligible_from
-            levels.append(LevelProgress(track, level, held.get(level.id), done, missing,
-                                        months_ok, eligible_from))
+            levels.append(
+                LevelProgress(
+                    track, level, held.get(level.id), done, missing, months_ok, eligible_from
+                )
+            )
         tracks.append(levels)
     return tracks
 
@@ -331,10 +423,17 @@ def issue_levels(app: Flask, user: User, now: datetime | None = None) -> list[Ce
         if not ready:
             break
         for progress in ready:
-            certificate = _issue(app, user, kind="level", achievement=f"level:{progress.level.id}",
-                                 title=progress.level.title, level_id=progress.level.id,
-                                 expires_at=None, now=now,
-                                 template_extra={"track": progress.track.title})
+            certificate = _issue(
+                app,
+                user,
+                kind="level",
+                achievement=f"level:{progress.level.id}",
+                title=progress.level.title,
+                level_id=progress.level.id,
+                expires_at=None,
+                now=now,
+                template_extra={"track": progress.track.title},
+            )
             if certificate is not None:
                 issued.append(certificate)
     return issued

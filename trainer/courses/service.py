@@ -19,6 +19,7 @@ from trainer.models import (
     User,
     utcnow,
 )
+from trainer.progress import standing_of, standings
 
 MIN_LEARNED_POINTS = 3
 MAX_ANSWER_LENGTH = 2000
@@ -54,26 +55,23 @@ def live_courses_query():
     )
 
 
-def catalogue(user: User, category: str | None = None, query: str | None = None
-              ) -> list[CatalogueEntry]:
+def catalogue(
+    user: User, category: str | None = None, query: str | None = None
+) -> list[CatalogueEntry]:
     statement = live_courses_query().order_by(CourseVersion.category, CourseVersion.title)
     if category in CATEGORIES:
         statement = statement.where(CourseVersion.category == category)
     if query:
         statement = statement.where(CourseVersion.title.ilike(f"%{query.strip()}%"))
     rows = db.session.execute(statement).all()
-    version_ids = [version.id for _, version in rows]
-    lesson_counts = dict(db.session.execute(
-        sa.select(CourseLesson.version_id, sa.func.count())
-        .where(CourseLesson.version_id.in_(version_ids)).group_by(CourseLesson.version_id)
-    ).all())
-    read_counts = dict(db.session.execute(
-        sa.select(LessonProgress.version_id, sa.func.count())
-        .where(LessonProgress.user_id == user.id, LessonProgress.version_id.in_(version_ids))
-        .group_by(LessonProgress.version_id)
-    ).all())
-    return [CatalogueEntry(record, version, lesson_counts.get(version.id, 0),
-                           read_counts.get(version.id, 0)) for record, version in rows]
+    found = standings([user.id], [record.id for record, _ in rows])
+    entries = []
+    for record, version in rows:
+        standing = found[(user.id, record.id)]
+        entries.append(
+            CatalogueEntry(record, version, standing.lessons_total, standing.lessons_read_count)
+        )
+    return entries
 
 
 def live_course(slug: str) -> tuple[CourseRecord, CourseVersion] | None:
@@ -87,29 +85,25 @@ class LessonOutline:
     title: str
 
 
-def lesson_and_outline(version: CourseVersion, number: int
-                       ) -> tuple[CourseLesson | None, list[LessonOutline]]:
+def lesson_and_outline(
+    version: CourseVersion, number: int
+) -> tuple[CourseLesson | None, list[LessonOutline]]:
     """One lesson with its HTML, and every lesson's number and title (for previous/next),
     without loading the other lessons' HTML."""
-    lesson = db.session.scalar(sa.select(CourseLesson).where(
-        CourseLesson.version_id == version.id, CourseLesson.number == number))
-    outline = [LessonOutline(n, t) for n, t in db.session.execute(
-        sa.select(CourseLesson.number, CourseLesson.title)
-        .where(CourseLesson.version_id == version.id).order_by(CourseLesson.number))]
+    lesson = db.session.scalar(
+        sa.select(CourseLesson).where(
+            CourseLesson.version_id == version.id, CourseLesson.number == number
+        )
+    )
+    outline = [
+        LessonOutline(n, t)
+        for n, t in db.session.execute(
+            sa.select(CourseLesson.number, CourseLesson.title)
+            .where(CourseLesson.version_id == version.id)
+            .order_by(CourseLesson.number)
+        )
+    ]
     return lesson, outline
-
-
-def lesson_is_read(user: User, version: CourseVersion, lesson_number: int) -> bool:
-    return db.session.scalar(sa.select(sa.exists().where(
-        LessonProgress.user_id == user.id, LessonProgress.version_id == version.id,
-        LessonProgress.lesson_number == lesson_number))) or False
-
-
-def read_lessons(user: User, version: CourseVersion) -> set[int]:
-    return set(db.session.scalars(
-        sa.select(LessonProgress.lesson_number)
-        .where(LessonProgress.user_id == user.id, LessonProgress.version_id == version.id)
-    ))
 
 
 def mark_lesson_read(user: User, version: CourseVersion, lesson_number: int) -> None:
@@ -118,44 +112,44 @@ def mark_lesson_read(user: User, version: CourseVersion, lesson_number: int) -> 
     if lesson_number not in {lesson.number for lesson in version.lessons}:
         raise CourseError("no-such-lesson")
     with write_transaction():
-        progress = db.session.scalar(sa.select(LessonProgress).where(
-            LessonProgress.user_id == user.id, LessonProgress.version_id == version.id,
-            LessonProgress.lesson_number == lesson_number))
+        progress = db.session.scalar(
+            sa.select(LessonProgress).where(
+                LessonProgress.user_id == user.id,
+                LessonProgress.version_id == version.id,
+                LessonProgress.lesson_number == lesson_number,
+            )
+        )
         if progress is None:
-            db.session.add(LessonProgress(user_id=user.id, version_id=version.id,
-                                          lesson_number=lesson_number))
+            db.session.add(
+                LessonProgress(user_id=user.id, version_id=version.id, lesson_number=lesson_number)
+            )
         else:
             progress.read_at = utcnow()
 
 
-def lessons_read_after(user: User, version: CourseVersion, moment) -> set[int]:
-    """Lesson numbers whose latest reading is after `moment` (retraining progress)."""
-    return set(db.session.scalars(
-        sa.select(LessonProgress.lesson_number)
-        .where(LessonProgress.user_id == user.id, LessonProgress.version_id == version.id,
-               LessonProgress.read_at > moment)
-    ))
-
-
-def all_lessons_read(user: User, version: CourseVersion) -> bool:
-    return {lesson.number for lesson in version.lessons} <= read_lessons(user, version)
-
-
 def learned_points(text: str) -> list[str]:
     """Split 'what I learned' into points: one per line, or separated by ；/。/numbering."""
-    return [part.strip(" \t-•*、，,") for part in _POINT_SEPARATORS.split(text or "")
-            if part and part.strip(" \t-•*、，,")]
+    return [
+        part.strip(" \t-•*、，,")
+        for part in _POINT_SEPARATORS.split(text or "")
+        if part and part.strip(" \t-•*、，,")
+    ]
 
 
 def evaluation_of(user: User, version: CourseVersion) -> CourseEvaluation | None:
-    return db.session.scalar(sa.select(CourseEvaluation).where(
-        CourseEvaluation.user_id == user.id, CourseEvaluation.version_id == version.id))
+    return db.session.scalar(
+        sa.select(CourseEvaluation).where(
+            CourseEvaluation.user_id == user.id, CourseEvaluation.version_id == version.id
+        )
+    )
 
 
-def submit_evaluation(user: User, version: CourseVersion, rating: int, learned: str,
-                      apply_at_work: str, improve: str) -> CourseEvaluation:
+def submit_evaluation(
+    user: User, version: CourseVersion, rating: int, learned: str, apply_at_work: str, improve: str
+) -> CourseEvaluation:
     """Record or replace the learner's evaluation of this course version."""
-    if not all_lessons_read(user, version):
+    standing = standing_of(user.id, version.course_id)
+    if standing is None or not standing.all_lessons_read:
         raise CourseError("lessons-unread")
     if rating not in range(1, 6):
         raise CourseError("bad-rating")
@@ -189,9 +183,13 @@ def evaluation_summaries(record: CourseRecord) -> list[EvaluationSummary]:
     """Per version, newest first: how many rated it, the average, and every answer."""
     summaries = []
     for version in record.versions:
-        evaluations = list(db.session.scalars(
-            sa.select(CourseEvaluation).where(CourseEvaluation.version_id == version.id)
-            .order_by(CourseEvaluation.created_at.desc())))
+        evaluations = list(
+            db.session.scalars(
+                sa.select(CourseEvaluation)
+                .where(CourseEvaluation.version_id == version.id)
+                .order_by(CourseEvaluation.created_at.desc())
+            )
+        )
         average = (sum(e.rating for e in evaluations) / len(evaluations)) if evaluations else None
         summaries.append(EvaluationSummary(version, len(evaluations), average, evaluations))
     return summaries

@@ -22,6 +22,7 @@ from trainer.courses import service
 from trainer.courses.forms import EvaluationForm
 from trainer.extensions import db
 from trainer.models import CourseFile, CourseVersion
+from trainer.progress import standing_of
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
 
@@ -44,8 +45,11 @@ COURSE_MESSAGES = {
 
 
 def course_message(error: service.CourseError) -> str:
-    return COURSE_MESSAGES[error.code] % error.params if error.params else str(
-        COURSE_MESSAGES[error.code])
+    return (
+        COURSE_MESSAGES[error.code] % error.params
+        if error.params
+        else str(COURSE_MESSAGES[error.code])
+    )
 
 
 def get_live_course_or_404(slug: str):
@@ -68,23 +72,34 @@ def index():
     category = request.args.get("category") or None
     query = (request.args.get("q") or "").strip()
     entries = service.catalogue(current_user, category=category, query=query)
-    return render_template("courses/index.html", entries=entries, category=category,
-                           query=query, categories=CATEGORIES, category_labels=CATEGORY_LABELS)
+    return render_template(
+        "courses/index.html",
+        entries=entries,
+        category=category,
+        query=query,
+        categories=CATEGORIES,
+        category_labels=CATEGORY_LABELS,
+    )
 
 
 @bp.get("/<slug>")
 @login_required
 def course(slug: str):
     record, version = get_live_course_or_404(slug)
-    read = service.read_lessons(current_user, version)
+    standing = standing_of(current_user.id, record.id)
     settings = settings_of(version)
     prerequisites = [
         (prerequisite_slug, service.live_course(prerequisite_slug))
         for prerequisite_slug in settings.prerequisites
     ]
     return render_template(
-        "courses/course.html", record=record, version=version, read=read,
-        settings=settings, prerequisites=prerequisites,
+        "courses/course.html",
+        record=record,
+        version=version,
+        standing=standing,
+        read=standing.lessons_read,
+        settings=settings,
+        prerequisites=prerequisites,
         category_label=CATEGORY_LABELS.get(version.category, version.category),
         evaluation=service.evaluation_of(current_user, version),
     )
@@ -103,7 +118,8 @@ def lesson(slug: str, number: int):
     return render_template(
         "courses/lesson.html", record=record, version=version, lesson=lesson,
         previous_lesson=previous_lesson, next_lesson=next_lesson, lesson_count=len(outline),
-        is_read=service.lesson_is_read(current_user, version, number), position=position + 1,
+        is_read=number in standing_of(current_user.id, record.id).lessons_read,
+        position=position + 1,
     )
 
 
@@ -116,7 +132,7 @@ def mark_read(slug: str, number: int):
     later = [lesson for lesson in version.lessons if lesson.number > number]
     if later:
         return redirect(url_for("courses.lesson", slug=slug, number=later[0].number))
-    if service.all_lessons_read(current_user, version):
+    if standing_of(current_user.id, _record.id).all_lessons_read:
         flash(_l("You have read every lesson. Tell us what you think of the course."), "success")
         return redirect(url_for("courses.evaluate", slug=slug))
     return redirect(url_for("courses.course", slug=slug))
@@ -125,8 +141,8 @@ def mark_read(slug: str, number: int):
 @bp.route("/<slug>/evaluate", methods=["GET", "POST"])
 @login_required
 def evaluate(slug: str):
-    _record, version = get_live_course_or_404(slug)
-    if not service.all_lessons_read(current_user, version):
+    record, version = get_live_course_or_404(slug)
+    if not standing_of(current_user.id, record.id).all_lessons_read:
         flash(COURSE_MESSAGES["lessons-unread"], "error")
         return redirect(url_for("courses.course", slug=slug))
     existing = service.evaluation_of(current_user, version)
@@ -134,9 +150,14 @@ def evaluate(slug: str):
     status = 200
     if form.validate_on_submit():
         try:
-            service.submit_evaluation(current_user, version, form.rating.data,
-                                      form.learned.data, form.apply_at_work.data,
-                                      form.improve.data or "")
+            service.submit_evaluation(
+                current_user,
+                version,
+                form.rating.data,
+                form.learned.data,
+                form.apply_at_work.data,
+                form.improve.data or "",
+            )
         except service.CourseError as error:
             flash(course_message(error), "error")
             status = 400
@@ -145,8 +166,9 @@ def evaluate(slug: str):
             return redirect(url_for("courses.course", slug=slug))
     elif request.method == "POST":
         status = 400
-    return render_template("courses/evaluate.html", form=form, version=version, slug=slug,
-                           existing=existing), status
+    return render_template(
+        "courses/evaluate.html", form=form, version=version, slug=slug, existing=existing
+    ), status
 
 
 @bp.get("/<slug>/v<int:version_id>/<path:path>")
@@ -158,8 +180,11 @@ def media(slug: str, version_id: int, path: str):
     content = db.session.scalar(
         sa.select(CourseFile.content)
         .join(CourseVersion, CourseVersion.id == CourseFile.version_id)
-        .where(CourseFile.version_id == version_id, CourseFile.path == path,
-               CourseVersion.course.has(slug=slug))
+        .where(
+            CourseFile.version_id == version_id,
+            CourseFile.path == path,
+            CourseVersion.course.has(slug=slug),
+        )
     )
     if content is None:
         abort(404)
@@ -167,6 +192,7 @@ def media(slug: str, version_id: int, path: str):
     response = Response(content, mimetype=mimetype)
     # Trainer-supplied files (SVG can hold scripts) run nothing, even when opened directly.
     response.headers["Content-Security-Policy"] = (
-        "default-src 'none'; style-src 'unsafe-inline'; sandbox")
+        "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    )
     response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
     return response

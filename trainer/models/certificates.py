@@ -11,6 +11,17 @@ from trainer.extensions import db
 from trainer.models.people import User, utcnow
 
 
+def certificate_status(
+    revoked_at: datetime | None, expires_at: datetime | None, now: datetime
+) -> str:
+    """valid, expired or revoked: the one rule (trainer.progress uses it too)."""
+    if revoked_at is not None:
+        return "revoked"
+    if expires_at is not None and now >= expires_at:
+        return "expired"
+    return "valid"
+
+
 class Certificate(db.Model):
     __tablename__ = "certificates"
     __table_args__ = (
@@ -25,8 +36,7 @@ class Certificate(db.Model):
     code: Mapped[str] = mapped_column(sa.String(32), unique=True)  # verification code
     kind: Mapped[str] = mapped_column(sa.String(10))
     achievement: Mapped[str] = mapped_column(sa.String(150))  # course:<id>:<cycle> | level:<id>
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="RESTRICT"),
-                                         index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="RESTRICT"), index=True)
     holder_name: Mapped[str] = mapped_column(sa.String(100))  # as it was when issued
     course_id: Mapped[int | None] = mapped_column(sa.ForeignKey("courses.id"), index=True)
     version_id: Mapped[int | None] = mapped_column(sa.ForeignKey("course_versions.id"))
@@ -44,13 +54,9 @@ class Certificate(db.Model):
     revoked_by: Mapped[User | None] = relationship(foreign_keys=[revoked_by_id])
 
     def status(self, now: datetime) -> str:
-        if self.revoked_at is not None:
-            return "revoked"
-        if self.expires_at is not None and now >= self.expires_at:
-            return "expired"
-        return "valid"
+        return certificate_status(self.revoked_at, self.expires_at, now)
 
     @property
     def code_display(self) -> str:
         """The code in groups of four, as printed: easier to read out and type."""
-        return "-".join(self.code[i:i + 4] for i in range(0, len(self.code), 4))
+        return "-".join(self.code[i : i + 4] for i in range(0, len(self.code), 4))

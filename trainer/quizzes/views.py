@@ -24,6 +24,7 @@ from trainer.courses.service import live_course
 from trainer.extensions import db
 from trainer.hr.reports.exports import Table, to_csv
 from trainer.models import CourseRecord, User, utcnow
+from trainer.progress import standing_of
 from trainer.quizzes import analysis, service
 from trainer.quizzes.answers import AnswerError, describe_response, form_values, response_from_form
 from trainer.quizzes.forms import GrantExtraAttemptForm
@@ -34,8 +35,10 @@ STAFF = ("trainer", "hr", "admin")
 QUIZ_MESSAGES = {
     "passed": _l("You have already passed this exam."),
     "wait": _l("The next attempt opens at %(opens_at)s."),
-    "retrain": _l("You have used every attempt of this round. Read all the lessons again; "
-                  "then a new round opens."),
+    "retrain": _l(
+        "You have used every attempt of this round. Read all the lessons again; "
+        "then a new round opens."
+    ),
     "not-yours": _l("This attempt belongs to someone else."),
     "unknown-question": _l("The answers sent do not belong to this attempt. Reload the page."),
     "already-submitted": _l("This attempt has already been submitted."),
@@ -98,8 +101,13 @@ def _attempt_page(attempt, values=None, errors=(), status=200):
         for index, (question, entry) in enumerate(questions, start=1):
             values.update(form_values(question, entry, index, saved.get(question.id)))
     return render_template(
-        "quizzes/attempt.html", attempt=attempt, questions=questions, values=values,
-        errors=dict(errors), form=EmptyForm(), title=attempt.version.title,
+        "quizzes/attempt.html",
+        attempt=attempt,
+        questions=questions,
+        values=values,
+        errors=dict(errors),
+        form=EmptyForm(),
+        title=attempt.version.title,
         answered={a.question_id for a in attempt.answers},
     ), status
 
@@ -140,15 +148,19 @@ def save(attempt_id: int):
     responses, errors = _responses_from(service.drawn_questions(attempt), request.form)
     if errors:
         if _wants_json():
-            return jsonify(saved=False, errors=[{"question": i, "message": m}
-                                                for i, m in errors]), 400
+            return jsonify(
+                saved=False, errors=[{"question": i, "message": m} for i, m in errors]
+            ), 400
         return _attempt_page(attempt, request.form.to_dict(flat=False), errors, 400)
     try:
         service.save_answers(current_user, attempt, responses)
     except service.QuizError as error:
         if _wants_json():
-            return jsonify(saved=False, message=quiz_message(error),
-                           result_url=url_for("quizzes.result", attempt_id=attempt.id)), 409
+            return jsonify(
+                saved=False,
+                message=quiz_message(error),
+                result_url=url_for("quizzes.result", attempt_id=attempt.id),
+            ), 409
         flash(quiz_message(error), "error")
         return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
     if _wants_json():
@@ -184,20 +196,30 @@ def result(attempt_id: int):
     if attempt.result is None:
         return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
     record = db.session.get(CourseRecord, attempt.course_id)
-    state = service.learner_quiz(current_user, record, record.current_version or attempt.version)
+    standing = standing_of(current_user.id, record.id)
+    state = standing.exam.quiz if standing is not None and standing.exam is not None else None
     settings = settings_of(attempt.version)
     policy = settings.quiz.review
-    review = service.review_visible(policy, attempt.result, state.state)
+    review = service.review_visible(policy, attempt.result, state)
     questions = service.drawn_questions(attempt) if review else []
     graded = {row["id"]: row for row in attempt.result.per_question}
-    return render_template("quizzes/result.html", attempt=attempt, result=attempt.result,
-                           state=state.state, review=review, policy=policy,
-                           questions=questions, graded=graded, slug=record.slug,
-                           pass_mark=settings.quiz.pass_mark,
-                           describe=describe_response)
+    return render_template(
+        "quizzes/result.html",
+        attempt=attempt,
+        result=attempt.result,
+        state=state,
+        review=review,
+        policy=policy,
+        questions=questions,
+        graded=graded,
+        slug=record.slug,
+        pass_mark=settings.quiz.pass_mark,
+        describe=describe_response,
+    )
 
 
 # --- trainers and HR -------------------------------------------------------------------
+
 
 def _record_or_404(slug: str) -> CourseRecord:
     record = db.session.scalar(sa.select(CourseRecord).where(CourseRecord.slug == slug))
@@ -213,7 +235,8 @@ def attempts(slug: str):
     form = GrantExtraAttemptForm()
     if form.validate_on_submit():
         learner = db.session.scalar(
-            sa.select(User).where(User.employee_no == form.employee_no.data.strip()))
+            sa.select(User).where(User.employee_no == form.employee_no.data.strip())
+        )
         if learner is None:
             flash(_l("No one has the employee number %(no)s.", no=form.employee_no.data), "error")
         else:
@@ -222,8 +245,7 @@ def attempts(slug: str):
             except service.QuizError as error:
                 flash(quiz_message(error), "error")
             else:
-                flash(_l("%(name)s has one extra attempt.", name=learner.display_name),
-                      "success")
+                flash(_l("%(name)s has one extra attempt.", name=learner.display_name), "success")
                 return redirect(url_for("quizzes.attempts", slug=slug))
     rows = analysis.attempt_rows(record)
     if request.args.get("format") == "csv":
@@ -233,26 +255,47 @@ def attempts(slug: str):
 
 def _csv_response(rows, filename: str) -> Response:
     # The reports' CSV writer: UTF-8 with a BOM for Excel, formula cells neutralised.
-    table = Table(filename, ["employee_no", "name", "version", "round", "attempt", "started_at",
-                             "graded_at", "closed_by", "percent", "passed"], [
-        [row.employee_no, row.name, row.version, row.round_number, row.attempt_number,
-         row.started_at, row.graded_at, row.closed_by,
-         row.percent, None if row.passed is None else ("yes" if row.passed else "no")]
-        for row in rows])
-    return Response(to_csv(table), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    table = Table(
+        filename,
+        [
+            "employee_no",
+            "name",
+            "version",
+            "round",
+            "attempt",
+            "started_at",
+            "graded_at",
+            "closed_by",
+            "percent",
+            "passed",
+        ],
+        [
+            [
+                row.employee_no,
+                row.name,
+                row.version,
+                row.round_number,
+                row.attempt_number,
+                row.started_at,
+                row.graded_at,
+                row.closed_by,
+                row.percent,
+                None if row.passed is None else ("yes" if row.passed else "no"),
+            ]
+            for row in rows
+        ],
+    )
+    return Response(
+        to_csv(table),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 @bp.get("/<slug>/analysis")
 @role_required(*STAFF)
 def item_analysis(slug: str):
     record = _record_or_404(slug)
-    return render_template("quizzes/analysis.html", record=record,
-                           items=analysis.item_analysis(record))
-
-
-@bp.app_template_global()
-def quiz_status_for(user, record, version):
-    """For the course page: the learner's exam state (see templates/quizzes/)."""
-    return service.learner_quiz(user, record, version)
-
+    return render_template(
+        "quizzes/analysis.html", record=record, items=analysis.item_analysis(record)
+    )

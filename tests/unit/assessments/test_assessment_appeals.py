@@ -11,10 +11,11 @@ from tests.unit.assessments.assessment_helpers import (
     live_version,
     submitted,
 )
-from trainer.assessments import appeals, service
+from trainer.assessments import appeals
 from trainer.assessments.service import AssessmentError
 from trainer.extensions import db
 from trainer.models import Appeal, AssessmentCorrection, AuditEvent
+from trainer.progress import standing_of
 
 T0 = datetime(2026, 9, 1, 8, 0)
 WINDOW = 7
@@ -27,6 +28,11 @@ def failed(people):
 
 def lodge(result, user, reason="当时顾客是从侧门进来的，我没看到。", now=T0 + timedelta(days=1)):
     return appeals.lodge_appeal(result, user, reason, WINDOW, now=now)
+
+
+def practical(learner):
+    """The practical part as every page shows it (trainer.progress)."""
+    return standing_of(learner.id, live_version().course_id).practical
 
 
 def refused_code(action, *args, **kwargs) -> str:
@@ -127,7 +133,7 @@ def test_upheld_appeal_keeps_the_fail(people, failed):
         now=T0 + timedelta(days=2),
     )
     assert appeal.status == "upheld" and appeal.decided_by_id == people["second_assessor"].id
-    assert service.practical_outcome(people["learner"], live_version()) == "failed"
+    assert practical(people["learner"]).outcome == "failed"
     assert count_rows(AssessmentCorrection) == 0
 
 
@@ -147,8 +153,8 @@ def test_overturned_appeal_adds_a_correction_and_the_outcome_follows(people, fai
     # The original result is untouched: still the fail it was, with its scores.
     assert failed.passed is False and failed.critical_failed and failed.points == 2
     assert failed.effective_passed is True
-    assert service.practical_outcome(people["learner"], live_version()) == "passed"
-    status = service.course_status(people["learner"], live_version())[0]
+    assert practical(people["learner"]).outcome == "passed"
+    status = practical(people["learner"])
     assert status.outcome == "passed" and status.retake_at is None
     actions = [e.action for e in db.session.query(AuditEvent).order_by(AuditEvent.id)]
     assert actions[-2:] == ["appeal.lodged", "appeal.overturned"]

@@ -18,6 +18,7 @@ from trainer.assessments import service
 from trainer.assessments.service import AssessmentError
 from trainer.extensions import db
 from trainer.models import Assessment, AssessmentScore, AuditEvent, User
+from trainer.progress import standing_of
 
 T0 = datetime(2026, 9, 1, 8, 0)
 
@@ -190,20 +191,24 @@ def test_draft_saves_scores_and_comments_as_the_whole_sheet(people):
 # --- outcome and retakes -----------------------------------------------------------------
 
 
+def outcome(learner, kind: str) -> str:
+    """What every page shows for this part (trainer.progress)."""
+    return standing_of(learner.id, live_version().course_id).assessment(kind).outcome
+
+
 def test_outcome_follows_results_across_retakes(people):
-    learner, version = people["learner"], live_version()
-    assert service.practical_outcome(learner, version) == "pending"
+    learner = people["learner"]
+    assert outcome(learner, "practical") == "pending"
     submitted(people["assessor"], learner, CRITICAL_FAILED, at=T0)
-    assert service.practical_outcome(learner, version) == "failed"
-    assert service.attitude_outcome(learner, version) == "pending"
+    assert outcome(learner, "practical") == "failed"
+    assert outcome(learner, "attitude") == "pending"
     # The course's wait (30 minutes in store-service) must pass before a retake.
     with pytest.raises(AssessmentError) as refused:
         start(people["assessor"], learner, now=T0 + timedelta(minutes=29))
     assert refused.value.code == "retake-wait"
     assert refused.value.params["opens_at"] == T0 + timedelta(minutes=30)
     submitted(people["assessor"], learner, ALL_MAX, at=T0 + timedelta(minutes=30))
-    assert service.practical_outcome(learner, version) == "passed"
-    assert service.practical_outcome(learner, version, since=T0 + timedelta(hours=1)) == "pending"
+    assert outcome(learner, "practical") == "passed"
 
 
 def test_a_draft_cannot_be_submitted_while_someone_elses_fail_is_in_its_wait(people):
@@ -220,11 +225,13 @@ def test_a_draft_cannot_be_submitted_while_someone_elses_fail_is_in_its_wait(peo
 def test_course_status_tells_the_learner_when_a_retake_opens(people):
     learner, version = people["learner"], live_version()
     submitted(people["assessor"], learner, CRITICAL_FAILED, at=T0)
-    practical, attitude = service.course_status(learner, version, now=T0 + timedelta(minutes=1))
+    practical, attitude = standing_of(
+        learner.id, version.course_id, now=T0 + timedelta(minutes=1)
+    ).assessed
     assert (practical.kind, practical.outcome) == ("practical", "failed")
     assert practical.retake_at == T0 + timedelta(minutes=30)
-    assert (attitude.kind, attitude.outcome, attitude.latest) == ("attitude", "pending", None)
-    later, _ = service.course_status(learner, version, now=T0 + timedelta(hours=1))
+    assert (attitude.kind, attitude.outcome, attitude.latest_id) == ("attitude", "pending", None)
+    later, _ = standing_of(learner.id, version.course_id, now=T0 + timedelta(hours=1)).assessed
     assert later.retake_at is None
 
 
@@ -234,7 +241,7 @@ def test_attitude_is_scored_against_its_own_checklist(people):
     )
     assert (result.points, result.max_points, result.pass_mark) == (2, 3, 60)
     assert result.passed
-    assert service.attitude_outcome(people["learner"], live_version()) == "passed"
+    assert outcome(people["learner"], "attitude") == "passed"
 
 
 def test_pending_lists_required_checklists_for_the_learners_position(people):

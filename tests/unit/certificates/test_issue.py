@@ -41,8 +41,15 @@ def test_the_pdf_shows_chinese_text_with_embedded_cjk_fonts(app, users, synced, 
     pass_quiz(users["learner"])
     [certificate] = _certificates()
     text = pdf_text(certificate.pdf, tmp_path)
-    for expected in ("培训合格证书", "学员小张", "《新员工入门》", certificate.serial,
-                     certificate.code_display, "扫码验证", "示例服务集团"):
+    for expected in (
+        "培训合格证书",
+        "学员小张",
+        "《新员工入门》",
+        certificate.serial,
+        certificate.code_display,
+        "扫码验证",
+        "示例服务集团",
+    ):
         assert expected in text, expected
     fonts = pdf_fonts(certificate.pdf, tmp_path)
     assert "Noto-Serif-CJK-SC" in fonts
@@ -50,8 +57,18 @@ def test_the_pdf_shows_chinese_text_with_embedded_cjk_fonts(app, users, synced, 
     # A picture of page 1, to look at: test-artifacts/certificate-page1.png
     ARTIFACTS.mkdir(exist_ok=True)
     (tmp_path / "c.pdf").write_bytes(certificate.pdf)
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(tmp_path / "c.pdf"),
-                    str(ARTIFACTS / "certificate-page1")], check=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "60",
+            "-singlefile",
+            str(tmp_path / "c.pdf"),
+            str(ARTIFACTS / "certificate-page1"),
+        ],
+        check=True,
+    )
     assert (ARTIFACTS / "certificate-page1.png").stat().st_size > 10_000
 
 
@@ -77,8 +94,9 @@ def test_concurrent_completions_make_one_certificate(app, users, synced):
         try:
             with app.app_context():
                 barrier.wait()
-                service.issue_if_complete(app, db.session.get(User, learner_id),
-                                          db.session.get(CourseRecord, record_id))
+                service.issue_if_complete(
+                    app, db.session.get(User, learner_id), db.session.get(CourseRecord, record_id)
+                )
                 db.session.remove()
         except BaseException as error:  # noqa: BLE001 - asserted below
             errors.append(error)
@@ -96,9 +114,19 @@ def test_concurrent_completions_make_one_certificate(app, users, synced):
 def test_the_database_refuses_a_duplicate_achievement(app, users, synced):
     pass_quiz(users["learner"])
     [certificate] = _certificates()
-    db.session.add(Certificate(serial="TRN-X", code="X" * 20, kind="course",
-                               achievement=certificate.achievement, user_id=certificate.user_id,
-                               holder_name="x", title="x", pdf=b"", pdf_sha256=""))
+    db.session.add(
+        Certificate(
+            serial="TRN-X",
+            code="X" * 20,
+            kind="course",
+            achievement=certificate.achievement,
+            user_id=certificate.user_id,
+            holder_name="x",
+            title="x",
+            pdf=b"",
+            pdf_sha256="",
+        )
+    )
     with pytest.raises(sa.exc.IntegrityError):
         db.session.commit()
     db.session.rollback()
@@ -109,8 +137,9 @@ def test_practical_course_needs_more_than_the_exam(app, users, synced):
     assert _certificates() == []
     record, version = live_course("store-service")
     completion = service.course_completion(users["learner"], record, version)
-    assert completion.quiz_passed and not completion.complete
-    assert completion.practical != "passed" and completion.attitude != "passed"
+    assert completion.exam.outcome == "passed" and not completion.complete
+    assert completion.practical.outcome == "pending" and completion.attitude.outcome == "pending"
+    assert not completion.may_issue and completion.next_step == "practical"
 
 
 def test_revoking_needs_a_reason_and_is_audited(app, users, synced):
@@ -123,8 +152,9 @@ def test_revoking_needs_a_reason_and_is_audited(app, users, synced):
     assert certificate.revoked_at is None
     service.revoke(certificate, users["hr"], "与顾客争吵，违反服务规范")
     assert certificate.status(utcnow()) == "revoked"
-    event = db.session.scalar(sa.select(AuditEvent).where(
-        AuditEvent.action == "certificate.revoked"))
+    event = db.session.scalar(
+        sa.select(AuditEvent).where(AuditEvent.action == "certificate.revoked")
+    )
     assert event.actor_id == users["hr"].id
 
 
@@ -142,13 +172,16 @@ def test_recertification_window_opens_a_new_cycle(app, users, synced):
     pass_quiz(learner)
     [first] = _certificates()
     record, version = live_course("basics")
-    from trainer.quizzes.service import learner_quiz
+    from trainer.progress import standing_of
 
-    assert learner_quiz(learner, record, version).state.kind == "passed"
+    def learner_quiz(learner, record, version):
+        return standing_of(learner.id, record.id).exam
+
+    assert learner_quiz(learner, record, version).quiz.kind == "passed"
     # 50 days before expiry: inside the 60-day window (the fixture course's default).
     first.expires_at = utcnow() + timedelta(days=50)
     db.session.commit()
-    assert learner_quiz(learner, record, version).state.kind == "can_start"
+    assert learner_quiz(learner, record, version).quiz.kind == "can_start"
     pass_quiz(learner)
     certificates = _certificates()
     assert len(certificates) == 2

@@ -3,7 +3,10 @@
 from datetime import date, datetime
 
 from trainer.hr.plans import rules
-from trainer.hr.plans.rules import CourseFacts, Part
+from trainer.progress import AttemptState, LiveCourse
+from trainer.progress import rules as progress_rules
+from trainer.progress.rules import AssessmentRow, History
+from trainer.quizzes.rules import RetakeSettings
 
 TODAY = date(2026, 3, 10)
 
@@ -17,16 +20,35 @@ def test_due_dates():
 
 
 def facts(*outcomes, read=0, total=4, started=False):
-    names = ("theory", "practical", "attitude")
-    return CourseFacts(
-        total,
-        read,
-        tuple(
-            Part(names[i], outcome, datetime(2026, 3, i + 1) if outcome == "passed" else None)
-            for i, outcome in enumerate(outcomes)
-        ),
-        started,
+    """A real standing (trainer.progress) on a course whose required parts are, in order,
+    theory, practical and attitude, each with the given outcome; passed on March 1, 2, 3."""
+    course = LiveCourse(
+        id=1,
+        slug="c",
+        title="c",
+        category="other",
+        version_id=1,
+        lesson_numbers=tuple(range(1, total + 1)),
+        theory_required=len(outcomes) >= 1,
+        practical_required=len(outcomes) >= 2,
+        attitude_required=len(outcomes) >= 3,
+        retake=RetakeSettings(attempts_per_round=3, wait_minutes=0),
+        validity_months=24,
     )
+    history = History(lesson_reads={n: datetime(2026, 3, 1) for n in range(1, read + 1)})
+    for i, outcome in enumerate(outcomes):
+        at = datetime(2026, 3, i + 1)
+        if outcome == "pending":
+            continue
+        if i == 0:
+            history.attempts.append(
+                AttemptState(1, 1, 1, at, at, outcome == "passed", 100.0, False)
+            )
+        else:
+            kind = ("practical", "attitude")[i - 1]
+            history.assessments.append(AssessmentRow(i, kind, at, outcome == "passed", False))
+    assert not started or history.attempts or history.assessments
+    return progress_rules.standing(7, course, history, datetime(2026, 3, 10))
 
 
 def test_status_order_of_precedence():

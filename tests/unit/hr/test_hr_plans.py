@@ -8,15 +8,14 @@ from sqlalchemy.exc import IntegrityError
 
 from tests.conftest import make_user
 from tests.unit.hr.helpers import assess, make_plan, positions, read_lessons, take_exam
-from trainer.assessments.service import practical_outcome
 from trainer.courses.service import live_course
 from trainer.extensions import db
 from trainer.hr.plans import rules
 from trainer.hr.plans import service as plans
-from trainer.hr.plans.progress import gather, live_courses
 from trainer.hr.plans.training import may_view_training, training_of
 from trainer.models import Department
 from trainer.models.plans import PlanAssignment
+from trainer.progress import standing_of, standings
 
 TODAY = date(2026, 3, 10)
 
@@ -191,7 +190,7 @@ def test_new_hire_is_cleared_when_every_part_is_passed(org, users):
     take_exam(learner, "store-service", passed=True)
     assess(learner, users["assessor"], "store-service", "practical", passed=True)
     training = training_of(learner, TODAY)
-    parts = {p.name: p.outcome for p in training.onboarding[-1].facts.parts}
+    parts = {p.name: p.outcome for p in training.onboarding[-1].standing.parts}
     assert parts == {"theory": "passed", "practical": "passed", "attitude": "pending"}
     assert not training.clearance.cleared
     last = assess(learner, users["assessor"], "store-service", "attitude", passed=True)
@@ -200,20 +199,23 @@ def test_new_hire_is_cleared_when_every_part_is_passed(org, users):
     assert training.clearance.cleared_at == last.submitted_at
 
 
-def test_bulk_outcome_agrees_with_the_assessments_service(org, users):
-    learner = by_no("S1")
-    record, version = live_course("store-service")
-    courses = live_courses([record.id])
+def test_bulk_outcome_agrees_with_the_one_person_answer(org, users):
+    learner, other = by_no("S1"), by_no("S2")
+    record, _version = live_course("store-service")
 
     def bulk():
-        facts = gather([learner.id], courses).get((learner.id, record.id))
-        return facts.part("practical").outcome if facts else "pending"
+        found = standings([other.id, learner.id], [record.id])
+        return found[(learner.id, record.id)].practical.outcome
 
-    assert bulk() == practical_outcome(learner, version) == "pending"
+    def one():
+        return standing_of(learner.id, record.id).practical.outcome
+
+    assess(other, users["assessor"], "store-service", "practical", passed=True)
+    assert bulk() == one() == "pending"
     assess(learner, users["assessor"], "store-service", "practical", passed=False)
-    assert bulk() == practical_outcome(learner, version) == "failed"
+    assert bulk() == one() == "failed"
     assess(learner, users["assessor"], "store-service", "practical", passed=True)
-    assert bulk() == practical_outcome(learner, version) == "passed"
+    assert bulk() == one() == "passed"
 
 
 def test_who_may_see_a_new_hires_training(org, users):

@@ -150,7 +150,7 @@ def test_onboarding_status_of_new_hires(store, users):
     take_exam(person("S0"), "store-service", passed=True)
     hires = {h.person.employee_no: h for h in service.onboarding(service.Filters(), TODAY)}
     assert set(hires) == {"S0", "S1", "S2", "S3"}
-    parts = {p.name: p.outcome for p in hires["S0"].courses[0].facts.parts}
+    parts = {p.name: p.outcome for p in hires["S0"].courses[0].standing.parts}
     assert parts == {"theory": "passed", "practical": "pending", "attitude": "pending"}
     assert not hires["S0"].clearance.cleared
 

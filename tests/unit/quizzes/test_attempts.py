@@ -12,6 +12,7 @@ from tests.quiz_helpers import correct_response, responses, wrong_response
 from trainer.courses.service import live_course, mark_lesson_read
 from trainer.extensions import db
 from trainer.models import AuditEvent, QuizAnswer, QuizResult, utcnow
+from trainer.progress import standing_of
 from trainer.quizzes import service
 from trainer.quizzes.rules import CAN_START, PASSED, RETRAIN, WAIT
 
@@ -85,23 +86,30 @@ def test_a_submit_stores_its_answers_with_the_grading(app, users, course):
     service.save_answers(learner, attempt, saved, now=started + timedelta(minutes=1))
     right = responses(attempt, correct_response)
     changed, left_out = list(saved)[:2], list(saved)[2]
-    submitted = {question_id: right[question_id] if question_id in changed else response
-                 for question_id, response in saved.items() if question_id != left_out}
+    submitted = {
+        question_id: right[question_id] if question_id in changed else response
+        for question_id, response in saved.items()
+        if question_id != left_out
+    }
     result = service.submit_attempt(learner, attempt, submitted, now=started + timedelta(minutes=5))
     graded = {row["id"]: row for row in result.per_question}
     assert {question_id: row["response"] for question_id, row in graded.items()} == {
-        **submitted, left_out: saved[left_out]}
+        **submitted,
+        left_out: saved[left_out],
+    }
     assert [question_id for question_id, row in graded.items() if row["fraction"] == 1.0] == [
-        question_id for question_id in saved if question_id in changed]
-    stored = db.session.execute(sa.select(QuizAnswer.question_id, QuizAnswer.response,
-                                          QuizAnswer.saved_at)
-                                .where(QuizAnswer.attempt_id == attempt.id)).all()
+        question_id for question_id in saved if question_id in changed
+    ]
+    stored = db.session.execute(
+        sa.select(QuizAnswer.question_id, QuizAnswer.response, QuizAnswer.saved_at).where(
+            QuizAnswer.attempt_id == attempt.id
+        )
+    ).all()
     assert {row.question_id: row.response for row in stored} == saved
     assert {row.saved_at - started for row in stored} == {timedelta(minutes=1)}
 
 
-def test_concurrent_submissions_of_different_answers_store_one_of_them_whole(app, users,
-                                                                             course):
+def test_concurrent_submissions_of_different_answers_store_one_of_them_whole(app, users, course):
     """Two tabs submit different answers at the same moment: one is graded, and the answers
     stored with the grading are exactly that submission's, none of the other's."""
     learner = users["learner"]
@@ -166,16 +174,28 @@ def test_concurrent_submissions_grade_once(app, users, course):
         thread.join()
     assert errors == []
     assert outcomes == [100.0] * 4
-    count = db.session.scalar(sa.select(sa.func.count()).select_from(QuizResult)
-                              .where(QuizResult.attempt_id == attempt_id))
+    count = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(QuizResult)
+        .where(QuizResult.attempt_id == attempt_id)
+    )
     assert count == 1
 
 
 def test_the_database_refuses_a_second_result_for_an_attempt(app, users, course):
     attempt = start(users["learner"], course)
     service.submit_attempt(users["learner"], attempt, {})
-    db.session.add(QuizResult(attempt_id=attempt.id, closed_by="learner", points=0,
-                              max_points=1, percent=0, passed=False, per_question=[]))
+    db.session.add(
+        QuizResult(
+            attempt_id=attempt.id,
+            closed_by="learner",
+            points=0,
+            max_points=1,
+            percent=0,
+            passed=False,
+            per_question=[],
+        )
+    )
     with pytest.raises(sa.exc.IntegrityError):
         db.session.commit()
     db.session.rollback()
@@ -185,11 +205,11 @@ def test_late_submission_is_graded_as_it_stood_at_the_deadline(app, users, cours
     learner = users["learner"]
     started = utcnow() - timedelta(minutes=20)
     attempt = start(learner, course, now=started)
-    service.save_answers(learner, attempt, responses(attempt, correct_response),
-                         now=started + timedelta(minutes=5))
+    service.save_answers(
+        learner, attempt, responses(attempt, correct_response), now=started + timedelta(minutes=5)
+    )
     late = started + timedelta(minutes=16)
-    result = service.submit_attempt(learner, attempt, responses(attempt, wrong_response),
-                                    now=late)
+    result = service.submit_attempt(learner, attempt, responses(attempt, wrong_response), now=late)
     assert result.closed_by == "deadline" and result.percent == 100.0
 
 
@@ -232,6 +252,11 @@ def test_someone_elses_attempt_is_refused(app, users, course):
         service.submit_attempt(users["trainer"], attempt, {})
 
 
+def exam(learner, record, now=None):
+    """The exam as the course page shows it (trainer.progress)."""
+    return standing_of(learner.id, record.id, now).exam
+
+
 def _fail_round(learner, course, start_time):
     for number in range(3):
         now = start_time + timedelta(hours=number)
@@ -245,8 +270,7 @@ def test_full_retake_cycle(app, users, course):
     begin = utcnow() - timedelta(days=1)
     first = start(learner, course, now=begin)
     service.submit_attempt(learner, first, {}, now=begin + timedelta(minutes=1))
-    state = service.learner_quiz(learner, record, version, now=begin + timedelta(minutes=10))
-    assert state.state.kind == WAIT
+    assert exam(learner, record, now=begin + timedelta(minutes=10)).quiz.kind == WAIT
     with pytest.raises(service.QuizError) as error:
         start(learner, course, now=begin + timedelta(minutes=10))
     assert error.value.code == "wait"
@@ -255,23 +279,23 @@ def test_full_retake_cycle(app, users, course):
     for seed, moment in enumerate(_fail_round_rest, start=5):
         attempt = start(learner, course, now=moment, seed=seed)
         service.submit_attempt(learner, attempt, {}, now=moment + timedelta(minutes=1))
-    state = service.learner_quiz(learner, record, version)
-    assert state.state.kind == RETRAIN
+    state = exam(learner, record)
+    assert state.quiz.kind == RETRAIN
     assert state.lessons_to_reread == (1, 2)
     with pytest.raises(service.QuizError):
         start(learner, course)
 
     mark_lesson_read(learner, version, 1)
-    assert service.learner_quiz(learner, record, version).lessons_to_reread == (2,)
+    assert exam(learner, record).lessons_to_reread == (2,)
     mark_lesson_read(learner, version, 2)
-    state = service.learner_quiz(learner, record, version)
-    assert (state.state.kind, state.state.round_number) == (CAN_START, 2)
+    state = exam(learner, record).quiz
+    assert (state.kind, state.round_number) == (CAN_START, 2)
 
     second_round = start(learner, course)
     assert (second_round.round_number, second_round.attempt_number) == (2, 1)
     service.submit_attempt(learner, second_round, responses(second_round, correct_response))
-    assert service.learner_quiz(learner, record, version).state.kind == PASSED
-    assert service.quiz_passed(learner, record.id)
+    assert exam(learner, record).quiz.kind == PASSED
+    assert exam(learner, record).outcome == "passed"
     with pytest.raises(service.QuizError) as error:
         start(learner, course)
     assert error.value.code == "passed"
@@ -281,11 +305,11 @@ def test_extra_attempt_is_granted_with_a_reason_and_audited(app, users, course):
     learner, trainer = users["learner"], users["trainer"]
     record, version = course
     _fail_round(learner, course, utcnow() - timedelta(days=1))
-    assert service.learner_quiz(learner, record, version).state.kind == RETRAIN
+    assert exam(learner, record).quiz.kind == RETRAIN
     with pytest.raises(service.QuizError):
         service.grant_extra_attempt(trainer, learner, record, "   ")
     service.grant_extra_attempt(trainer, learner, record, "考试时门店停电")
-    state = service.learner_quiz(learner, record, version).state
+    state = exam(learner, record).quiz
     assert (state.kind, state.attempt_number, state.uses_grant) == (CAN_START, 4, True)
     extra = start(learner, course)
     assert extra.extra_grant_id is not None and extra.round_number == 1
@@ -306,6 +330,7 @@ def test_submit_runs_a_constant_number_of_queries(app, users, course):
     all 3 of a shorter one, and submitting 2 of 6 the same as 4 of 6 (the saved answers of
     the others are read and count).
     (All fail, so none goes on to issue a certificate, which has its own queries.)"""
+
     def submit(taker, answered=None, drawn=None):
         attempt = start(taker, course)
         if drawn is not None:  # a shorter exam: the same course with fewer questions drawn

@@ -1,6 +1,7 @@
 """The rules of skill plans as plain functions: due dates, status, progress, urgency.
 
-Status words: "passed" (every required part passed), "overdue" (not passed and the due date
+Status words: "passed" (a valid certificate, or every required part passed in the current
+certification cycle: trainer.progress.Standing.passed), "overdue" (not passed and the due date
 has gone by), "in_progress" (a lesson read or an exam or assessment taken), "not_started".
 """
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Protocol
 
 PASSED, OVERDUE, IN_PROGRESS, NOT_STARTED = "passed", "overdue", "in_progress", "not_started"
 STATUSES = (OVERDUE, NOT_STARTED, IN_PROGRESS, PASSED)
@@ -30,44 +32,30 @@ def due_on(
     return start + timedelta(days=due_days or 0)
 
 
-@dataclass(frozen=True)
-class Part:
-    """One part of a course that must be passed: the theory exam, a practical or attitude."""
-
-    name: str  # theory | practical | attitude
-    outcome: str  # passed | failed | pending
-    passed_at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class CourseFacts:
-    """Where one person stands in one course, gathered in bulk by plans.progress."""
-
-    lessons_total: int = 0
-    lessons_read: int = 0
-    parts: tuple[Part, ...] = ()
-    started: bool = False  # an exam attempt or an assessment exists
+class CourseProgress(Protocol):
+    """What these rules read of a person's standing on a course (trainer.progress.Standing)."""
 
     @property
-    def passed(self) -> bool:
-        return bool(self.parts) and all(part.outcome == PART_PASSED for part in self.parts)
+    def passed(self) -> bool: ...
 
     @property
-    def completed_at(self) -> datetime | None:
-        if not self.passed:
-            return None
-        moments = [part.passed_at for part in self.parts if part.passed_at]
-        return max(moments) if moments else None
+    def started(self) -> bool: ...
 
-    def part(self, name: str) -> Part | None:
-        return next((part for part in self.parts if part.name == name), None)
+    @property
+    def lessons_total(self) -> int: ...
+
+    @property
+    def lessons_read_count(self) -> int: ...
+
+    @property
+    def parts(self) -> tuple: ...  # each with an `outcome`
+
+    @property
+    def completed_at(self) -> datetime | None: ...
 
 
-NO_FACTS = CourseFacts()
-
-
-def status(facts: CourseFacts, due: date | None, today: date) -> str:
-    return status_of(facts.passed, bool(facts.lessons_read or facts.started), due, today)
+def status(facts: CourseProgress, due: date | None, today: date) -> str:
+    return status_of(facts.passed, facts.started, due, today)
 
 
 def status_of(passed: bool, started: bool, due: date | None, today: date) -> str:
@@ -78,12 +66,12 @@ def status_of(passed: bool, started: bool, due: date | None, today: date) -> str
     return IN_PROGRESS if started else NOT_STARTED
 
 
-def progress_percent(facts: CourseFacts) -> int:
+def progress_percent(facts: CourseProgress) -> int:
     """Reading the lessons is one share; each required part passed is another."""
     if facts.passed:
         return 100
     shares = 1 + len(facts.parts)
-    done = (facts.lessons_read / facts.lessons_total) if facts.lessons_total else 0.0
+    done = (facts.lessons_read_count / facts.lessons_total) if facts.lessons_total else 0.0
     done += sum(part.outcome == PART_PASSED for part in facts.parts)
     return min(99, round(100 * done / shares))
 
@@ -107,7 +95,7 @@ class Clearance:
         return self.total > 0 and self.done == self.total
 
 
-def clearance(mandatory_facts: list[CourseFacts]) -> Clearance:
+def clearance(mandatory_facts: list[CourseProgress]) -> Clearance:
     done = [facts for facts in mandatory_facts if facts.passed]
     cleared = bool(mandatory_facts) and len(done) == len(mandatory_facts)
     moments = [facts.completed_at for facts in done if facts.completed_at]

@@ -14,9 +14,9 @@ import sqlalchemy as sa
 
 from trainer.extensions import db
 from trainer.hr.plans import rules
-from trainer.hr.plans.progress import LiveCourse, gather, live_courses
 from trainer.models import User
 from trainer.models.plans import PlanAssignment, PlanItem, SkillPlan
+from trainer.progress import LiveCourse, Standing, standings
 
 SUPERVISOR_POSITIONS = ("store-supervisor", "store-manager")
 
@@ -33,7 +33,7 @@ class AssignmentView:
     due_on: date
     status: str
     progress: int
-    facts: rules.CourseFacts
+    standing: Standing  # trainer.progress: where the person stands on the course
 
     def days_from(self, today: date) -> int:
         return (self.due_on - today).days
@@ -69,8 +69,7 @@ def assignment_views(
     if course_ids is not None:
         statement = statement.where(PlanItem.course_id.in_(course_ids))
     rows = db.session.execute(statement).all()
-    courses = live_courses({row.course_id for row in rows}) if rows else {}
-    facts = gather(people, courses)
+    found = standings(people, {row.course_id for row in rows})
     views = []
     for (
         assignment_id,
@@ -82,10 +81,9 @@ def assignment_views(
         plan_name,
         plan_kind,
     ) in rows:
-        course = courses.get(course_id)
-        if course is None:  # the course folder was removed: nothing to do for it now
+        standing = found.get(user_id, course_id)
+        if standing is None:  # the course folder was removed: nothing to do for it now
             continue
-        course_facts = facts.facts(user_id, course)
         views.append(
             AssignmentView(
                 assignment_id,
@@ -94,11 +92,11 @@ def assignment_views(
                 plan_name,
                 plan_kind,
                 mandatory,
-                course,
+                standing.course,
                 due,
-                rules.status(course_facts, due, today),
-                rules.progress_percent(course_facts),
-                course_facts,
+                rules.status(standing, due, today),
+                rules.progress_percent(standing),
+                standing,
             )
         )
     return views
@@ -136,7 +134,7 @@ def training_of(person: User, today: date) -> Training:
         one_per_course([v for v in views if v.plan_kind == "onboarding" and v.mandatory]),
         key=lambda v: (v.due_on, v.course.title),
     )
-    clearance = rules.clearance([v.facts for v in onboarding]) if onboarding else None
+    clearance = rules.clearance([v.standing for v in onboarding]) if onboarding else None
     return Training(person, assignments, onboarding, clearance)
 
 
@@ -153,7 +151,7 @@ def onboarding_by_person(
     result = {}
     for user_id, person_views in by_person.items():
         courses = sorted(one_per_course(person_views), key=lambda v: (v.due_on, v.course.title))
-        result[user_id] = (courses, rules.clearance([v.facts for v in courses]))
+        result[user_id] = (courses, rules.clearance([v.standing for v in courses]))
     return result
 
 

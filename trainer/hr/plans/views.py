@@ -24,11 +24,11 @@ from trainer.hr.plans.forms import (
     PlanForm,
     TargetForm,
 )
-from trainer.hr.plans.progress import live_courses
 from trainer.hr.plans.service import PlanError
 from trainer.hr.reports.service import department_paths
 from trainer.models import CourseRecord, Department, Position, User
 from trainer.models.plans import PlanItem, PlanTarget
+from trainer.progress import live_courses
 
 bp = Blueprint("plans", __name__, url_prefix="/hr/plans")
 training_bp = Blueprint("training", __name__, url_prefix="/training")

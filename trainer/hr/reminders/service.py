@@ -30,7 +30,7 @@ from trainer.hr.plans.training import (
     onboarding_by_person,
     one_per_course,
 )
-from trainer.models import Assessment, CourseRecord, User, utcnow
+from trainer.models import Assessment, Certificate, CourseRecord, User, utcnow
 from trainer.models.plans import PlanAssignment
 from trainer.models.reminders import OutboxMessage
 
@@ -139,29 +139,47 @@ def _assessment_drafts(now: datetime) -> list[tuple]:
     ]
 
 
-def _certificate_drafts(today: date) -> list[tuple]:
+def _certificate_drafts(today: date, now: datetime) -> list[tuple]:
     """Holders whose certificate's recertification window is open (and not yet renewed)."""
-    from trainer.completion import recertify_window_days
-    from trainer.hr.reports.service import Filters, expiring_certificates
+    from trainer.progress import standings
 
+    horizon = now + timedelta(days=367)
+    holders = sa.select(Certificate.user_id).where(
+        Certificate.kind == "course",
+        Certificate.revoked_at.is_(None),
+        Certificate.expires_at >= now,
+        Certificate.expires_at < horizon,
+    )
+    found = standings(holders, now=now)
     drafts = []
-    window_cache: dict[int | None, int] = {}
-    for _person, certificate in expiring_certificates(Filters(), today, days=366):
-        if certificate.version_id not in window_cache:
-            window_cache[certificate.version_id] = recertify_window_days(certificate.version_id)
-        opens = certificate.expires_at.date() - timedelta(days=window_cache[certificate.version_id])
-        if opens <= today:
-            drafts.append((
-                "certificate_expiring", "certificate", certificate.id, certificate.user_id,
+    for key in found.touched_keys():
+        standing = found[key]
+        certificate = standing.cycle.certificate
+        if (
+            not standing.certified
+            or standing.cycle.window_opens_at is None
+            or standing.cycle.window_opens_at.date() > today
+        ):
+            continue
+        drafts.append(
+            (
+                "certificate_expiring",
+                "certificate",
+                certificate.id,
+                standing.user_id,
                 certificate.expires_at.date(),
-                {"course": certificate.title, "serial": certificate.serial,
-                 "date": certificate.expires_at.date().isoformat()},
-            ))
+                {
+                    "course": certificate.title,
+                    "serial": certificate.serial,
+                    "date": certificate.expires_at.date().isoformat(),
+                },
+            )
+        )
     return drafts
 
 
 def _course_titles() -> dict[str, str]:
-    from trainer.hr.plans.progress import live_courses
+    from trainer.progress import live_courses
 
     return {course.slug: course.title for course in live_courses().values()}
 
@@ -272,7 +290,7 @@ def queue(
         _assignment_drafts(today, days_before)
         + _assessment_drafts(now)
         + _clearance_drafts(today, now)
-        + _certificate_drafts(today)
+        + _certificate_drafts(today, now)
     )
     if not drafts:
         return 0

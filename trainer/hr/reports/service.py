@@ -15,7 +15,6 @@ import sqlalchemy as sa
 from trainer.assessments.rules import departments_below
 from trainer.extensions import db
 from trainer.hr.plans import rules
-from trainer.hr.plans.progress import LiveCourse, gather, live_courses
 from trainer.hr.plans.training import AssignmentView, assignment_views, onboarding_by_person
 from trainer.models import (
     Assessment,
@@ -28,6 +27,7 @@ from trainer.models import (
     User,
 )
 from trainer.models.plans import PlanAssignment, PlanItem
+from trainer.progress import CertificateState, LiveCourse, live_courses, standings
 
 NOT_ASSIGNED = "none"
 MATRIX_PAGE_SIZE = 200
@@ -137,8 +137,8 @@ def matrix(
         total = count_people(filters)
         people = people_rows(filters.people(), limit=page_size, offset=(page - 1) * page_size)
         scope = [person.id for person in people]
-    courses = live_courses()
-    facts = gather(scope, courses)
+    found = standings(scope)
+    courses = found.courses
     due: dict[tuple[int, int], date] = {}
     for user_id, course_id, due_on in db.session.execute(
         sa.select(PlanAssignment.user_id, PlanItem.course_id, sa.func.min(PlanAssignment.due_on))
@@ -156,7 +156,8 @@ def matrix(
     for person in people:
         for course in course_list:
             key = (person.id, course.id)
-            passed, started = facts.passed_and_started(person.id, course)
+            standing = found[key]
+            passed, started = standing.passed, standing.started
             assigned_due = due.get(key)
             if assigned_due is not None:
                 state = rules.status_of(passed, started, assigned_due, today)
@@ -295,7 +296,7 @@ def chart_data(filters: Filters, today: date) -> dict:
     for view in views:
         name = paths.get(department_of.get(view.user_id), "—").split("/")[-1]
         per_department.setdefault(name, Counter())[view.status] += 1
-        done = view.facts.completed_at
+        done = view.standing.completed_at
         if done is not None:
             months[done.strftime("%Y-%m")] += 1
     month_keys = _last_months(today, 12)
@@ -336,23 +337,31 @@ def _last_months(today: date, count: int) -> list[str]:
 EXPIRING_DAYS = 60
 
 
-def expiring_certificates(filters: Filters, today: date, days: int = EXPIRING_DAYS
-                          ) -> list[tuple[Person, Certificate]]:
-    """Valid course certificates that expire within `days`, soonest first, for the people in
-    the filter; a certificate already replaced by a newer one for the same course is left out."""
+def expiring_certificates(
+    filters: Filters, today: date, days: int = EXPIRING_DAYS
+) -> list[tuple[Person, CertificateState]]:
+    """Certificates that expire within `days`, soonest first, of the people in the filter who
+    are certified now (trainer.progress: the latest certificate of the course, not revoked;
+    an older one replaced by a newer certificate, or by a revoked one, does not count)."""
     start = datetime.combine(today, datetime.min.time())
-    newer = sa.orm.aliased(Certificate)
-    replaced = sa.exists().where(newer.user_id == Certificate.user_id,
-                                 newer.course_id == Certificate.course_id,
-                                 newer.issued_at > Certificate.issued_at,
-                                 newer.revoked_at.is_(None))
-    certificates = db.session.scalars(
-        sa.select(Certificate)
-        .where(Certificate.kind == "course", Certificate.revoked_at.is_(None),
-               Certificate.expires_at >= start,
-               Certificate.expires_at < start + timedelta(days=days + 1),
-               Certificate.user_id.in_(filters.people()), ~replaced)
-        .order_by(Certificate.expires_at, Certificate.id)).all()
-    people = {person.id: person for person in people_rows(
-        sa.select(Certificate.user_id).where(Certificate.id.in_([c.id for c in certificates])))}
-    return [(people[c.user_id], c) for c in certificates if c.user_id in people]
+    end = start + timedelta(days=days + 1)
+    holders = sa.select(Certificate.user_id).where(
+        Certificate.kind == "course",
+        Certificate.revoked_at.is_(None),
+        Certificate.expires_at >= start,
+        Certificate.expires_at < end,
+        Certificate.user_id.in_(filters.people()),
+    )
+    found = standings(holders)
+    expiring = [
+        (standing.user_id, standing.cycle.certificate)
+        for standing in (found[key] for key in found.touched_keys())
+        if standing.certified
+        and standing.cycle.certificate.expires_at is not None
+        and start <= standing.cycle.certificate.expires_at < end
+    ]
+    expiring.sort(key=lambda pair: (pair[1].expires_at, pair[1].id))
+    people = {person.id: person for person in people_rows(list({u for u, _ in expiring}))}
+    return [
+        (people[user_id], certificate) for user_id, certificate in expiring if user_id in people
+    ]
