@@ -86,6 +86,9 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     _skip_limiter_on_lean_views(app)
     login_manager.init_app(app)
+    from trainer import jobs
+
+    jobs.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "info"

@@ -4,9 +4,11 @@ A cycle starts when a learner first takes a course; it ends when their certifica
 recertification window opens (N days before expiry) or when the certificate is revoked.
 Quiz attempts and assessments from before the current cycle's start do not count again.
 
-Services that record progress (a graded exam, a submitted assessment, a decided appeal) call
-`notify(user_id, course_id)` after their transaction commits; the certificates package
-listens and issues a certificate when everything is done.
+Services that record progress (a graded exam, a submitted assessment, a decided appeal) tell
+the listeners: `record_progress(user_id, course_id)` inside the transaction that records it,
+or `notify(user_id, course_id)` right after that transaction commits. A listener only writes
+an outbox row there (the certificates package: a certificate request); the slow work runs
+in a background job once the transaction has committed (trainer.jobs).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from trainer.database import write_transaction
 from trainer.extensions import db
 from trainer.models import Certificate, CourseVersion
 
@@ -33,25 +36,36 @@ _listeners: list[_Listener] = []
 
 def listen(callback: Callable[[int, int], None],
            relevant: Callable[[int, int], bool] | None = None) -> None:
-    """Call `callback(user_id, course_id)` on progress. `relevant(user_id, course_id)`, when
-    given, says cheaply, without needing a request, whether the progress can matter to the
-    callback at all: notify() skips the callback when it says False."""
+    """Call `callback(user_id, course_id)` on progress, inside the transaction that records
+    it. `relevant(user_id, course_id)`, when given, says cheaply whether committed progress
+    can matter to the callback at all: notify() skips the callback when it says False."""
     if all(listener.callback is not callback for listener in _listeners):
         _listeners.append(_Listener(callback, relevant))
 
 
+def record_progress(user_id: int, course_id: int) -> None:
+    """Inside the transaction that records progress: every listener writes its outbox rows
+    there, so the progress and what it sets off are committed together or not at all.
+    `relevant` is not asked: it may not see this transaction's own, uncommitted rows."""
+    for listener in list(_listeners):
+        listener.callback(user_id, course_id)
+
+
 def notify(user_id: int, course_id: int,
            within: Callable[[], AbstractContextManager] | None = None) -> None:
-    """Tell the listeners. `within` makes a context to run the callbacks in (the submit
-    shortcut gives them a request there); it is entered only when a callback is to run."""
+    """Progress already committed: tell the relevant listeners, in a write transaction of
+    their own. `within` makes a context to run them in (the submit shortcut gives them a
+    request there); it is entered only when a listener is to run."""
+    relevant = [listener for listener in list(_listeners)
+                if listener.relevant is None or listener.relevant(user_id, course_id)]
+    if not relevant:
+        return
     with ExitStack() as entered:
-        for listener in list(_listeners):
-            if listener.relevant is not None and not listener.relevant(user_id, course_id):
-                continue
-            if within is not None:
-                entered.enter_context(within())
-                within = None
-            listener.callback(user_id, course_id)
+        if within is not None:
+            entered.enter_context(within())
+        with write_transaction():
+            for listener in relevant:
+                listener.callback(user_id, course_id)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ def listeners(monkeypatch):
     return completion._listeners
 
 
-def test_a_listener_whose_predicate_says_no_is_not_called(listeners):
+def test_a_listener_whose_predicate_says_no_is_not_called(app, listeners):
     heard = []
     completion.listen(lambda user, course: heard.append(("all", user, course)))
     completion.listen(lambda user, course: heard.append(("even", user, course)),
@@ -32,7 +32,7 @@ def test_a_callback_is_registered_once(listeners):
     assert len(listeners) == 1
 
 
-def test_the_context_is_made_only_when_a_listener_runs(listeners):
+def test_the_context_is_made_only_when_a_listener_runs(app, listeners):
     entered, heard = [], []
 
     @contextmanager

@@ -23,7 +23,7 @@ from flask_login import current_user
 from trainer import completion
 from trainer.assessments.rules import departments_below
 from trainer.auth.access import login_required, public, role_required
-from trainer.certificates import service
+from trainer.certificates import issuing, service
 from trainer.certificates.forms import RevokeForm, VerifyForm
 from trainer.extensions import db, limiter
 from trainer.models import Certificate, CourseRecord, CourseVersion, Department, User, utcnow
@@ -37,17 +37,10 @@ CERTIFICATE_MESSAGES = {
 EXPIRING_DAYS_DEFAULT = 60
 
 
-def _on_progress(user_id: int, course_id: int) -> None:
-    """Completion listener: issue the certificate when a course is done."""
-    user = db.session.get(User, user_id)
-    record = db.session.get(CourseRecord, course_id)
-    if user is not None and record is not None:
-        service.issue_if_complete(current_app._get_current_object(), user, record)
-
-
-# may_be_complete: one lean query that rules out most progress (an exam passed on a course
-# still waiting for its assessment) before any ORM object is loaded.
-completion.listen(_on_progress, relevant=service.may_be_complete)
+# Progress that may complete a course opens a certificate request; a background job issues
+# the certificate (trainer.certificates.issuing). may_be_complete rules out most committed
+# progress (an exam passed on a course still waiting for its assessment) with one query.
+completion.listen(issuing.request_certificate, relevant=service.may_be_complete)
 
 
 def get_certificate_or_404(certificate_id: int) -> Certificate:

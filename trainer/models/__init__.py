@@ -8,7 +8,7 @@ from trainer.models.assessments import (
     AssessorAssignment,
 )
 from trainer.models.audit import AuditEvent
-from trainer.models.certificates import Certificate
+from trainer.models.certificates import Certificate, CertificateRequest, CertificateSerial
 from trainer.models.courses import (
     CourseEvaluation,
     CourseFile,
@@ -32,6 +32,8 @@ __all__ = [
     "AssessorAssignment",
     "AuditEvent",
     "Certificate",
+    "CertificateRequest",
+    "CertificateSerial",
     "CourseEvaluation",
     "CourseFile",
     "CourseLesson",

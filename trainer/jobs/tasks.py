@@ -1,0 +1,131 @@
+"""The jobs and the scheduler's timetable.
+
+Each job runs in an app context of its own (a worker has no request). Periodic jobs are
+Huey periodic tasks: the worker started with the scheduler (`flask trainer worker`, the
+default) enqueues them on time; workers started with --no-scheduler only run jobs.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+
+from flask import Flask
+from huey import crontab
+
+from trainer.jobs import Jobs
+
+logger = logging.getLogger(__name__)
+
+
+def register(jobs: Jobs, app: Flask) -> None:
+    config = app.config
+    retry = {"retries": int(config["JOBS_RETRIES"]), "retry_delay": int(config["JOBS_RETRY_DELAY"])}
+
+    def job(function: Callable, **options) -> None:
+        jobs.tasks[function.__name__] = jobs.huey.task(name=function.__name__, **options)(
+            _in_app_context(app, function)
+        )
+
+    def periodic(function: Callable, schedule) -> None:
+        jobs.tasks[function.__name__] = jobs.huey.periodic_task(schedule, name=function.__name__)(
+            _in_app_context(app, function)
+        )
+
+    job(issue_certificate, **retry)
+    job(issue_levels, **retry)
+    periodic(close_expired_attempts, crontab(minute="*"))
+    periodic(sweep_certificate_requests, crontab(minute="*/5"))
+    periodic(career_levels, crontab(minute="15"))
+    periodic(recertification_windows, crontab(minute="20"))
+    periodic(send_reminders, crontab(minute="30"))
+
+
+def _in_app_context(app: Flask, function: Callable) -> Callable:
+    @functools.wraps(function)
+    def run(*args):
+        from trainer.extensions import db
+
+        with app.app_context():
+            try:
+                return function(app, *args)
+            finally:
+                db.session.remove()
+
+    return run
+
+
+# --- jobs ----------------------------------------------------------------------------------
+
+
+def issue_certificate(app: Flask, request_id: int) -> str | None:
+    """Decide one certificate request (trainer.certificates.issuing)."""
+    from trainer.certificates import issuing
+
+    return issuing.process_request(app, request_id)
+
+
+def issue_levels(app: Flask, user_id: int) -> int:
+    """Issue the career levels this person has reached."""
+    from trainer.certificates import issuing
+
+    return len(issuing.issue_levels_of(app, user_id))
+
+
+# --- the scheduler's timetable -------------------------------------------------------------
+
+
+def close_expired_attempts(app: Flask) -> int:
+    """Grade every exam attempt whose time ran out."""
+    from trainer.quizzes.service import close_expired
+
+    closed = close_expired()
+    if closed:
+        logger.info("closed %d expired attempt(s)", closed)
+    return closed
+
+
+def sweep_certificate_requests(app: Flask) -> int:
+    """Enqueue again the certificate requests no job has finished (lost or crashed jobs)."""
+    from trainer.certificates import issuing
+
+    return issuing.requeue_stale_requests()
+
+
+def career_levels(app: Flask) -> int:
+    """Levels whose waiting time is over: nothing else happens on the day it ends."""
+    from trainer.certificates import issuing
+
+    return issuing.enqueue_ready_levels(app)
+
+
+def recertification_windows(app: Flask) -> int:
+    """Tell holders whose recertification window has opened (in the app, and by e-mail)."""
+    from trainer.plans.service import local_today
+    from trainer.reminders.service import MailSettings, deliver, queue_recertification_notices
+
+    queued = queue_recertification_notices(
+        local_today(), default_locale=app.config["BABEL_DEFAULT_LOCALE"]
+    )
+    deliver(MailSettings.from_config(app.config), site_name=app.config["SITE_NAME"])
+    return queued
+
+
+def send_reminders(app: Flask) -> int:
+    """Reminders that are due: in the app, and by e-mail when SMTP is configured."""
+    from trainer.plans.service import local_today
+    from trainer.reminders.service import MailSettings
+    from trainer.reminders.service import send_reminders as send
+
+    config = app.config
+    report = send(
+        MailSettings.from_config(config),
+        local_today(),
+        config["REMINDER_DAYS"],
+        config["BABEL_DEFAULT_LOCALE"],
+        config["SITE_NAME"],
+    )
+    for error in report.errors:
+        logger.warning("reminders: %s", error)
+    return report.queued
