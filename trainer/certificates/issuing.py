@@ -22,7 +22,14 @@ from flask import Flask
 from trainer.database import write_transaction
 from trainer.extensions import db
 from trainer.jobs import enqueue, enqueue_after_commit
-from trainer.models import Certificate, CertificateRequest, CourseRecord, User, utcnow
+from trainer.models import (
+    Certificate,
+    CertificateRequest,
+    CourseRecord,
+    CourseVersion,
+    User,
+    utcnow,
+)
 
 logger = logging.getLogger(__name__)
 OPEN = ("pending", "working")
@@ -151,6 +158,18 @@ def being_prepared(user_id: int) -> set[int]:
             sa.select(CertificateRequest.course_id).where(
                 CertificateRequest.user_id == user_id, CertificateRequest.status.in_(OPEN)
             )
+        )
+    )
+
+
+def titles_being_prepared(user_id: int) -> list[str]:
+    """Titles of the courses whose certificate for this learner is being prepared."""
+    return list(
+        db.session.scalars(
+            sa.select(CourseVersion.title)
+            .join(CourseRecord, CourseRecord.current_version_id == CourseVersion.id)
+            .where(CourseRecord.id.in_(being_prepared(user_id)))
+            .order_by(CourseVersion.title)
         )
     )
 

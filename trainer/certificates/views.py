@@ -56,7 +56,8 @@ def get_certificate_or_404(certificate_id: int) -> Certificate:
 @login_required
 def mine():
     return render_template("certificates/mine.html", now=utcnow(),
-                           certificates=service.certificates_of(current_user))
+                           certificates=service.certificates_of(current_user),
+                           preparing=issuing.titles_being_prepared(current_user.id))
 
 
 @bp.get("/certificates/<int:certificate_id>.pdf")

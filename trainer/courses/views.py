@@ -19,6 +19,7 @@ from flask_login import current_user
 
 from trainer import select_locale
 from trainer.auth.access import lean, login_required, viewer
+from trainer.certificates.issuing import being_prepared
 from trainer.content import CATEGORIES
 from trainer.courses import service
 from trainer.courses.forms import EvaluationForm
@@ -89,6 +90,7 @@ def course(slug: str):
         settings=version.settings, prerequisites=prerequisites,
         category_label=CATEGORY_LABELS.get(version.category, version.category),
         evaluation=service.evaluation_of(current_user, version),
+        certificate_preparing=record.id in being_prepared(current_user.id),
     )
 
 

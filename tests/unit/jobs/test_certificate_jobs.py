@@ -1,0 +1,182 @@
+"""Certificates issued by the background job: concurrent completions, retries, the outbox
+sweep, and the page saying "being prepared" until the job has run."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import make_user, sign_in
+from tests.unit.certificates.conftest import pass_quiz
+from trainer.certificates import issuing
+from trainer.extensions import db
+from trainer.jobs import jobs_of
+from trainer.models import Certificate, CertificateRequest, User, utcnow
+
+
+def _certificates() -> list[Certificate]:
+    db.session.commit()  # a fresh snapshot: what the jobs committed
+    return db.session.scalars(sa.select(Certificate).order_by(Certificate.serial)).all()
+
+
+def test_many_people_completing_at_once_each_get_one_certificate(app, synced):
+    """Eight learners pass the exam at the same moment, each in a thread of its own; every
+    one gets a certificate and the serial numbers are 1 to 8, none twice."""
+    people = [make_user(f"C{n:04d}", f"学员{n}", {"learner"}) for n in range(8)]
+    ids = [person.id for person in people]
+    barrier = threading.Barrier(len(ids))
+    errors = []
+
+    def complete(user_id: int) -> None:
+        try:
+            with app.app_context():
+                user = db.session.get(User, user_id)
+                barrier.wait()
+                pass_quiz(user)
+                db.session.remove()
+        except BaseException as error:  # noqa: BLE001 - asserted below
+            errors.append(error)
+
+    threads = [threading.Thread(target=complete, args=(user_id,)) for user_id in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    certificates = _certificates()
+    year = utcnow().year
+    assert sorted(c.user_id for c in certificates) == sorted(ids)
+    assert [c.serial for c in certificates] == [f"TRN-{year}-{n:06d}" for n in range(1, 9)]
+    assert all(c.pdf_sha256 and c.kind == "course" for c in certificates)
+    requests = db.session.scalars(sa.select(CertificateRequest)).all()
+    assert len(requests) == 8 and {r.outcome for r in requests} == {"issued"}
+
+
+def test_a_job_that_fails_once_is_retried_and_issues_exactly_once(app, users, synced, monkeypatch):
+    from trainer.certificates import pdf
+
+    real_render, calls = pdf.render_pdf, []
+
+    def render_failing_once(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OSError("disk full")
+        return real_render(*args, **kwargs)
+
+    monkeypatch.setattr(pdf, "render_pdf", render_failing_once)
+    pass_quiz(users["learner"])
+    [certificate] = _certificates()
+    assert certificate.user_id == users["learner"].id and len(calls) == 2
+    [request] = db.session.scalars(sa.select(CertificateRequest)).all()
+    assert (request.status, request.outcome, request.tries) == ("done", "issued", 2)
+    assert request.certificate_id == certificate.id and request.last_error is None
+    # Running the finished job again (a duplicate delivery) changes nothing.
+    assert issuing.process_request(app, request.id) is None
+    assert len(_certificates()) == 1
+
+
+def test_a_job_that_keeps_failing_leaves_the_request_open_with_its_error(
+    app, users, synced, monkeypatch
+):
+    from trainer.certificates import pdf
+
+    def broken(*args, **kwargs):
+        raise OSError("no fonts")
+
+    monkeypatch.setattr(pdf, "render_pdf", broken)
+    app.config["JOBS_RETRIES"] = 0
+    pass_quiz(users["learner"])
+    assert _certificates() == []
+    [request] = db.session.scalars(sa.select(CertificateRequest)).all()
+    assert request.status == "working" and "no fonts" in request.last_error
+    assert issuing.being_prepared(users["learner"].id) == {request.course_id}
+
+
+def test_the_sweep_finishes_a_request_whose_worker_died(app, users, synced):
+    """A worker killed in the middle of a job: the request stays "working"; once it has been
+    untouched for long, the scheduler's sweep enqueues it again and a certificate comes."""
+    learner = users["learner"]
+    pass_quiz_without_jobs(app, learner)
+    [request] = db.session.scalars(sa.select(CertificateRequest)).all()
+    request.status, request.tries = "working", 1
+    request.claimed_at = utcnow() - timedelta(minutes=5)
+    db.session.commit()
+    assert issuing.requeue_stale_requests() == 0  # its worker may still be rendering
+    assert issuing.being_prepared(learner.id) == {request.course_id}
+    request.claimed_at = utcnow() - timedelta(hours=1)
+    db.session.commit()
+    assert issuing.requeue_stale_requests() == 1
+    [certificate] = _certificates()
+    assert certificate.user_id == learner.id
+    assert issuing.being_prepared(learner.id) == set()
+
+
+def pass_quiz_without_jobs(app, learner):
+    """Pass the exam with the queue unreachable: the requests are written, no job runs."""
+    jobs = jobs_of(app)
+    saved = dict(jobs.tasks)
+    jobs.tasks.clear()  # enqueue() fails (and is logged), as with a queue that is down
+    try:
+        pass_quiz(learner)
+    finally:
+        jobs.tasks.update(saved)
+
+
+def test_a_request_written_while_the_queue_is_down_is_swept_later(app, users, synced):
+    learner = users["learner"]
+    pass_quiz_without_jobs(app, learner)
+    assert _certificates() == []
+    [request] = db.session.scalars(sa.select(CertificateRequest)).all()
+    assert request.status == "pending"
+    assert issuing.requeue_stale_requests() == 0  # just written: its job may still come
+    request.requested_at = utcnow() - timedelta(minutes=5)
+    db.session.commit()
+    assert issuing.requeue_stale_requests() == 1
+    assert len(_certificates()) == 1
+
+
+def test_progress_recorded_in_a_rolled_back_transaction_requests_nothing(app, users, synced):
+    from trainer import completion
+    from trainer.courses.service import live_course
+    from trainer.database import write_transaction
+
+    record, _ = live_course("basics")
+    with pytest.raises(RuntimeError), write_transaction():
+        completion.record_progress(users["learner"].id, record.id)
+        raise RuntimeError("the grading failed")
+    assert db.session.scalars(sa.select(CertificateRequest)).all() == []
+    with write_transaction():  # the same, committed: the request is written, its job runs
+        completion.record_progress(users["learner"].id, record.id)
+    [request] = db.session.scalars(sa.select(CertificateRequest)).all()
+    assert (request.status, request.outcome) == ("done", "not-complete")
+    assert _certificates() == []
+
+
+@pytest.fixture
+def queued_app_config(app_config, tmp_path):
+    """A real queue in a SQLite file, and no worker: jobs wait until the test runs them."""
+    app_config.update(JOBS_IMMEDIATE=False, JOBS_DATABASE=tmp_path / "jobs.sqlite3")
+    return app_config
+
+
+def test_the_pages_say_being_prepared_until_the_job_has_run(
+    queued_app_config, app, client, users, synced
+):
+    pass_quiz(users["learner"])
+    assert _certificates() == []
+    sign_in(client, "L0001")
+    mine = client.get("/certificates/").get_data(as_text=True)
+    assert 'data-testid="certificate-preparing"' in mine and "证书正在生成" in mine
+    assert "新员工入门" in mine and "还没有证书" not in mine
+    course = client.get("/courses/basics").get_data(as_text=True)
+    assert "证书正在生成" in course
+
+    huey = jobs_of(app).huey
+    assert huey.pending_count() == 1
+    huey.execute(huey.dequeue())  # what a worker does
+    [certificate] = _certificates()
+    mine = client.get("/certificates/").get_data(as_text=True)
+    assert "证书正在生成" not in mine and certificate.serial in mine
+    course = client.get("/courses/basics").get_data(as_text=True)
+    assert "证书正在生成" not in course and certificate.serial in course
