@@ -180,3 +180,44 @@ def test_the_pages_say_being_prepared_until_the_job_has_run(
     assert "证书正在生成" not in mine and certificate.serial in mine
     course = client.get("/courses/basics").get_data(as_text=True)
     assert "证书正在生成" not in course and certificate.serial in course
+
+
+def test_the_assessment_or_the_appeal_that_completes_a_course_brings_its_certificate(
+    app, users, synced
+):
+    """store-service needs the exam, a practical and an attitude evaluation: the certificate
+    comes with whichever completes the course last, here an overturned appeal."""
+    from datetime import datetime
+
+    from tests.unit.assessments.assessment_helpers import (
+        CRITICAL_FAILED,
+        set_up_people,
+        submitted,
+    )
+    from trainer.assessments import appeals
+
+    people = set_up_people(users)
+    learner, assessor = people["learner"], people["assessor"]
+    t0 = datetime(2026, 9, 1, 8, 0)
+    pass_quiz(learner, "store-service")
+    submitted(assessor, learner, {"patient": 2}, kind="attitude", at=t0)
+    failed = submitted(assessor, learner, CRITICAL_FAILED, at=t0)
+    assert _certificates() == []
+    appeal = appeals.lodge_appeal(
+        failed, learner, "顾客从侧门进来。", 7, now=t0 + timedelta(days=1)
+    )
+    appeals.decide_appeal(
+        appeal,
+        people["hr"],
+        overturn=True,
+        reason="监控显示考核员看不到。",
+        now=t0 + timedelta(days=2),
+    )
+    [certificate] = _certificates()
+    assert certificate.user_id == learner.id and certificate.title == "门店售中服务"
+    outcomes = db.session.scalars(
+        sa.select(CertificateRequest.outcome).order_by(CertificateRequest.id)
+    ).all()
+    # The exam (no assessment yet: ruled out at once) and the failed practical request
+    # nothing; the passed attitude evaluation and the overturned appeal do.
+    assert outcomes == ["not-complete", "issued"]
