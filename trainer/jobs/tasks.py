@@ -35,8 +35,9 @@ def register(jobs: Jobs, app: Flask) -> None:
 
     job(issue_certificate, **retry)
     job(issue_levels, **retry)
+    job(build_certificate_zip, **retry)
     periodic(close_expired_attempts, crontab(minute="*"))
-    periodic(sweep_certificate_requests, crontab(minute="*/5"))
+    periodic(sweep_lost_jobs, crontab(minute="*/5"))
     periodic(career_levels, crontab(minute="15"))
     periodic(recertification_windows, crontab(minute="20"))
     periodic(send_reminders, crontab(minute="30"))
@@ -73,6 +74,13 @@ def issue_levels(app: Flask, user_id: int) -> int:
     return len(issuing.issue_levels_of(app, user_id))
 
 
+def build_certificate_zip(app: Flask, zip_id: int) -> int | None:
+    """A department's certificates as one ZIP (trainer.certificates.zips)."""
+    from trainer.certificates import zips
+
+    return zips.build(app, zip_id)
+
+
 # --- the scheduler's timetable -------------------------------------------------------------
 
 
@@ -86,11 +94,13 @@ def close_expired_attempts(app: Flask) -> int:
     return closed
 
 
-def sweep_certificate_requests(app: Flask) -> int:
-    """Enqueue again the certificate requests no job has finished (lost or crashed jobs)."""
-    from trainer.certificates import issuing
+def sweep_lost_jobs(app: Flask) -> int:
+    """Enqueue again the requests no job has finished (lost or crashed jobs: the rows of
+    certificate_requests and certificate_zips still open); forget ZIPs downloaded long ago."""
+    from trainer.certificates import issuing, zips
 
-    return issuing.requeue_stale_requests()
+    zips.forget_old()
+    return issuing.requeue_stale_requests() + zips.requeue_stale()
 
 
 def career_levels(app: Flask) -> int:

@@ -8,7 +8,12 @@ from trainer.models.assessments import (
     AssessorAssignment,
 )
 from trainer.models.audit import AuditEvent
-from trainer.models.certificates import Certificate, CertificateRequest, CertificateSerial
+from trainer.models.certificates import (
+    Certificate,
+    CertificateRequest,
+    CertificateSerial,
+    CertificateZip,
+)
 from trainer.models.courses import (
     CourseEvaluation,
     CourseFile,
@@ -34,6 +39,7 @@ __all__ = [
     "Certificate",
     "CertificateRequest",
     "CertificateSerial",
+    "CertificateZip",
     "CourseEvaluation",
     "CourseFile",
     "CourseLesson",

@@ -105,3 +105,38 @@ class CertificateSerial(db.Model):
 
     year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     last_number: Mapped[int] = mapped_column(default=0)
+
+
+class CertificateZip(db.Model):
+    """A ZIP of a department's certificates, built by a background job (trainer.certificates.
+    zips) because it can hold thousands of PDFs. One open request per person and department:
+    pressing the button twice waits for the same file."""
+
+    __tablename__ = "certificate_zips"
+    __table_args__ = (
+        sa.Index(
+            "uq_certificate_zips_open",
+            "requested_by_id",
+            "department_id",
+            unique=True,
+            sqlite_where=sa.text("status IN ('pending', 'working')"),
+            postgresql_where=sa.text("status IN ('pending', 'working')"),
+        ),
+        sa.CheckConstraint("status IN ('pending', 'working', 'done')", name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    requested_by_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    department_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("departments.id", ondelete="CASCADE")
+    )
+    status: Mapped[str] = mapped_column(sa.String(10), default="pending")
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_at: Mapped[datetime | None]
+    done_at: Mapped[datetime | None] = mapped_column(index=True)
+    tries: Mapped[int] = mapped_column(default=0)
+    certificates: Mapped[int | None]  # how many PDFs the file holds
+    content: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    last_error: Mapped[str | None] = mapped_column(sa.Text)

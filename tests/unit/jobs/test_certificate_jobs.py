@@ -221,3 +221,39 @@ def test_the_assessment_or_the_appeal_that_completes_a_course_brings_its_certifi
     # The exam (no assessment yet: ruled out at once) and the failed practical request
     # nothing; the passed attitude evaluation and the overturned appeal do.
     assert outcomes == ["not-complete", "issued"]
+
+
+def test_a_department_zip_is_prepared_by_a_job(queued_app_config, app, client, users, synced):
+    import io
+    import zipfile
+
+    from trainer.models import CertificateZip
+
+    pass_quiz(users["learner"])
+    huey = jobs_of(app).huey
+    huey.execute(huey.dequeue())  # the certificate
+    [certificate] = _certificates()
+    sign_in(client, "H0001")
+    company = users["learner"].department.parent.parent.id
+    response = client.post("/certificates/department.zip", data={"department": company})
+    status_url = response.headers["Location"]
+    page = client.get(status_url).get_data(as_text=True)
+    assert 'data-status="pending"' in page and "ZIP 文件正在生成" in page
+    assert 'http-equiv="refresh"' in page
+    [zip_row] = db.session.scalars(sa.select(CertificateZip)).all()
+    file_url = f"/certificates/zips/{zip_row.id}.zip"
+    assert client.get(file_url).headers["Location"].endswith(status_url)  # not ready yet
+    # Asking again while it is prepared waits for the same file.
+    again = client.post("/certificates/department.zip", data={"department": company})
+    assert again.headers["Location"] == status_url and huey.pending_count() == 1
+
+    huey.execute(huey.dequeue())
+    page = client.get(status_url).get_data(as_text=True)
+    assert "已准备好：1 份证书" in page and 'http-equiv="refresh"' not in page
+    archive = zipfile.ZipFile(io.BytesIO(client.get(file_url).data))
+    [name] = archive.namelist()
+    assert name.startswith(certificate.serial) and archive.read(name) == certificate.pdf
+    other = app.test_client()
+    sign_in(other, "M0001")  # another HR person (the administrator) does not see it
+    assert other.get(status_url).status_code == 404
+    assert other.get(file_url).status_code == 404

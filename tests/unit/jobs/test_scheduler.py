@@ -28,12 +28,12 @@ def test_the_timetable(app):
     assert _names(huey, datetime(2026, 12, 7, 3, 1)) == {"close_expired_attempts"}
     assert _names(huey, A_QUARTER_PAST) == {
         "close_expired_attempts",
-        "sweep_certificate_requests",
+        "sweep_lost_jobs",
         "career_levels",
     }
     assert _names(huey, TWENTY_PAST) == {
         "close_expired_attempts",
-        "sweep_certificate_requests",
+        "sweep_lost_jobs",
         "recertification_windows",
     }
     assert "send_reminders" in _names(huey, datetime(2026, 12, 7, 3, 30))
