@@ -36,6 +36,7 @@ def register(jobs: Jobs, app: Flask) -> None:
     job(issue_certificate, **retry)
     job(issue_levels, **retry)
     job(build_certificate_zip, **retry)
+    job(apply_staff_import, **retry)
     periodic(close_expired_attempts, crontab(minute="*"))
     periodic(sweep_lost_jobs, crontab(minute="*/5"))
     periodic(career_levels, crontab(minute="15"))
@@ -81,6 +82,14 @@ def build_certificate_zip(app: Flask, zip_id: int) -> int | None:
     return zips.build(app, zip_id)
 
 
+def apply_staff_import(app: Flask, batch_id: int) -> dict | None:
+    """A staff file HR confirmed, applied in one transaction (trainer.staff.importer)."""
+    from trainer.plans.service import local_today
+    from trainer.staff.importer import apply_requested
+
+    return apply_requested(batch_id, local_today())
+
+
 # --- the scheduler's timetable -------------------------------------------------------------
 
 
@@ -96,11 +105,13 @@ def close_expired_attempts(app: Flask) -> int:
 
 def sweep_lost_jobs(app: Flask) -> int:
     """Enqueue again the requests no job has finished (lost or crashed jobs: the rows of
-    certificate_requests and certificate_zips still open); forget ZIPs downloaded long ago."""
+    certificate_requests and certificate_zips still open, staff imports confirmed but not
+    applied); forget ZIPs built long ago."""
     from trainer.certificates import issuing, zips
+    from trainer.staff.importer import requeue_lost_applies
 
     zips.forget_old()
-    return issuing.requeue_stale_requests() + zips.requeue_stale()
+    return issuing.requeue_stale_requests() + zips.requeue_stale() + requeue_lost_applies()
 
 
 def career_levels(app: Flask) -> int:
