@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Flask, current_app
@@ -40,7 +41,10 @@ def make_huey(config) -> Huey:
     name = config.get("JOBS_QUEUE_NAME") or "trainer"
     if config.get("REDIS_URL"):
         return RedisHuey(name, url=config["REDIS_URL"], immediate=immediate)
-    return SqliteHuey(name, filename=str(config["JOBS_DATABASE"]), immediate=immediate)
+    filename = Path(config["JOBS_DATABASE"])
+    if not immediate:  # Huey creates its tables at once
+        filename.parent.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey(name, filename=str(filename), immediate=immediate)
 
 
 def init_app(app: Flask) -> None:
