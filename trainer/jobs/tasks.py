@@ -21,7 +21,12 @@ logger = logging.getLogger(__name__)
 
 def register(jobs: Jobs, app: Flask) -> None:
     config = app.config
-    retry = {"retries": int(config["JOBS_RETRIES"]), "retry_delay": int(config["JOBS_RETRY_DELAY"])}
+    # A failing job waits JOBS_RETRY_DELAY seconds, then twice as long each time.
+    retry = {
+        "retries": int(config["JOBS_RETRIES"]),
+        "retry_delay": int(config["JOBS_RETRY_DELAY"]),
+        "retry_backoff": 2,
+    }
 
     def job(function: Callable, **options) -> None:
         jobs.tasks[function.__name__] = jobs.huey.task(name=function.__name__, **options)(

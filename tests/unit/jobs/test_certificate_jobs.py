@@ -76,20 +76,28 @@ def test_a_job_that_fails_once_is_retried_and_issues_exactly_once(app, users, sy
     assert len(_certificates()) == 1
 
 
+@pytest.fixture
+def two_retries(app_config):
+    app_config["JOBS_RETRIES"] = 2
+
+
 def test_a_job_that_keeps_failing_leaves_the_request_open_with_its_error(
-    app, users, synced, monkeypatch
+    two_retries, app, users, synced, monkeypatch
 ):
     from trainer.certificates import pdf
 
+    tries = []
+
     def broken(*args, **kwargs):
+        tries.append(1)
         raise OSError("no fonts")
 
     monkeypatch.setattr(pdf, "render_pdf", broken)
-    app.config["JOBS_RETRIES"] = 0
     pass_quiz(users["learner"])
-    assert _certificates() == []
+    assert _certificates() == [] and len(tries) == 3  # the first run and two retries
     [request] = db.session.scalars(sa.select(CertificateRequest)).all()
     assert request.status == "working" and "no fonts" in request.last_error
+    assert request.tries == 3
     assert issuing.being_prepared(users["learner"].id) == {request.course_id}
 
 
