@@ -149,3 +149,30 @@ def test_a_real_worker_runs_jobs_from_redis(redis_queue, app, users, synced):
         )
     finally:
         jobs_of(app).huey.flush()
+
+
+def test_the_scheduler_process_only_enqueues_the_timetable(sqlite_queue, app):
+    env = {key: value for key, value in os.environ.items() if not key.startswith("TRAINER_")}
+    env.update(
+        TRAINER_DATABASE_URL=_database_url_for_a_subprocess(),
+        TRAINER_SECRET_KEY="test-secret-key",
+        TRAINER_JOBS_DATABASE=str(sqlite_queue),
+    )
+    scheduler = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "app", "trainer", "scheduler"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    huey = jobs_of(app).huey
+    deadline = time.monotonic() + 60
+    while huey.pending_count() == 0 and time.monotonic() < deadline and scheduler.poll() is None:
+        time.sleep(0.2)
+    output = _stop(scheduler)
+    assert scheduler.returncode == 0, output
+    # Enqueued at the start of the minute, run by no one: close_expired_attempts at least.
+    names = {type(task).__name__ for task in huey.pending()}
+    assert "close_expired_attempts" in names, output
+    assert "scheduler stopped" in output
