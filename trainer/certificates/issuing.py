@@ -34,8 +34,10 @@ from trainer.models import (
 logger = logging.getLogger(__name__)
 OPEN = ("pending", "working")
 # A pending request older than this was not taken up by its job (lost on the way); a
-# working one untouched for longer belongs to a job that died.
-PENDING_GRACE = timedelta(minutes=2)
+# working one untouched for longer belongs to a job that died. Generous: on a busy day the
+# queue can be minutes long, and every request swept too early is a job run twice (which
+# only costs its claim, an UPDATE that changes nothing).
+PENDING_GRACE = timedelta(minutes=10)
 WORKING_GRACE = timedelta(minutes=15)
 
 

@@ -138,7 +138,10 @@ def test_a_request_written_while_the_queue_is_down_is_swept_later(app, users, sy
     [request] = db.session.scalars(sa.select(CertificateRequest)).all()
     assert request.status == "pending"
     assert issuing.requeue_stale_requests() == 0  # just written: its job may still come
-    request.requested_at = utcnow() - timedelta(minutes=5)
+    request.requested_at = utcnow() - timedelta(minutes=9)
+    db.session.commit()
+    assert issuing.requeue_stale_requests() == 0
+    request.requested_at = utcnow() - timedelta(minutes=11)
     db.session.commit()
     assert issuing.requeue_stale_requests() == 1
     assert len(_certificates()) == 1
