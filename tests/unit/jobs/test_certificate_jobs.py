@@ -268,3 +268,28 @@ def test_a_department_zip_is_prepared_by_a_job(queued_app_config, app, client, u
     sign_in(other, "M0001")  # another HR person (the administrator) does not see it
     assert other.get(status_url).status_code == 404
     assert other.get(file_url).status_code == 404
+
+
+def test_serial_numbers_continue_after_those_issued_before_the_counter(app, users):
+    from trainer.certificates.service import take_serial
+    from trainer.models import CertificateSerial
+
+    # An installation upgraded mid-year: 41 certificates of 2026 numbered by the old code.
+    db.session.add(
+        Certificate(
+            serial="TRN-2026-000041",
+            code="A" * 20,
+            kind="level",
+            achievement="level:x",
+            user_id=users["learner"].id,
+            holder_name="x",
+            title="x",
+            pdf=b"",
+            pdf_sha256="",
+        )
+    )
+    db.session.commit()
+    assert take_serial(2026) == "TRN-2026-000042"
+    assert take_serial(2026) == "TRN-2026-000043"
+    assert take_serial(2027) == "TRN-2027-000001"  # each year counts from 1
+    assert db.session.get(CertificateSerial, 2026).last_number == 43
