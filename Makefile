@@ -17,7 +17,11 @@ TEST_DEBS := chromium poppler-utils zbar-tools
 # between them. On one shared socket a worker can accept every keep-alive connection of a
 # burst while the other idles (seen in bench/: hello-world at 2,300 instead of 9,000 req/s).
 # The same user starting a second server on the same port joins it instead of failing.
+# The job worker (certificates, reminders) and its scheduler run beside the web server and
+# stop with it; jobs enqueued while it is down wait in instance/jobs.sqlite3 (or Redis).
 run: system-deps $(STAMPS)/venv translations setup
+	@$(BIN)/flask trainer worker & worker=$$!; \
+	trap 'kill -INT $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 --reuse-port --access-logfile - app:app
 
 setup: $(STAMPS)/venv translations

@@ -102,6 +102,11 @@ def _test_config(database_url: str, content_dir: Path) -> dict:
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "RATELIMIT_STORAGE_URI": "memory://",
         "CONTENT_DIR": content_dir,
+        # Jobs run where they are enqueued (Huey's immediate mode), retries at once; the
+        # tests in tests/unit/jobs run a real worker on SQLite and on Redis.
+        "JOBS_IMMEDIATE": True,
+        "JOBS_RETRY_DELAY": 0,
+        "REDIS_URL": None,
     }
 
 

@@ -35,6 +35,7 @@ def register_extensions(app: Flask) -> None:
     from trainer.auth.loader import init_login
     from trainer.database import configure_engine
     from trainer.i18n import init_i18n
+    from trainer.jobs import init_app as init_jobs
     from trainer.navigation import layout_context
     from trainer.security import init_security_headers
 
@@ -48,6 +49,7 @@ def register_extensions(app: Flask) -> None:
     init_login(app)
     app.context_processor(layout_context)
     init_security_headers(app)
+    init_jobs(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -290,3 +290,40 @@ def export_gift_command(slug: str, output: Path | None):
         message = item.message_en if _cli_locale() == "en" else item.message_zh
         click.echo(f"quiz.md:{item.line}: {message}", err=True)
     click.echo(result.summary(), err=bool(not output))
+
+
+@trainer_cli.command("worker")
+@click.option("--threads", default=2, show_default=True, help="Jobs run at the same time.")
+@click.option("--scheduler/--no-scheduler", default=True, show_default=True,
+              help="Also enqueue the timetable's jobs (close expired attempts, reminders, "
+                   "career levels, recertification windows). Run it in one process only.")
+def worker_command(threads: int, scheduler: bool):
+    """Run background jobs (certificates, level certificates, reminders) until stopped.
+
+    Stop it with Ctrl-C or SIGINT (jobs in progress finish first). A job enqueued while no
+    worker runs waits in the queue; a job lost with a killed worker is enqueued again."""
+    from trainer.jobs import jobs_of
+
+    huey = jobs_of().huey
+    if huey.immediate:
+        raise click.ClickException("TRAINER_JOBS_IMMEDIATE is on: jobs run without a worker")
+    _log_to_stderr()
+    huey.create_consumer(workers=threads, worker_type="thread", periodic=scheduler).run()
+
+
+@trainer_cli.command("scheduler")
+def scheduler_command():
+    """Only enqueue the timetable's jobs on time (workers run them): for installations
+    that run `trainer worker --no-scheduler` on several hosts. Run exactly one."""
+    from trainer.jobs import jobs_of
+    from trainer.jobs.scheduler import run_scheduler
+
+    _log_to_stderr()
+    run_scheduler(jobs_of().huey)
+
+
+def _log_to_stderr() -> None:
+    import logging
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s "
+                                                   "%(message)s")

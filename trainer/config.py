@@ -50,6 +50,13 @@ def build_config(instance_path: Path) -> dict:
         "BABEL_DEFAULT_LOCALE": default_locale,
         "BABEL_DEFAULT_TIMEZONE": _env("TIMEZONE", "Asia/Shanghai"),
         "REDIS_URL": redis_url,
+        # Background jobs (trainer.jobs): on Redis when REDIS_URL is set, else in this file.
+        "JOBS_DATABASE": Path(_env("JOBS_DATABASE", str(instance_path / "jobs.sqlite3"))),
+        "JOBS_QUEUE_NAME": _env("JOBS_QUEUE_NAME", "trainer"),
+        "JOBS_RETRIES": int(_env("JOBS_RETRIES", "8")),
+        "JOBS_RETRY_DELAY": int(_env("JOBS_RETRY_DELAY", "30")),  # seconds, then a retry
+        # Run each job where it is enqueued, without a worker (tests).
+        "JOBS_IMMEDIATE": _env("JOBS_IMMEDIATE", "0").lower() in ("1", "true", "yes", "on"),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_LIMIT_PER_ACCOUNT": _env("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),

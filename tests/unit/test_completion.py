@@ -11,7 +11,7 @@ def listeners(monkeypatch):
     return completion._listeners
 
 
-def test_a_listener_whose_predicate_says_no_is_not_called(listeners):
+def test_a_listener_whose_predicate_says_no_is_not_called(app, listeners):
     heard = []
     completion.listen(lambda user, course: heard.append(("all", user, course)))
     completion.listen(lambda user, course: heard.append(("even", user, course)),

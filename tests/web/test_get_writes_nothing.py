@@ -25,6 +25,7 @@ from tests.unit.certificates.conftest import pass_quiz
 from tests.unit.hr.helpers import make_plan, read_lessons, staff_file
 from trainer.assessments.appeals import lodge_appeal
 from trainer.assessments.service import start_assessment
+from trainer.certificates import zips
 from trainer.clock import local_today
 from trainer.courses.service import live_course
 from trainer.extensions import db
@@ -116,6 +117,7 @@ def seeded(app, users, synced, paths_dir):
     batch = create_batch(staff_file("two-stores-utf8-bom.csv"), "staff.csv", hr)
     certificate = db.session.scalar(sa.select(Certificate).where(Certificate.kind == "course"))
     media = db.session.scalar(sa.select(CourseFile).where(~CourseFile.path.like("%.md")))
+    department_zip = zips.request_zip(hr, shop)  # built at once: tests run jobs immediately
     return {
         "values": {
             "slug": ["basics", "store-service"],
@@ -133,6 +135,7 @@ def seeded(app, users, synced, paths_dir):
             "version_id": [media.version_id if media else basics_version.id],
             "path": [media.path if media else "missing.png"],
             "filename": ["favicon.svg"],
+            "zip_id": [department_zip.id],
         },
         "department": shop.id,
         "expired_attempt": expired.id,

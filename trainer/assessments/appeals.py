@@ -17,7 +17,7 @@ from trainer.assessments.errors import AssessmentError
 from trainer.assessments.scope import scope_department_ids
 from trainer.assessments.service import audit_facts
 from trainer.audit.service import record
-from trainer.completion import notify
+from trainer.completion import record_progress
 from trainer.database import write_transaction
 from trainer.extensions import db
 from trainer.models import Appeal, Assessment, AssessmentCorrection, User, utcnow
@@ -148,12 +148,12 @@ def decide_appeal(
                 db.session.flush()
                 details.update(correction=correction.id, passed=correction.passed)
             record(user, f"appeal.{status}", "appeal", appeal.id, **details)
+            if overturn:
+                # The outcome changed: a course may now be complete (certificate eligibility).
+                record_progress(assessment.learner_id, assessment.course_id)
     except IntegrityError as error:  # a correction already exists for this result
         raise AssessmentError("appeal-closed") from error
     db.session.refresh(appeal)
-    if overturn:
-        # The outcome changed: a course may now be complete (certificate eligibility).
-        notify(appeal.assessment.learner_id, appeal.assessment.course_id)
     return appeal
 
 

@@ -33,7 +33,7 @@ from trainer.assessments.scope import (
 )
 from trainer.assessments.scoring import ScoringError, is_critical_failure, score_task
 from trainer.audit.service import record
-from trainer.completion import notify
+from trainer.completion import record_progress
 from trainer.content.model import Checklist, ChecklistItem
 from trainer.database import write_transaction
 from trainer.extensions import db
@@ -305,8 +305,8 @@ def submit_assessment(
             passed=task.passed,
             critical_failures=list(task.critical_failures),
         )
-    if task.passed:
-        notify(assessment.learner_id, assessment.course_id)  # may complete the course
+        if task.passed:  # may complete the course: a certificate request, in this transaction
+            record_progress(assessment.learner_id, assessment.course_id)
     return assessment
 
 

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
+from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 
@@ -15,3 +15,7 @@ class RevokeForm(FlaskForm):
     reason = TextAreaField(_l("Reason for revoking"), validators=[
         DataRequired(message=_l("Write why the certificate is revoked (e.g. the violation).")),
         Length(max=1000)], render_kw={"rows": 2})
+
+
+class DepartmentZipForm(FlaskForm):
+    department = IntegerField(_l("Department"), validators=[DataRequired()])

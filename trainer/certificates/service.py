@@ -20,7 +20,14 @@ from trainer.content.paths import Level, PathCatalogue, Track, load_paths
 from trainer.courses.service import live_course
 from trainer.database import write_transaction
 from trainer.extensions import db
-from trainer.models import Certificate, CourseRecord, CourseVersion, User, utcnow
+from trainer.models import (
+    Certificate,
+    CertificateSerial,
+    CourseRecord,
+    CourseVersion,
+    User,
+    utcnow,
+)
 from trainer.progress import CertificateState, Standing, standing_of, standings
 
 # Crockford's base32: no I, L, O or U, so a code read aloud or typed is not mistaken.
@@ -73,10 +80,11 @@ def may_be_complete(user_id: int, course_id: int) -> bool:
     return standing is not None and standing.may_issue
 
 
-def issue_if_complete(
-    app: Flask, user: User, record: CourseRecord, now: datetime | None = None
-) -> Certificate | None:
-    """Issue the course certificate when everything is done; exactly once per cycle."""
+def issue_if_complete(app: Flask, user: User, record: CourseRecord,
+                      now: datetime | None = None) -> Certificate | None:
+    """Issue the course certificate when everything is done; exactly once per cycle (the
+    achievement course:<id>:<cycle> is unique per person). Slow (a PDF): run it in a job,
+    trainer.certificates.issuing, never in a request."""
     now = now or utcnow()
     version = record.current_version
     if version is None:
@@ -85,125 +93,83 @@ def issue_if_complete(
     if not completion.may_issue:
         return None
     cycle_number = 1 + db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Certificate)
-        .where(Certificate.user_id == user.id, Certificate.course_id == record.id)
-    )
+        sa.select(sa.func.count()).select_from(Certificate)
+        .where(Certificate.user_id == user.id, Certificate.course_id == record.id))
     months = settings_of(version).certificate.validity_months
-    certificate = _issue(
-        app,
-        user,
-        kind="course",
-        achievement=f"course:{record.id}:{cycle_number}",
-        title=version.title,
-        course_id=record.id,
-        version_id=version.id,
-        expires_at=add_months(now, months) if months else None,
-        now=now,
-        template_extra={
-            "practical": completion.practical is not None,
-            "attitude": completion.attitude is not None,
-        },
-    )
-    if certificate is not None:
-        issue_levels(app, user, now)
+    certificate = _issue(app, user, kind="course", achievement=f"course:{record.id}:{cycle_number}",
+                         title=version.title, course_id=record.id, version_id=version.id,
+                         expires_at=add_months(now, months) if months else None, now=now,
+                         template_extra={"practical": completion.practical is not None,
+                                         "attitude": completion.attitude is not None})
     return certificate
 
 
-def _issue(
-    app: Flask,
-    user: User,
-    *,
-    kind: str,
-    achievement: str,
-    title: str,
-    now: datetime,
-    expires_at: datetime | None,
-    course_id: int | None = None,
-    version_id: int | None = None,
-    level_id: str | None = None,
-    template_extra: dict | None = None,
-) -> Certificate | None:
-    """Insert one certificate with its PDF. The (user, achievement) unique constraint makes a
-    concurrent second issue fail; the loser returns the certificate that won."""
-    for _ in range(3):
-        existing = _by_achievement(user.id, achievement)
-        if existing is not None:
-            return existing
-        try:
-            return _insert_certificate(
-                app,
-                user,
-                kind,
-                achievement,
-                title,
-                now,
-                expires_at,
-                course_id,
-                version_id,
-                level_id,
-                template_extra or {},
-            )
-        except IntegrityError:
-            # Either the same achievement was issued meanwhile (returned above on the next
-            # pass) or two issues took the same serial number (the next pass takes another).
-            db.session.rollback()
-    return _by_achievement(user.id, achievement)
-
-
-def _insert_certificate(
-    app,
-    user,
-    kind,
-    achievement,
-    title,
-    now,
-    expires_at,
-    course_id,
-    version_id,
-    level_id,
-    template_extra,
-) -> Certificate:
+def _issue(app: Flask, user: User, *, kind: str, achievement: str, title: str, now: datetime,
+           expires_at: datetime | None, course_id: int | None = None,
+           version_id: int | None = None, level_id: str | None = None,
+           template_extra: dict | None = None) -> Certificate:
+    """Insert one certificate with its PDF, or return the one issued for this achievement
+    already. The (user, achievement) unique constraint decides between two concurrent issues:
+    the loser returns the winner's certificate. The PDF is rendered before the write
+    transaction, which is only the INSERT: on SQLite, no other writer waits for a render."""
     from trainer.certificates.pdf import render_pdf
 
-    with write_transaction():
-        year = now.year
-        count = db.session.scalar(
-            sa.select(sa.func.count())
-            .select_from(Certificate)
-            .where(Certificate.serial.like(f"TRN-{year}-%"))
-        )
-        certificate = Certificate(
-            serial=f"TRN-{year}-{count + 1:06d}",
-            code=new_code(),
-            kind=kind,
-            achievement=achievement,
-            user_id=user.id,
-            holder_name=user.display_name,
-            course_id=course_id,
-            version_id=version_id,
-            level_id=level_id,
-            title=title,
-            issued_at=now,
-            expires_at=expires_at,
-            pdf=b"",
-            pdf_sha256="",
-        )
-        certificate.pdf, certificate.pdf_sha256 = render_pdf(
-            app, _template_for(certificate), pdf_context(app, certificate, template_extra)
-        )
-        db.session.add(certificate)
-        db.session.flush()
-        audit.record(
-            None,
-            "certificate.issued",
-            "certificate",
-            certificate.id,
-            serial=certificate.serial,
-            user=user.employee_no,
-            title=title,
-        )
+    existing = _by_achievement(user.id, achievement)
+    if existing is not None:
+        return existing
+    certificate = Certificate(
+        serial=take_serial(now.year), code=new_code(), kind=kind, achievement=achievement,
+        user_id=user.id, holder_name=user.display_name, course_id=course_id,
+        version_id=version_id, level_id=level_id, title=title, issued_at=now,
+        expires_at=expires_at)
+    db.session.commit()  # no transaction stays open during the render
+    certificate.pdf, certificate.pdf_sha256 = render_pdf(
+        app, _template_for(certificate), pdf_context(app, certificate, template_extra or {}))
+    try:
+        with write_transaction():
+            db.session.add(certificate)
+            db.session.flush()
+            audit.record(None, "certificate.issued", "certificate", certificate.id,
+                         serial=certificate.serial, user=user.employee_no, title=title)
+    except IntegrityError:
+        # Issued meanwhile by another job: that certificate stands (its serial number is
+        # used, this one stays a gap). Anything else is an error, and the job is retried.
+        winner = _by_achievement(user.id, achievement)
+        if winner is None:
+            raise
+        return winner
     return certificate
+
+
+def take_serial(year: int) -> str:
+    """The next serial number of `year`, TRN-<year>-<number>: one UPDATE ... RETURNING on the
+    year's counter, which the database runs one at a time (see CertificateSerial)."""
+    for _ in range(2):  # the year's counter row may be inserted concurrently, once
+        try:
+            with write_transaction():
+                number = db.session.scalar(
+                    sa.update(CertificateSerial).where(CertificateSerial.year == year)
+                    .values(last_number=CertificateSerial.last_number + 1)
+                    .returning(CertificateSerial.last_number)
+                    .execution_options(synchronize_session=False))
+                if number is None:  # the year's first: continue after any issued before
+                    number = _highest_serial_number(year) + 1
+                    db.session.add(CertificateSerial(year=year, last_number=number))
+            return f"TRN-{year}-{number:06d}"
+        except IntegrityError:
+            continue
+    raise RuntimeError(f"could not take a serial number for {year}")
+
+
+def _highest_serial_number(year: int) -> int:
+    """The highest number of `year` among certificates issued before the year's counter
+    existed (installations that issued certificates before this counter was added)."""
+    prefix = f"TRN-{year}-"
+    serials = db.session.scalars(sa.select(Certificate.serial)
+                                 .where(Certificate.serial.like(f"{prefix}%")))
+    numbers = [int(serial[len(prefix):]) for serial in serials
+               if serial[len(prefix):].isdigit()]
+    return max(numbers, default=0)
 
 
 def _by_achievement(user_id: int, achievement: str) -> Certificate | None:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
-
 import sqlalchemy as sa
 from flask import (
     Blueprint,
@@ -21,12 +18,19 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from trainer import completion
-from trainer.assessments.rules import departments_below
 from trainer.auth.access import login_required, public, role_required
-from trainer.certificates import service
-from trainer.certificates.forms import RevokeForm, VerifyForm
+from trainer.certificates import issuing, service, zips
+from trainer.certificates.forms import DepartmentZipForm, RevokeForm, VerifyForm
 from trainer.extensions import db, limiter
-from trainer.models import Certificate, CourseRecord, CourseVersion, Department, User, utcnow
+from trainer.models import (
+    Certificate,
+    CertificateZip,
+    CourseRecord,
+    CourseVersion,
+    Department,
+    User,
+    utcnow,
+)
 
 bp = Blueprint("certificates", __name__)
 HR = ("hr", "admin")
@@ -37,16 +41,10 @@ CERTIFICATE_MESSAGES = {
 EXPIRING_DAYS_DEFAULT = 60
 
 
-def _on_progress(user_id: int, course_id: int) -> None:
-    """Completion listener: issue the certificate when a course is done."""
-    user = db.session.get(User, user_id)
-    record = db.session.get(CourseRecord, course_id)
-    if user is not None and record is not None:
-        service.issue_if_complete(current_app._get_current_object(), user, record)
-
-
-# may_be_complete: trainer.progress's issuing decision, asked before any ORM object is loaded.
-completion.listen(_on_progress, relevant=service.may_be_complete)
+# Progress that may complete a course opens a certificate request; a background job issues
+# the certificate (trainer.certificates.issuing). may_be_complete rules out most committed
+# progress (an exam passed on a course still waiting for its assessment) with one query.
+completion.listen(issuing.request_certificate, relevant=service.may_be_complete)
 
 
 def get_certificate_or_404(certificate_id: int) -> Certificate:
@@ -61,9 +59,9 @@ def get_certificate_or_404(certificate_id: int) -> Certificate:
 @bp.get("/certificates/")
 @login_required
 def mine():
-    return render_template(
-        "certificates/mine.html", now=utcnow(), certificates=service.certificates_of(current_user)
-    )
+    return render_template("certificates/mine.html", now=utcnow(),
+                           certificates=service.certificates_of(current_user),
+                           preparing=issuing.titles_being_prepared(current_user.id))
 
 
 @bp.get("/certificates/<int:certificate_id>.pdf")
@@ -184,37 +182,44 @@ def revoke(certificate_id: int):
     return redirect(url_for("certificates.manage", q=certificate.serial))
 
 
-@bp.get("/certificates/department.zip")
+@bp.post("/certificates/department.zip")
 @role_required(*HR)
 def department_zip():
-    department = db.session.get(Department, request.args.get("department", type=int) or 0)
+    """Ask for a department's certificates as one ZIP: built by a background job."""
+    form = DepartmentZipForm()
+    department = db.session.get(Department, form.department.data or 0) if (
+        form.validate_on_submit()) else None
     if department is None:
+        flash(_l("Choose a department."), "error")
+        return redirect(url_for("certificates.manage"))
+    request_row = zips.request_zip(current_user, department)
+    return redirect(url_for("certificates.department_zip_status", zip_id=request_row.id))
+
+
+def _zip_or_404(zip_id: int) -> CertificateZip:
+    found = db.session.get(CertificateZip, zip_id)
+    if found is None or found.requested_by_id != current_user.id:
         abort(404)
-    ids = _department_and_below(department.id)
-    certificates = db.session.scalars(
-        sa.select(Certificate)
-        .join(User, User.id == Certificate.user_id)
-        .where(User.department_id.in_(ids))
-        .options(sa.orm.undefer(Certificate.pdf))
-        .order_by(Certificate.serial)
-    ).all()
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for certificate in certificates:
-            name = f"{certificate.serial}-{certificate.holder_name}-{certificate.title}.pdf"
-            archive.writestr(
-                name.replace("/", "-"), service.pdf_for_download(current_app, certificate)
-            )
-    return Response(
-        buffer.getvalue(),
-        mimetype="application/zip",
-        headers={"Content-Disposition": f'attachment; filename="certificates-{department.id}.zip"'},
-    )
+    return found
 
 
-def _department_and_below(department_id: int) -> set[int]:
-    parent_of = dict(db.session.execute(sa.select(Department.id, Department.parent_id)).all())
-    return departments_below([department_id], parent_of)
+@bp.get("/certificates/zips/<int:zip_id>")
+@role_required(*HR)
+def department_zip_status(zip_id: int):
+    found = _zip_or_404(zip_id)
+    return render_template("certificates/zip.html", zip=found,
+                           department=db.session.get(Department, found.department_id))
+
+
+@bp.get("/certificates/zips/<int:zip_id>.zip")
+@role_required(*HR)
+def department_zip_file(zip_id: int):
+    found = _zip_or_404(zip_id)
+    if found.status != "done":
+        return redirect(url_for("certificates.department_zip_status", zip_id=zip_id))
+    return Response(found.content, mimetype="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="{zips.zip_name(found)}"',
+        "Cache-Control": "private, no-store"})
 
 
 @bp.get("/career")

@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from trainer.auth.access import login_required
+from trainer.certificates.issuing import being_prepared
 from trainer.content import CATEGORIES, settings_of
 from trainer.courses import service
 from trainer.courses.forms import EvaluationForm
@@ -102,6 +103,7 @@ def course(slug: str):
         prerequisites=prerequisites,
         category_label=CATEGORY_LABELS.get(version.category, version.category),
         evaluation=service.evaluation_of(current_user, version),
+        certificate_preparing=record.id in being_prepared(current_user.id),
     )
 
 

@@ -8,7 +8,12 @@ from trainer.models.assessments import (
     AssessorAssignment,
 )
 from trainer.models.audit import AuditEvent
-from trainer.models.certificates import Certificate
+from trainer.models.certificates import (
+    Certificate,
+    CertificateRequest,
+    CertificateSerial,
+    CertificateZip,
+)
 from trainer.models.courses import (
     CourseEvaluation,
     CourseFile,
@@ -32,6 +37,9 @@ __all__ = [
     "AssessorAssignment",
     "AuditEvent",
     "Certificate",
+    "CertificateRequest",
+    "CertificateSerial",
+    "CertificateZip",
     "CourseEvaluation",
     "CourseFile",
     "CourseLesson",

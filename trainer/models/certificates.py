@@ -60,3 +60,89 @@ class Certificate(db.Model):
     def code_display(self) -> str:
         """The code in groups of four, as printed: easier to read out and type."""
         return "-".join(self.code[i : i + 4] for i in range(0, len(self.code), 4))
+
+
+REQUEST_STATES = ("pending", "working", "done")
+
+
+class CertificateRequest(db.Model):
+    """The outbox of certificate issuing: "this learner made progress on this course; see
+    whether a certificate is due". Written in the transaction that records the progress,
+    done by a background job (trainer.certificates.issuing), so a lost or crashed job loses
+    nothing: the row stays open until a job has finished it.
+
+    At most one open (pending) request per learner and course: recording the same progress
+    twice is a no-op. A job first moves the row to "working", so progress recorded while it
+    runs opens a new request instead of being swallowed by the one in work.
+    """
+
+    __tablename__ = "certificate_requests"
+    __table_args__ = (
+        sa.Index("uq_certificate_requests_pending", "user_id", "course_id", unique=True,
+                 sqlite_where=sa.text("status = 'pending'"),
+                 postgresql_where=sa.text("status = 'pending'")),
+        sa.CheckConstraint("status IN ('pending', 'working', 'done')", name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"),
+                                         index=True)
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("courses.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(sa.String(10), default="pending", index=True)
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When a job last took it up: a "working" row untouched for long belongs to a dead job.
+    claimed_at: Mapped[datetime | None]
+    done_at: Mapped[datetime | None]
+    tries: Mapped[int] = mapped_column(default=0)
+    outcome: Mapped[str | None] = mapped_column(sa.String(20))  # issued / not-complete / held
+    certificate_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("certificates.id", ondelete="SET NULL"))
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
+
+
+class CertificateSerial(db.Model):
+    """The last serial number given out in each year: TRN-<year>-<number>. Taken with one
+    UPDATE ... RETURNING, which the database runs one at a time per row (a row lock on
+    PostgreSQL, the write lock on SQLite), so no two certificates get the same number; the
+    unique constraint on certificates.serial stands behind it. A number taken by an issue
+    that then fails stays unused (a gap), as with any database sequence."""
+
+    __tablename__ = "certificate_serials"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_number: Mapped[int] = mapped_column(default=0)
+
+
+class CertificateZip(db.Model):
+    """A ZIP of a department's certificates, built by a background job (trainer.certificates.
+    zips) because it can hold thousands of PDFs. One open request per person and department:
+    pressing the button twice waits for the same file."""
+
+    __tablename__ = "certificate_zips"
+    __table_args__ = (
+        sa.Index(
+            "uq_certificate_zips_open",
+            "requested_by_id",
+            "department_id",
+            unique=True,
+            sqlite_where=sa.text("status IN ('pending', 'working')"),
+            postgresql_where=sa.text("status IN ('pending', 'working')"),
+        ),
+        sa.CheckConstraint("status IN ('pending', 'working', 'done')", name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    requested_by_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    department_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("departments.id", ondelete="CASCADE")
+    )
+    status: Mapped[str] = mapped_column(sa.String(10), default="pending")
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_at: Mapped[datetime | None]
+    done_at: Mapped[datetime | None] = mapped_column(index=True)
+    tries: Mapped[int] = mapped_column(default=0)
+    certificates: Mapped[int | None]  # how many PDFs the file holds
+    content: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    last_error: Mapped[str | None] = mapped_column(sa.Text)

@@ -30,6 +30,10 @@ class ImportBatch(db.Model):
     parsed: Mapped[dict] = mapped_column(sa.JSON)
     row_count: Mapped[int] = mapped_column(default=0)
     applied_at: Mapped[datetime | None]
+    # HR confirmed: a background job applies it (trainer.hr.staff.importer.apply_requested).
+    apply_requested_at: Mapped[datetime | None]
+    # Why the job applied nothing ("rejected": the file no longer fits the staff as it is).
+    apply_error: Mapped[str | None] = mapped_column(sa.String(20))
     # What applying did: {"created": n, "updated": n, ...}
     outcome: Mapped[dict | None] = mapped_column(sa.JSON)
 

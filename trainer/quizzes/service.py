@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from trainer.audit import service as audit
-from trainer.completion import notify
+from trainer.completion import record_progress
 from trainer.content import Course, Question, grade_response
 from trainer.courses.sync import course_for_version
 from trainer.database import write_transaction
@@ -195,10 +195,11 @@ def grade_attempt(attempt: QuizAttempt, closed_by: str, now: datetime | None = N
             answers.update(last_responses or {})
             result = QuizResult(**_grade(attempt_id, draw, course, answers, closed_by, now))
             db.session.add(result)
+            db.session.flush()  # the result first: a second grading fails here, not below
+            if result.passed:  # may complete the course: its outbox row commits with it
+                record_progress(user_id, course_id)
     except IntegrityError:  # graded meanwhile by another request: that grading stands
         return db.session.get(QuizResult, attempt_id)
-    if result.passed:
-        notify(user_id, course_id)  # may complete the course
     return result
 
 

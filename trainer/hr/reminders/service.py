@@ -292,6 +292,19 @@ def queue(
         + _clearance_drafts(today, now)
         + _certificate_drafts(today, now)
     )
+    return _put_in_outbox(drafts, now, default_locale)
+
+
+def queue_recertification_notices(
+    today: date, now: datetime | None = None, default_locale: str = "zh_Hans_CN"
+) -> int:
+    """Only the notices of recertification windows that have opened (the scheduler's check);
+    the same rows as queue() makes, so neither sends one twice."""
+    now = now or utcnow()
+    return _put_in_outbox(_certificate_drafts(today, now), now, default_locale)
+
+
+def _put_in_outbox(drafts: list[tuple], now: datetime, default_locale: str) -> int:
     if not drafts:
         return 0
     recipients = {

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -423,6 +423,67 @@ def apply_batch(
         fresh.applied_at = utcnow()
         fresh.outcome = outcome
     return outcome
+
+
+def request_apply(batch: ImportBatch, now: datetime | None = None) -> bool:
+    """HR confirmed the preview: a background job applies the file (a big file takes longer
+    than a request should). False when it is applied, or being applied, already."""
+    from trainer.jobs import enqueue_after_commit
+
+    with write_transaction():
+        requested = db.session.execute(
+            sa.update(ImportBatch)
+            .where(
+                ImportBatch.id == batch.id,
+                ImportBatch.applied_at.is_(None),
+                sa.or_(
+                    ImportBatch.apply_requested_at.is_(None), ImportBatch.apply_error.is_not(None)
+                ),
+            )
+            .values(apply_requested_at=now or utcnow(), apply_error=None)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if requested:
+            enqueue_after_commit(db.session(), "apply_staff_import", batch.id)
+    db.session.refresh(batch)
+    return bool(requested)
+
+
+def apply_requested(batch_id: int, today: date) -> dict[str, int] | None:
+    """The job: apply a confirmed batch, as its uploader, checked again against the staff as
+    it is now. Safe to run twice (a batch is applied once); a file that no longer fits is
+    marked rejected and the preview shows why."""
+    batch = db.session.get(ImportBatch, batch_id)
+    if batch is None or batch.applied_at is not None or batch.apply_requested_at is None:
+        return None
+    try:
+        return apply_batch(batch, batch.created_by, today)
+    except AlreadyApplied:
+        return None
+    except ImportRejected:
+        with write_transaction():
+            db.session.execute(
+                sa.update(ImportBatch)
+                .where(ImportBatch.id == batch_id)
+                .values(apply_error="rejected")
+                .execution_options(synchronize_session=False)
+            )
+        return None
+
+
+def requeue_lost_applies(now: datetime | None = None) -> int:
+    """Confirmed batches that no job has applied in time (queue down, worker killed)."""
+    from trainer.jobs import enqueue
+
+    stale = db.session.scalars(
+        sa.select(ImportBatch.id).where(
+            ImportBatch.applied_at.is_(None),
+            ImportBatch.apply_error.is_(None),
+            ImportBatch.apply_requested_at < (now or utcnow()) - timedelta(minutes=30),
+        )
+    ).all()
+    db.session.commit()
+    return sum(enqueue("apply_staff_import", batch_id) for batch_id in stale)
 
 
 def apply_file(

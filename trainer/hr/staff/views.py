@@ -84,12 +84,18 @@ def _own_batch_or_404(token: str):
 @role_required(*HR)
 def import_preview(token: str):
     batch = _own_batch_or_404(token)
+    applying = (
+        batch.applied_at is None and batch.apply_requested_at is not None and not batch.apply_error
+    )
     plan = (
-        importer.preview(batch, current_user, local_today()) if batch.applied_at is None else None
+        importer.preview(batch, current_user, local_today())
+        if batch.applied_at is None and not applying
+        else None
     )
     return render_template(
         "staff/preview.html",
         batch=batch,
+        applying=applying,
         plan=plan,
         form=EmptyForm(),
         field_labels=FIELD_LABELS,
@@ -104,27 +110,10 @@ def import_apply(token: str):
     if not EmptyForm().validate_on_submit():
         abort(400)
     batch = _own_batch_or_404(token)
-    try:
-        outcome = importer.apply_batch(batch, current_user, local_today())
-    except importer.AlreadyApplied:
+    if batch.applied_at is not None:
         flash(_("This file has already been imported."), "info")
-    except importer.ImportRejected:
-        flash(
-            _("Nothing was imported: the file has problems. Fix them and upload it again."), "error"
-        )
     else:
-        flash(
-            _(
-                "Import done: %(created)s created, %(updated)s changed, %(deactivated)s "
-                "deactivated, %(reactivated)s reactivated, %(unchanged)s unchanged.",
-                created=outcome["create"],
-                updated=outcome["update"],
-                deactivated=outcome["deactivate"],
-                reactivated=outcome["reactivate"],
-                unchanged=outcome["unchanged"],
-            ),
-            "success",
-        )
+        importer.request_apply(batch)  # a background job applies it; the preview follows it
     return redirect(url_for("staff.import_preview", token=token))
 
 

@@ -1,0 +1,157 @@
+"""The jobs and the scheduler's timetable.
+
+Each job runs in an app context of its own (a worker has no request). Periodic jobs are
+Huey periodic tasks: the worker started with the scheduler (`flask trainer worker`, the
+default) enqueues them on time; workers started with --no-scheduler only run jobs.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+
+from flask import Flask
+from huey import crontab
+
+from trainer.jobs import Jobs
+
+logger = logging.getLogger(__name__)
+
+
+def register(jobs: Jobs, app: Flask) -> None:
+    config = app.config
+    # A failing job waits JOBS_RETRY_DELAY seconds, then twice as long each time.
+    retry = {
+        "retries": int(config["JOBS_RETRIES"]),
+        "retry_delay": int(config["JOBS_RETRY_DELAY"]),
+        "retry_backoff": 2,
+    }
+
+    def job(function: Callable, **options) -> None:
+        jobs.tasks[function.__name__] = jobs.huey.task(name=function.__name__, **options)(
+            _in_app_context(app, function)
+        )
+
+    def periodic(function: Callable, schedule) -> None:
+        jobs.tasks[function.__name__] = jobs.huey.periodic_task(schedule, name=function.__name__)(
+            _in_app_context(app, function)
+        )
+
+    job(issue_certificate, **retry)
+    job(issue_levels, **retry)
+    job(build_certificate_zip, **retry)
+    job(apply_staff_import, **retry)
+    periodic(close_expired_attempts, crontab(minute="*"))
+    periodic(sweep_lost_jobs, crontab(minute="*/5"))
+    periodic(career_levels, crontab(minute="15"))
+    periodic(recertification_windows, crontab(minute="20"))
+    periodic(send_reminders, crontab(minute="30"))
+
+
+def _in_app_context(app: Flask, function: Callable) -> Callable:
+    @functools.wraps(function)
+    def run(*args):
+        from trainer.extensions import db
+
+        with app.app_context():
+            try:
+                return function(app, *args)
+            finally:
+                db.session.remove()
+
+    return run
+
+
+# --- jobs ----------------------------------------------------------------------------------
+
+
+def issue_certificate(app: Flask, request_id: int) -> str | None:
+    """Decide one certificate request (trainer.certificates.issuing)."""
+    from trainer.certificates import issuing
+
+    return issuing.process_request(app, request_id)
+
+
+def issue_levels(app: Flask, user_id: int) -> int:
+    """Issue the career levels this person has reached."""
+    from trainer.certificates import issuing
+
+    return len(issuing.issue_levels_of(app, user_id))
+
+
+def build_certificate_zip(app: Flask, zip_id: int) -> int | None:
+    """A department's certificates as one ZIP (trainer.certificates.zips)."""
+    from trainer.certificates import zips
+
+    return zips.build(app, zip_id)
+
+
+def apply_staff_import(app: Flask, batch_id: int) -> dict | None:
+    """A staff file HR confirmed, applied in one transaction (trainer.hr.staff.importer)."""
+    from trainer.clock import local_today
+    from trainer.hr.staff.importer import apply_requested
+
+    return apply_requested(batch_id, local_today())
+
+
+# --- the scheduler's timetable -------------------------------------------------------------
+
+
+def close_expired_attempts(app: Flask) -> int:
+    """Grade every exam attempt whose time ran out."""
+    from trainer.quizzes.service import close_expired
+
+    closed = close_expired()
+    if closed:
+        logger.info("closed %d expired attempt(s)", closed)
+    return closed
+
+
+def sweep_lost_jobs(app: Flask) -> int:
+    """Enqueue again the requests no job has finished (lost or crashed jobs: the rows of
+    certificate_requests and certificate_zips still open, staff imports confirmed but not
+    applied); forget ZIPs built long ago."""
+    from trainer.certificates import issuing, zips
+    from trainer.hr.staff.importer import requeue_lost_applies
+
+    zips.forget_old()
+    return issuing.requeue_stale_requests() + zips.requeue_stale() + requeue_lost_applies()
+
+
+def career_levels(app: Flask) -> int:
+    """Levels whose waiting time is over: nothing else happens on the day it ends."""
+    from trainer.certificates import issuing
+
+    return issuing.enqueue_ready_levels(app)
+
+
+def recertification_windows(app: Flask) -> int:
+    """Tell holders whose recertification window has opened (in the app, and by e-mail)."""
+    from trainer.clock import local_today
+    from trainer.hr.reminders.service import MailSettings, deliver, queue_recertification_notices
+
+    queued = queue_recertification_notices(
+        local_today(), default_locale=app.config["BABEL_DEFAULT_LOCALE"]
+    )
+    deliver(MailSettings.from_config(app.config), site_name=app.config["SITE_NAME"])
+    return queued
+
+
+def send_reminders(app: Flask) -> int:
+    """Reminders that are due: in the app, and by e-mail when SMTP is configured."""
+    from trainer.clock import local_today
+    from trainer.hr.reminders.service import MailSettings
+    from trainer.hr.reminders.service import send_reminders as send
+
+    config = app.config
+    report = send(
+        MailSettings.from_config(config),
+        local_today(),
+        config["REMINDER_DAYS"],
+        config["BABEL_DEFAULT_LOCALE"],
+        config["SITE_NAME"],
+    )
+    for error in report.errors:
+        logger.warning("reminders: %s", error)
+    return report.queued
