@@ -6,7 +6,8 @@ from trainer.auth.access import PUBLIC, SIGNED_IN, view_access
 
 # Changing this set is a deliberate decision: each entry is reachable without signing in.
 EXPECTED_PUBLIC = {"static", "auth.login", "auth.logout", "main.set_language",
-                   "certificates.verify_form", "certificates.verify"}
+                   "certificates.verify_form", "certificates.verify",
+                   "auth.reset_with_link", "auth.reset_with_code"}
 
 
 def _sample_url(rule) -> str:

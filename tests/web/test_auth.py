@@ -39,9 +39,9 @@ def test_deactivated_user_cannot_sign_in(client, users):
 def test_deactivating_ends_an_open_session(client, users):
     sign_in(client, "L0001")
     assert client.get("/").status_code == 200
-    from trainer.auth.service import set_active
+    from trainer.hr.people.service import set_active
 
-    set_active(users["learner"], False, users["hr"])
+    set_active(users["hr"], users["learner"], False)
     assert client.get("/").status_code == 302
 
 
@@ -84,9 +84,14 @@ def test_visitor_is_sent_to_sign_in_and_back(client, users):
 
 def test_change_own_password(client, users):
     sign_in(client, "L0001")
-    response = client.post("/auth/password", data={
-        "current_password": PASSWORD, "new_password": "a-new-secret-9",
-        "confirm_password": "a-new-secret-9"})
+    response = client.post(
+        "/auth/password",
+        data={
+            "current_password": PASSWORD,
+            "new_password": "a-new-secret-9",
+            "confirm_password": "a-new-secret-9",
+        },
+    )
     assert response.status_code == 302
     client.post("/auth/logout")
     assert sign_in(client, "L0001", PASSWORD).status_code == 401
@@ -105,8 +110,10 @@ def test_change_own_password(client, users):
 )
 def test_change_password_mistakes_are_explained(client, users, current, new, confirm, message):
     sign_in(client, "L0001")
-    response = client.post("/auth/password", data={
-        "current_password": current, "new_password": new, "confirm_password": confirm})
+    response = client.post(
+        "/auth/password",
+        data={"current_password": current, "new_password": new, "confirm_password": confirm},
+    )
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
     client.post("/auth/logout")
@@ -117,24 +124,35 @@ def test_password_change_signs_out_other_devices(app, users):
     phone, laptop = app.test_client(), app.test_client()
     sign_in(phone, "L0001")
     sign_in(laptop, "L0001")
-    phone.post("/auth/password", data={
-        "current_password": PASSWORD, "new_password": "a-new-secret-9",
-        "confirm_password": "a-new-secret-9"})
+    phone.post(
+        "/auth/password",
+        data={
+            "current_password": PASSWORD,
+            "new_password": "a-new-secret-9",
+            "confirm_password": "a-new-secret-9",
+        },
+    )
     assert phone.get("/").status_code == 200
     assert laptop.get("/").status_code == 302
 
 
-def test_reset_password_forces_a_new_one_at_next_sign_in(client, users):
-    from trainer.auth.service import reset_password
-
-    temporary = reset_password(users["learner"])
+def test_a_password_marked_for_change_must_be_changed_at_next_sign_in(client, users):
+    temporary = "set-by-operator-1"
+    users["learner"].set_password(temporary)
+    users["learner"].must_change_password = True
+    db.session.commit()
     response = sign_in(client, "L0001", temporary)
     assert response.headers["Location"] == "/auth/password"
     # Until the password is changed, every page leads back to the change form.
     assert client.get("/").headers["Location"] == "/auth/password"
-    client.post("/auth/password", data={
-        "current_password": temporary, "new_password": "my-own-secret-1",
-        "confirm_password": "my-own-secret-1"})
+    client.post(
+        "/auth/password",
+        data={
+            "current_password": temporary,
+            "new_password": "my-own-secret-1",
+            "confirm_password": "my-own-secret-1",
+        },
+    )
     assert client.get("/").status_code == 200
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-import string
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -12,7 +10,6 @@ from trainer.extensions import db
 from trainer.models import User
 
 MIN_PASSWORD_LENGTH = 8
-_TEMP_ALPHABET = "".join(set(string.ascii_letters + string.digits) - set("0O1lI"))
 
 
 class AuthError(Exception):
@@ -66,26 +63,4 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
         raise AuthError(problem)
     user.set_password(new_password)
     user.must_change_password = False
-    db.session.commit()
-
-
-def generate_temporary_password(length: int = 10) -> str:
-    return "".join(secrets.choice(_TEMP_ALPHABET) for _ in range(length))
-
-
-def reset_password(user: User) -> str:
-    """Give the user a temporary password that must be replaced at next sign-in."""
-    temporary = generate_temporary_password()
-    user.set_password(temporary)
-    user.must_change_password = True
-    db.session.commit()
-    return temporary
-
-
-def set_active(user: User, active: bool, acting_user: User) -> None:
-    if user.id == acting_user.id and not active:
-        raise AuthError("cannot-deactivate-self")
-    user.active = active
-    if not active:
-        user.session_epoch = (user.session_epoch or 0) + 1  # ends their open sessions
     db.session.commit()

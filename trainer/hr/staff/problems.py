@@ -55,6 +55,14 @@ MESSAGES = {
     "admin-role": _l("The administrator role cannot be given by an import."),
     "bad-active": _l("%(value)s is neither yes nor no. Write 1 or 0, 是 or 否, 在职 or 离职."),
     "self-deactivate": _l("This row would deactivate your own account."),
+    "self-change": _l(
+        "This row would change your own account; ask another HR person or an administrator."
+    ),
+    "not-for-hr": _l(
+        "%(value)s holds the HR or administrator role: only an administrator "
+        "can change this person. Leave the row as it is or remove it."
+    ),
+    "role-not-grantable": _l("You may not give the role %(value)s; you may give %(known)s."),
 }
 
 
