@@ -149,9 +149,10 @@ def _create_version(record: CourseRecord, course: Course) -> CourseVersion:
             toc=[list(entry) for entry in rendered.toc],
         ))
     db.session.add_all(
-        CourseFile(version_id=version.id, path=path.relative_to(course.source_dir).as_posix(),
-                   content=path.read_bytes())
-        for path in sorted(course.source_dir.rglob("*")) if path.is_file()
+        CourseFile(
+            version_id=version.id, path=path, content=(course.source_dir / path).read_bytes()
+        )
+        for path in course.files
     )
     return version
 
