@@ -70,6 +70,12 @@ def build_config(instance_path: Path) -> dict:
         "SMTP_STARTTLS": _env("SMTP_STARTTLS", "0").lower() in ("1", "true", "yes", "on"),
         "MAIL_FROM": _env("MAIL_FROM", "trainer@localhost"),
         "REMINDER_DAYS": int(_env("REMINDER_DAYS", "7")),
+        # Request bodies: forms are small; only views marked @accepts_upload take more. The
+        # ceiling (MAX_CONTENT_LENGTH) is the upload cap: staff files up to 30 MB plus the
+        # multipart wrapping. A reverse proxy should refuse larger bodies first (README).
+        "MAX_FORM_BYTES": int(_env("MAX_FORM_BYTES", str(1024 * 1024))),
+        "MAX_UPLOAD_BYTES": int(_env("MAX_UPLOAD_BYTES", str(31 * 1024 * 1024))),
+        "MAX_CONTENT_LENGTH": int(_env("MAX_UPLOAD_BYTES", str(31 * 1024 * 1024))),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SAMESITE": "Lax",

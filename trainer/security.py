@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from collections.abc import Callable
+
+from flask import Flask, Response, current_app, request
 from flask_login import current_user
 
 # Media files set a stricter Content-Security-Policy of their own.
@@ -33,3 +35,25 @@ def add_security_headers(response: Response) -> Response:
 
 def init_security_headers(app: Flask) -> None:
     app.after_request(add_security_headers)
+
+
+def accepts_upload(view: Callable) -> Callable:
+    """Mark a view that takes a file upload: its requests may be as large as
+    MAX_UPLOAD_BYTES; every other request stops at MAX_FORM_BYTES."""
+    view.accepts_upload = True
+    return view
+
+
+def limit_request_size() -> None:
+    """Set this request's body limit before anything (CSRF, rate limits) reads the body:
+    a larger body is refused with 413 without being read into memory."""
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    upload = getattr(view, "accepts_upload", False)
+    request.max_content_length = current_app.config[
+        "MAX_UPLOAD_BYTES" if upload else "MAX_FORM_BYTES"
+    ]
+
+
+def init_request_limits(app: Flask) -> None:
+    """Must run before CSRFProtect and the limiter register their hooks (both read forms)."""
+    app.before_request(limit_request_size)
