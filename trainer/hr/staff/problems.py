@@ -28,6 +28,18 @@ MESSAGES = {
         "%(found)s. If the headers look garbled, save the file as CSV UTF-8."
     ),
     "duplicate-column": _l("The column %(column)s appears twice in the header row."),
+    "xlsx-too-large": _l(
+        "This workbook would unpack to more than %(num)s MB or is packed suspiciously "
+        "tightly. Save it again in Excel as CSV UTF-8, or split it into smaller files."
+    ),
+    "too-many-columns": _l(
+        "A row has more than %(num)s columns. Keep only the staff columns (delete the empty "
+        "columns to the right) and save again."
+    ),
+    "bad-csv": _l(
+        "The file cannot be read as CSV: a cell is far too long or holds a stray character. "
+        "Save it again in Excel as CSV UTF-8."
+    ),
     "too-many-rows": _l("The file has more than %(num)s rows. Split it into smaller files."),
     "required": _l("This cell is empty; every row needs it."),
     "too-long": _l("Too long: at most %(num)s characters."),
