@@ -36,7 +36,7 @@ def register_extensions(app: Flask) -> None:
     from trainer.database import configure_engine
     from trainer.i18n import init_i18n
     from trainer.navigation import layout_context
-    from trainer.security import init_request_limits, init_security_headers
+    from trainer.security import init_proxy, init_request_limits, init_security_headers
 
     db.init_app(app)
     with app.app_context():
@@ -49,6 +49,7 @@ def register_extensions(app: Flask) -> None:
     init_login(app)
     app.context_processor(layout_context)
     init_security_headers(app)
+    init_proxy(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -52,6 +52,9 @@ def build_config(instance_path: Path) -> dict:
         "REDIS_URL": redis_url,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # How many reverse proxies in front of the app add X-Forwarded-For (0: none, and the
+        # header is ignored). Rate limits per address need the real client address.
+        "TRUSTED_PROXIES": int(_env("TRUSTED_PROXIES", "0")),
         "LOGIN_LIMIT_PER_ACCOUNT": _env("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
         "LOGIN_LIMIT_PER_ADDRESS": _env("LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes"),
         "DEMO_PASSWORD": _env("DEMO_PASSWORD", "trainer-demo"),

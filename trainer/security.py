@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from flask import Flask, Response, current_app, request
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 # Media files set a stricter Content-Security-Policy of their own.
 SECURITY_HEADERS = (
@@ -35,6 +36,17 @@ def add_security_headers(response: Response) -> Response:
 
 def init_security_headers(app: Flask) -> None:
     app.after_request(add_security_headers)
+
+
+def init_proxy(app: Flask) -> None:
+    """TRAINER_TRUSTED_PROXIES=N: N reverse proxies sit in front of the app, each adding
+    itself to X-Forwarded-For/-Proto. Only then are those headers believed (the client
+    address for rate limits, https for cookies); with 0 a client could forge them."""
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops:
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0, x_prefix=0
+        )
 
 
 def accepts_upload(view: Callable) -> Callable:

@@ -165,3 +165,23 @@ def test_production_hash_is_scrypt(app):
     app.config.pop("PASSWORD_HASH_METHOD")
     user = make_user("X1", "散列", {"learner"})
     assert user.password_hash.startswith("scrypt:")
+
+
+def test_sign_in_takes_as_long_for_an_unknown_account_as_for_a_known_one(app, client):
+    """Timing must not tell which employee numbers exist (issue 21)."""
+    import statistics
+    import time
+
+    app.config.pop("PASSWORD_HASH_METHOD")  # production's scrypt: its cost is what shows
+    make_user("K1", "已知", {"learner"})
+
+    def seconds(login: str) -> float:
+        runs = []
+        for _ in range(3):
+            started = time.perf_counter()
+            assert sign_in(client, login, "wrong-password-1").status_code == 401
+            runs.append(time.perf_counter() - started)
+        return statistics.median(runs)
+
+    known, unknown = seconds("K1"), seconds("NOBODY-HERE")
+    assert unknown > 0.5 * known, (known, unknown)

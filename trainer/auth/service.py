@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
+from functools import lru_cache
 
 import sqlalchemy as sa
+from flask import current_app
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from trainer.extensions import db
 from trainer.models import User
@@ -35,8 +39,22 @@ def find_user_by_login(login: str) -> User | None:
     return user
 
 
+@lru_cache(maxsize=4)
+def _hash_of_nothing(method: str) -> str:
+    return generate_password_hash(secrets.token_hex(16), method=method)
+
+
+def _check_against_nothing(password: str) -> None:
+    """An unknown account costs the same hash check as a known one, so the time a sign-in
+    takes does not tell which employee numbers exist."""
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    check_password_hash(_hash_of_nothing(method), password)
+
+
 def authenticate(login: str, password: str) -> SignIn:
     user = find_user_by_login(login)
+    if user is None:
+        _check_against_nothing(password)
     if user is None or not user.check_password(password):
         # Same answer for an unknown account and a wrong password: no account probing.
         raise AuthError("bad-credentials")

@@ -2,6 +2,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    g,
     make_response,
     redirect,
     render_template,
@@ -54,12 +55,29 @@ def _sign_in_failed(response) -> bool:
     return response.status_code == 401
 
 
+def _valid_credentials() -> bool:
+    """The per-address limit slows guessing down but never refuses the right password:
+    behind one proxy or shop router, one person's guessing must not lock everyone out. The
+    result is kept for the view, so the password is checked once."""
+    if request.method != "POST":
+        return False
+    try:
+        g.sign_in = service.authenticate(
+            request.form.get("login", ""), request.form.get("password", "")
+        )
+    except service.AuthError as error:
+        g.sign_in = error
+        return False
+    return True
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @public
 @limiter.limit(
     lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
     methods=["POST"],
     deduct_when=_sign_in_failed,
+    exempt_when=_valid_credentials,
     scope="login-address",
 )
 @limiter.limit(
@@ -78,7 +96,11 @@ def login():
     status = 200
     if form.validate_on_submit():
         try:
-            signed_in = service.authenticate(form.login.data, form.password.data)
+            signed_in = g.pop("sign_in", None) or service.authenticate(
+                form.login.data, form.password.data
+            )
+            if isinstance(signed_in, service.AuthError):
+                raise signed_in
         except service.AuthError as error:
             flash(AUTH_MESSAGES[error.code], "error")
             status = 401
