@@ -185,3 +185,54 @@ def test_sign_in_takes_as_long_for_an_unknown_account_as_for_a_known_one(app, cl
 
     known, unknown = seconds("K1"), seconds("NOBODY-HERE")
     assert unknown > 0.5 * known, (known, unknown)
+
+
+def test_a_session_cookie_copied_before_signing_out_is_dead_afterwards(app, client, users):
+    sign_in(client, "L0001")
+    copied = client.get_cookie("session").value
+    client.post("/auth/logout")
+    thief = app.test_client()
+    thief.set_cookie("session", copied)
+    assert thief.get("/").status_code == 302  # to the sign-in page
+    assert thief.post("/auth/password", data={"current_password": PASSWORD}).status_code == 302
+
+
+def test_a_remember_me_cookie_copied_before_signing_out_is_dead_afterwards(app, client, users):
+    sign_in(client, "L0001", remember="y")
+    copied = client.get_cookie("remember_token").value
+    client.post("/auth/logout")
+    thief = app.test_client()
+    thief.set_cookie("remember_token", copied)
+    assert thief.get("/").status_code == 302
+
+
+def test_the_next_person_at_a_shared_computer_gets_a_new_csrf_secret(csrf_app, users):
+    import re
+
+    shop_pc = csrf_app.test_client()
+
+    def token(page: str) -> str:
+        html = shop_pc.get(page).get_data(as_text=True)
+        return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+
+    first = token("/auth/login")
+    shop_pc.post("/auth/login", data={"login": "L0001", "password": PASSWORD, "csrf_token": first})
+    old = token("/auth/password")
+    shop_pc.post("/auth/logout", data={"csrf_token": old})
+    shop_pc.post(
+        "/auth/login",
+        data={"login": "T0001", "password": PASSWORD, "csrf_token": token("/auth/login")},
+    )
+    assert shop_pc.get("/").status_code == 200  # the trainer is signed in
+    # The learner's token, left in the page cache or history, is refused for the trainer.
+    response = shop_pc.post(
+        "/auth/password",
+        data={
+            "csrf_token": old,
+            "current_password": PASSWORD,
+            "new_password": "taken-over-1",
+            "confirm_password": "taken-over-1",
+        },
+    )
+    assert response.status_code == 400
+    assert token("/auth/password") != old

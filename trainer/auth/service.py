@@ -63,6 +63,12 @@ def authenticate(login: str, password: str) -> SignIn:
     return SignIn(user=user)
 
 
+def end_sessions(user: User) -> None:
+    """Sign the person out everywhere: the session id carries the epoch (User.get_id)."""
+    user.session_epoch = (user.session_epoch or 0) + 1
+    db.session.commit()
+
+
 def password_problem(user: User, new_password: str) -> str | None:
     if len(new_password) < MIN_PASSWORD_LENGTH:
         return "too-short"

@@ -7,6 +7,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import format_datetime
@@ -105,6 +106,9 @@ def login():
             flash(AUTH_MESSAGES[error.code], "error")
             status = 401
         else:
+            # The next person at a shared shop computer must not inherit the previous
+            # person's CSRF secret (nor anyone a secret planted before signing in).
+            _renew_csrf_secret()
             login_user(signed_in.user, remember=form.remember.data)
             _tell_about_reset(signed_in.user)
             if signed_in.user.must_change_password:
@@ -120,7 +124,13 @@ def login():
 @public
 def logout():
     # Public so an expired session can still press the button; CSRFProtect still applies.
+    if current_user.is_authenticated:
+        # Ends the session on the server too: a copy of the cookie taken before signing out
+        # (or the remember-me cookie) no longer names a valid session. Like a password
+        # change, this ends the person's sessions on every device.
+        service.end_sessions(current_user._get_current_object())
     logout_user()
+    _renew_csrf_secret()
     flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))
 
@@ -145,6 +155,12 @@ def change_password():
     elif request.method == "POST":
         status = 400
     return render_template("auth/change_password.html", form=form), status
+
+
+def _renew_csrf_secret() -> None:
+    # Flask-WTF keeps the raw secret in the session under the CSRF field name and makes a
+    # new one when it is missing.
+    session.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
 
 
 def _tell_about_reset(user) -> None:
