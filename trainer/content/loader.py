@@ -24,6 +24,17 @@ COURSE_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LESSON_FILE = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 LESSON_TITLE = re.compile(r"^#(?!#)\s*(.*?)\s*#*\s*$")
 CHECKLISTS = {"practical": "practical.md", "attitude": "attitude.md"}
+# The database's column sizes (trainer/models; a test keeps the two equal). A course that
+# would not fit is an error here, in `content check`, not a failed sync.
+DB_LIMITS = {
+    "slug": 100,  # course_records.slug
+    "title": 200,  # course_versions.title
+    "path": 300,  # course_files.path
+    "lesson_slug": 200,  # course_lessons.slug
+    "lesson_title": 300,  # course_lessons.title
+    "question_id": 100,  # quiz_answers.question_id
+    "item_id": 100,  # assessment_scores.item_id
+}
 # What editors and operating systems leave next to the real files: a copy of quiz.md under
 # one of these names holds every answer, so such files are never stored nor served.
 BACKUP_SUFFIXES = ("~", ".bak", ".orig", ".old", ".swp", ".swo", ".swx", ".tmp", ".rej")
@@ -166,6 +177,11 @@ def _load_course(course_dir: Path, display_root: str) -> _CourseLoad:
 
     referenced = referenced_media(front_matter.body if front_matter else "", lessons)
     media = _servable_media(files, referenced, display_root, problems)
+    problems.extend(
+        _database_limit_problems(
+            slug, display_root, meta, files, lessons, questions or [], checklists
+        )
+    )
     if meta is None or questions is None or _has_errors(problems):
         return load
     load.course = Course(
@@ -182,6 +198,37 @@ def _load_course(course_dir: Path, display_root: str) -> _CourseLoad:
         files=tuple(files),
     )
     return load
+
+
+def _database_limit_problems(
+    slug, display_root, meta, files, lessons, questions, checklists
+) -> list[Problem]:
+    """An error for every value longer than the database column that will hold it."""
+    course_md = f"{display_root}/course.md"
+    checks = [(f"{display_root}/", "slug", slug)]
+    if meta is not None:
+        checks.append((course_md, "title", meta.title))
+    checks += [(f"{display_root}/{path}", "path", path) for path in files]
+    for lesson in lessons:
+        display = f"{display_root}/{lesson.path}"
+        checks += [(display, "lesson_slug", lesson.slug), (display, "lesson_title", lesson.title)]
+    checks += [(f"{display_root}/quiz.md", "question_id", q.id) for q in questions]
+    for kind, checklist in checklists.items():
+        if checklist is not None:
+            display = f"{display_root}/{CHECKLISTS[kind]}"
+            checks += [(display, "item_id", item.id) for item in checklist.items]
+    return [
+        Problem.error(
+            display,
+            0,
+            "too-long-for-database",
+            value=value[:40],
+            length=len(value),
+            limit=DB_LIMITS[kind],
+        )
+        for display, kind, value in checks
+        if len(value) > DB_LIMITS[kind]
+    ]
 
 
 def is_ignored_file(relative: str) -> bool:

@@ -46,6 +46,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Courses cannot contain shortcuts or symbolic links: copy the real file into the "
         "course folder",
     ),
+    "too-long-for-database": (
+        "“{value}…” 太长（{length} 个字符，最多 {limit} 个）：请改短，例如用更短的文件夹名、"
+        "文件名、标题或编号",
+        "“{value}…” is too long ({length} characters, at most {limit}): shorten it, e.g. a "
+        "shorter folder name, file name, title or id",
+    ),
     "file-ignored": (
         "隐藏文件或备份文件（例如 quiz.md~、.quiz.md.swp、quiz.md.bak）不会被保存或提供给学员："
         "请把它从课程文件夹里删掉，它可能含有考题答案",
