@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +40,7 @@ def build_config(instance_path: Path) -> dict:
     default_locale = _env("DEFAULT_LOCALE", "zh_Hans_CN")
     if default_locale in ("zh", "zh_CN", "zh-CN"):
         default_locale = "zh_Hans_CN"
+    secure_cookies = _env("SECURE_COOKIES", "0").lower() in ("1", "true", "yes", "on")
     return {
         "SECRET_KEY": _env("SECRET_KEY") or load_or_create_secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
@@ -82,5 +84,12 @@ def build_config(instance_path: Path) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_DURATION": timedelta(days=30),
+        # HTTPS deployments: cookies only over HTTPS, and browsers told to stay on HTTPS.
+        "SECURE_COOKIES": secure_cookies,
+        "SESSION_COOKIE_SECURE": secure_cookies,
+        "REMEMBER_COOKIE_SECURE": secure_cookies,
+        "PREFERRED_URL_SCHEME": "https" if secure_cookies else "http",
         "WTF_CSRF_TIME_LIMIT": None,
     }

@@ -1,5 +1,7 @@
 """Signing in and out, passwords, and the mistakes people make doing it."""
 
+import re
+
 import pytest
 
 from tests.conftest import PASSWORD, make_user, sign_in
@@ -207,8 +209,6 @@ def test_a_remember_me_cookie_copied_before_signing_out_is_dead_afterwards(app, 
 
 
 def test_the_next_person_at_a_shared_computer_gets_a_new_csrf_secret(csrf_app, users):
-    import re
-
     shop_pc = csrf_app.test_client()
 
     def token(page: str) -> str:
@@ -236,3 +236,53 @@ def test_the_next_person_at_a_shared_computer_gets_a_new_csrf_secret(csrf_app, u
     )
     assert response.status_code == 400
     assert token("/auth/password") != old
+
+
+def test_a_person_with_no_roles_left_cannot_sign_in(client, app):
+    user = make_user("R0", "无角色", {"learner"})
+    user.set_roles(set())
+    db.session.commit()
+    response = sign_in(client, "R0")
+    assert response.status_code == 401
+    assert "此账号已没有任何角色" in response.get_data(as_text=True)
+
+
+def test_remember_me_lasts_30_days(client, users):
+    from datetime import UTC, datetime
+
+    response = sign_in(client, "L0001", remember="y")
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if "remember_token" in c)
+    expires = re.search(r"Expires=([^;]+)", cookie).group(1)
+    days = (
+        datetime.strptime(expires, "%a, %d %b %Y %H:%M:%S GMT").replace(tzinfo=UTC)
+        - datetime.now(UTC)
+    ).days
+    assert 29 <= days <= 30
+    assert "HttpOnly" in cookie and "Secure" not in cookie  # plain HTTP by default
+
+
+@pytest.mark.parametrize(
+    "app_config",
+    [{"SECURE_COOKIES": True, "SESSION_COOKIE_SECURE": True, "REMEMBER_COOKIE_SECURE": True}],
+)
+def test_secure_cookies_for_https_deployments(client, users, app_config):
+    response = sign_in(client, "L0001", remember="y")
+    cookies = response.headers.getlist("Set-Cookie")
+    assert all("Secure" in cookie for cookie in cookies) and len(cookies) == 2
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
+
+
+def test_secure_cookies_setting_is_read_from_the_environment(monkeypatch, tmp_path):
+    from trainer.config import build_config
+
+    monkeypatch.setenv("TRAINER_SECURE_COOKIES", "1")
+    config = build_config(tmp_path)
+    assert config["SESSION_COOKIE_SECURE"] and config["REMEMBER_COOKIE_SECURE"]
+    monkeypatch.setenv("TRAINER_SECURE_COOKIES", "0")
+    assert not build_config(tmp_path)["SESSION_COOKIE_SECURE"]
+
+
+def test_personal_pages_are_not_cached(client, users, signed_in):
+    signed_in("learner")
+    assert client.get("/").headers["Cache-Control"] == "no-store"
+    assert client.get("/certificates/").headers["Cache-Control"] == "no-store"

@@ -219,3 +219,12 @@ def test_content_check_warns_about_every_file_that_is_not_served(courses_dir):
         ("media/unused.png", "file-not-referenced"),
     }
     assert course.media == {"media/store-map.svg", "media/fitting-room.svg"}
+
+
+def test_media_over_the_size_limit_is_an_error(courses_dir, monkeypatch):
+    from trainer.content import load_course, loader
+
+    monkeypatch.setattr(loader, "MAX_MEDIA_BYTES", 100)
+    course, problems = load_course(courses_dir / "store-service")
+    assert course is None
+    assert {p.code for p in problems if p.is_error} == {"media-too-large"}

@@ -60,6 +60,9 @@ def authenticate(login: str, password: str) -> SignIn:
         raise AuthError("bad-credentials")
     if not user.active:
         raise AuthError("deactivated")
+    if not user.roles:
+        # Someone whose every role was taken away is not a learner by default.
+        raise AuthError("no-roles")
     return SignIn(user=user)
 
 

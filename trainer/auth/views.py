@@ -41,6 +41,10 @@ AUTH_MESSAGES = {
     ),
     "same-as-login": _l("Do not use your employee number or e-mail as the password."),
     "unchanged": _l("The new password must differ from the current one."),
+    "no-roles": _l(
+        "This account has no role any more, so there is nothing to sign in to. "
+        "If you still work here, ask HR to give you a role."
+    ),
     "reset-invalid": _l(
         "This reset link or code has expired, was already used or was "
         "replaced by a newer one. Ask HR for a new one."

@@ -27,6 +27,7 @@ from trainer.certificates import service
 from trainer.certificates.forms import RevokeForm, VerifyForm
 from trainer.extensions import db, limiter
 from trainer.models import Certificate, CourseRecord, CourseVersion, Department, User, utcnow
+from trainer.security import db_int
 
 bp = Blueprint("certificates", __name__)
 HR = ("hr", "admin")
@@ -109,7 +110,7 @@ def verify(code: str):
 @role_required(*HR)
 def manage():
     query = (request.args.get("q") or "").strip()
-    expiring_days = request.args.get("expiring", type=int)
+    expiring_days = request.args.get("expiring", type=db_int)
     now = utcnow()
     statement = (sa.select(Certificate).join(User, User.id == Certificate.user_id)
                  .order_by(Certificate.issued_at.desc()))
@@ -151,7 +152,7 @@ def revoke(certificate_id: int):
 @bp.get("/certificates/department.zip")
 @role_required(*HR)
 def department_zip():
-    department = db.session.get(Department, request.args.get("department", type=int) or 0)
+    department = db.session.get(Department, request.args.get("department", type=db_int) or 0)
     if department is None:
         abort(404)
     ids = _department_and_below(department.id)

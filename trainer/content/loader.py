@@ -35,6 +35,9 @@ DB_LIMITS = {
     "question_id": 100,  # quiz_answers.question_id
     "item_id": 100,  # assessment_scores.item_id
 }
+# Media are stored in the database and sent whole or in ranges; a training video longer than
+# this belongs on a video platform, linked from the lesson.
+MAX_MEDIA_BYTES = 100 * 1024 * 1024
 # What editors and operating systems leave next to the real files: a copy of quiz.md under
 # one of these names holds every answer, so such files are never stored nor served.
 BACKUP_SUFFIXES = ("~", ".bak", ".orig", ".old", ".swp", ".swo", ".swx", ".tmp", ".rej")
@@ -176,7 +179,7 @@ def _load_course(course_dir: Path, display_root: str) -> _CourseLoad:
         )
 
     referenced = referenced_media(front_matter.body if front_matter else "", lessons)
-    media = _servable_media(files, referenced, display_root, problems)
+    media = _servable_media(course_dir, files, referenced, display_root, problems)
     problems.extend(
         _database_limit_problems(
             slug, display_root, meta, files, lessons, questions or [], checklists
@@ -275,7 +278,11 @@ def referenced_media(course_md_body: str, lessons: list[Lesson]) -> set[str]:
 
 
 def _servable_media(
-    files: list[str], referenced: set[str], display_root: str, problems: list[Problem]
+    course_dir: Path,
+    files: list[str],
+    referenced: set[str],
+    display_root: str,
+    problems: list[Problem],
 ) -> frozenset[str]:
     """Files a lesson references, of a media type; a warning for every other file."""
     media = set()
@@ -287,6 +294,16 @@ def _servable_media(
             problems.append(Problem.warning(display, 0, "file-type-not-served"))
         elif relative not in referenced:
             problems.append(Problem.warning(display, 0, "file-not-referenced"))
+        elif (size := (course_dir / relative).stat().st_size) > MAX_MEDIA_BYTES:
+            problems.append(
+                Problem.error(
+                    display,
+                    0,
+                    "media-too-large",
+                    size_mb=size // (1024 * 1024),
+                    limit_mb=MAX_MEDIA_BYTES // (1024 * 1024),
+                )
+            )
         else:
             media.add(relative)
     return frozenset(media)

@@ -52,6 +52,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "“{value}…” is too long ({length} characters, at most {limit}): shorten it, e.g. a "
         "shorter folder name, file name, title or id",
     ),
+    "media-too-large": (
+        "这个文件太大（{size_mb} MB，上限 {limit_mb} MB）：请压缩视频，或放到视频平台上，"
+        "在课时里放链接",
+        "This file is too large ({size_mb} MB, limit {limit_mb} MB): compress the video, or "
+        "put it on a video platform and link to it from the lesson",
+    ),
     "file-ignored": (
         "隐藏文件或备份文件（例如 quiz.md~、.quiz.md.swp、quiz.md.bak）不会被保存或提供给学员："
         "请把它从课程文件夹里删掉，它可能含有考题答案",

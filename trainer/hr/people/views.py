@@ -28,6 +28,7 @@ from trainer.extensions import db
 from trainer.hr.people import service
 from trainer.hr.reminders.service import MailSettings
 from trainer.models import ROLES, User
+from trainer.security import db_int
 
 bp = Blueprint("people", __name__, url_prefix="/hr/people")
 PAGE_SIZE = 50
@@ -79,7 +80,7 @@ def _flash_refusal(error: Refused) -> None:
 @role_required("hr", "admin")
 def index():
     query = (request.args.get("q") or "").strip()
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = max(request.args.get("page", 1, type=db_int) or 1, 1)
     statement = sa.select(User).order_by(User.employee_no)
     if query:
         pattern = f"%{query}%"
