@@ -243,7 +243,12 @@ def test_hr_grants_assessor_but_not_hr_or_admin(client, users, signed_in):
     db.session.refresh(learner)
     assert learner.roles == {"learner", "assessor"}
     (event,) = audit("person.roles_changed")
-    assert event.details == {"old": ["learner"], "new": ["assessor", "learner"]}
+    assert event.details == {
+        "person": "L0001",
+        "person_name": "学员小张",
+        "old": ["learner"],
+        "new": ["assessor", "learner"],
+    }
     assert event.actor_id == users["hr"].id
     for role in ("hr", "admin"):
         client.post(f"/hr/people/{learner.id}/roles", data={"roles": ["learner", role]})

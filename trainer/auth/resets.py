@@ -104,7 +104,15 @@ def start_reset(
             expires_at=expires_at,
         )
     )
-    record(actor, "person.password_reset", "user", target.id, kind=kind)
+    record(
+        actor,
+        "person.password_reset",
+        "user",
+        target.id,
+        kind=kind,
+        person=target.employee_no,
+        person_name=target.display_name,
+    )
     db.session.flush()
     if kind == "link":
         subject, body = texts(link_for(secret), expires_at)
@@ -169,7 +177,15 @@ def _complete(reset: PasswordReset | None, new_password: str, now: datetime) -> 
         raise AuthError("reset-invalid")
     user.set_password(new_password)  # bumps the session epoch: every open session ends
     user.must_change_password = False
-    record(user, "person.password_reset_used", "user", user.id, kind=reset.kind)
+    record(
+        user,
+        "person.password_reset_used",
+        "user",
+        user.id,
+        kind=reset.kind,
+        person=user.employee_no,
+        person_name=user.display_name,
+    )
     db.session.commit()
     return user
 

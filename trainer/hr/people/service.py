@@ -108,7 +108,14 @@ def set_active(actor: User, target: User, active: bool) -> bool:
     target.active = active
     if not active:
         target.session_epoch = (target.session_epoch or 0) + 1  # ends their open sessions
-    record(actor, "person.reactivated" if active else "person.deactivated", "user", target.id)
+    record(
+        actor,
+        "person.reactivated" if active else "person.deactivated",
+        "user",
+        target.id,
+        person=target.employee_no,
+        person_name=target.display_name,
+    )
     db.session.commit()
     return True
 
@@ -129,6 +136,15 @@ def change_roles(actor: User, target: User, roles: set[str] | frozenset[str]) ->
     if old == roles:
         return False
     target.set_roles(roles)
-    record(actor, "person.roles_changed", "user", target.id, old=sorted(old), new=sorted(roles))
+    record(
+        actor,
+        "person.roles_changed",
+        "user",
+        target.id,
+        person=target.employee_no,
+        person_name=target.display_name,
+        old=sorted(old),
+        new=sorted(roles),
+    )
     db.session.commit()
     return True

@@ -525,7 +525,7 @@ def _apply(
                 "person.created",
                 user_id,
                 source,
-                row=row.row,
+                row=row,
                 roles=sorted(row.values.get("roles") or {"learner"}),
             )
             for user_id, row in zip(created, creates, strict=True)
@@ -542,7 +542,7 @@ def _apply(
                     "person.updated",
                     user.id,
                     source,
-                    row=row.row,
+                    row=row,
                     changes={name: [old, new] for name, old, new in row.changes if name != "roles"},
                 )
             )
@@ -565,7 +565,7 @@ def _apply(
                         "person.roles_changed",
                         user.id,
                         source,
-                        row=row.row,
+                        row=row,
                         old=sorted(old_roles),
                         new=sorted(user.roles),
                     )
@@ -578,7 +578,7 @@ def _apply(
                     "person.reactivated" if user.active else "person.deactivated",
                     user.id,
                     source,
-                    row=row.row,
+                    row=row,
                 )
             )
             if not user.active:
@@ -593,7 +593,9 @@ def _apply(
     return outcome
 
 
-def _audit_row(actor: User | None, action: str, user_id: int, source: str, **details) -> dict:
+def _audit_row(
+    actor: User | None, action: str, user_id: int, source: str, row: RowPlan, **details
+) -> dict:
     """One audit event per person changed, written in one INSERT with the rest."""
     return {
         "actor_id": actor.id if actor else None,
@@ -601,5 +603,11 @@ def _audit_row(actor: User | None, action: str, user_id: int, source: str, **det
         "subject_type": "user",
         "subject_id": user_id,
         "at": utcnow(),
-        "details": {"source": source, **details},
+        "details": {
+            "source": source,
+            "row": row.row,
+            "person": row.employee_no,
+            "person_name": row.name,
+            **details,
+        },
     }
