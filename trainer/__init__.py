@@ -37,12 +37,19 @@ def register_extensions(app: Flask) -> None:
     from trainer.i18n import init_i18n
     from trainer.jobs import init_app as init_jobs
     from trainer.navigation import layout_context
-    from trainer.security import init_security_headers
+    from trainer.security import (
+        init_proxy,
+        init_request_limits,
+        init_security_headers,
+        init_url_rules,
+    )
 
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
     migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"), render_as_batch=True)
+    init_request_limits(app)  # before CSRF and the limiter read any request body
+    init_url_rules(app)
     csrf.init_app(app)
     init_i18n(app)
     limiter.init_app(app)
@@ -50,6 +57,7 @@ def register_extensions(app: Flask) -> None:
     app.context_processor(layout_context)
     init_security_headers(app)
     init_jobs(app)
+    init_proxy(app)
 
 
 def register_blueprints(app: Flask) -> None:

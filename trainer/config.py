@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +40,7 @@ def build_config(instance_path: Path) -> dict:
     default_locale = _env("DEFAULT_LOCALE", "zh_Hans_CN")
     if default_locale in ("zh", "zh_CN", "zh-CN"):
         default_locale = "zh_Hans_CN"
+    secure_cookies = _env("SECURE_COOKIES", "0").lower() in ("1", "true", "yes", "on")
     return {
         "SECRET_KEY": _env("SECRET_KEY") or load_or_create_secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
@@ -59,6 +61,9 @@ def build_config(instance_path: Path) -> dict:
         "JOBS_IMMEDIATE": _env("JOBS_IMMEDIATE", "0").lower() in ("1", "true", "yes", "on"),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # How many reverse proxies in front of the app add X-Forwarded-For (0: none, and the
+        # header is ignored). Rate limits per address need the real client address.
+        "TRUSTED_PROXIES": int(_env("TRUSTED_PROXIES", "0")),
         "LOGIN_LIMIT_PER_ACCOUNT": _env("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
         "LOGIN_LIMIT_PER_ADDRESS": _env("LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes"),
         "DEMO_PASSWORD": _env("DEMO_PASSWORD", "trainer-demo"),
@@ -77,8 +82,21 @@ def build_config(instance_path: Path) -> dict:
         "SMTP_STARTTLS": _env("SMTP_STARTTLS", "0").lower() in ("1", "true", "yes", "on"),
         "MAIL_FROM": _env("MAIL_FROM", "trainer@localhost"),
         "REMINDER_DAYS": int(_env("REMINDER_DAYS", "7")),
+        # Request bodies: forms are small; only views marked @accepts_upload take more. The
+        # ceiling (MAX_CONTENT_LENGTH) is the upload cap: staff files up to 30 MB plus the
+        # multipart wrapping. A reverse proxy should refuse larger bodies first (README).
+        "MAX_FORM_BYTES": int(_env("MAX_FORM_BYTES", str(1024 * 1024))),
+        "MAX_UPLOAD_BYTES": int(_env("MAX_UPLOAD_BYTES", str(31 * 1024 * 1024))),
+        "MAX_CONTENT_LENGTH": int(_env("MAX_UPLOAD_BYTES", str(31 * 1024 * 1024))),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_DURATION": timedelta(days=30),
+        # HTTPS deployments: cookies only over HTTPS, and browsers told to stay on HTTPS.
+        "SECURE_COOKIES": secure_cookies,
+        "SESSION_COOKIE_SECURE": secure_cookies,
+        "REMEMBER_COOKIE_SECURE": secure_cookies,
+        "PREFERRED_URL_SCHEME": "https" if secure_cookies else "http",
         "WTF_CSRF_TIME_LIMIT": None,
     }

@@ -15,6 +15,9 @@ ERROR_TEXT = {
           _l("There is nothing at this address. Check the link, or go back to your home page.")),
     405: (_l("That action is not allowed here"),
           _l("This page cannot be used that way. Go back and use the buttons on the page.")),
+    413: (_l("What you sent is too large"),
+          _l("Forms take at most 1 MB and uploaded files at most 30 MB. Split a large file "
+             "into smaller ones and try again.")),
     429: (_l("Too many attempts"),
           _l("You have tried too often in a short time. Wait a few minutes, then try again.")),
     500: (_l("Something went wrong on our side"),

@@ -57,26 +57,33 @@ def test_language_switch_is_remembered(phone, live_server, demo):
     expect(phone.get_by_text("工号", exact=True)).to_be_visible()
 
 
-def test_hr_resets_a_password_on_desktop_and_the_learner_must_change_it(
-        desktop, browser, live_server, demo):
+def test_hr_gives_a_learner_a_reset_code_and_the_learner_chooses_a_password(
+    desktop, browser, live_server, demo
+):
     sign_in(desktop, live_server, "demo-hr", demo)
     expect(desktop.locator('[data-nav="people.index"]')).to_be_visible()  # no menu button
     desktop.locator('[data-nav="people.index"]').click()
+    # HR gets no buttons for the administrator.
+    expect(
+        desktop.locator('tr[data-employee="demo-admin"]').get_by_role("button", name="重置密码")
+    ).to_have_count(0)
     row = desktop.locator('tr[data-employee="S1001"]')
     row.get_by_role("button", name="重置密码").click()
-    message = desktop.get_by_text(re.compile("王芳（S1001）的临时密码："))
-    expect(message).to_be_visible()
-    temporary = re.search(r"临时密码：(\w+)", message.inner_text()).group(1)
+    code = desktop.get_by_test_id("reset-code").inner_text().strip()
+    assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", code)
 
     learner = browser.new_context(locale="zh-CN", viewport={"width": 360, "height": 740})
     page = learner.new_page()
-    sign_in(page, live_server, "S1001", temporary)
-    expect(page).to_have_url(re.compile(r"/auth/password$"))
-    page.get_by_label("当前密码").fill(temporary)
+    page.goto(live_server + "/auth/login")
+    page.get_by_role("link", name="我有重设码").click()
+    page.get_by_label("工号或邮箱").fill("S1001")
+    page.get_by_label("人事给的重设码").fill(code)
     page.get_by_label("新密码", exact=True).fill("wang-fang-2026")
     page.get_by_label("再次输入新密码").fill("wang-fang-2026")
     page.get_by_role("button", name="保存新密码").click()
-    expect(page.get_by_text("密码已修改。")).to_be_visible()
+    expect(page.get_by_text("新密码已设置，请用它登录。")).to_be_visible()
+    sign_in(page, live_server, "S1001", "wang-fang-2026")
+    expect(page.get_by_text("为你的账号发起了密码重设")).to_be_visible()
     learner.close()
 
 

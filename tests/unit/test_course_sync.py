@@ -64,11 +64,13 @@ def test_reverting_files_brings_back_the_earlier_version(app, synced):
 
 def test_broken_course_keeps_its_last_good_version_and_others_still_load(app, synced):
     live = _record("store-service").current_version_id
-    (synced / "store-service" / "course.md").write_text("---\ntitle: [unclosed\n---\n",
-                                                        encoding="utf-8")
+    (synced / "store-service" / "course.md").write_text(
+        "---\ntitle: [unclosed\n---\n", encoding="utf-8"
+    )
     basics_lesson = synced / "basics" / "lessons" / "01-welcome.md"
-    basics_lesson.write_text(basics_lesson.read_text(encoding="utf-8") + "\n更新。\n",
-                             encoding="utf-8")
+    basics_lesson.write_text(
+        basics_lesson.read_text(encoding="utf-8") + "\n更新。\n", encoding="utf-8"
+    )
 
     report = sync_content(Path(app.config["CONTENT_DIR"]))
 
@@ -101,10 +103,17 @@ def test_stored_version_is_parsed_back_from_the_database(app, synced):
 
 def test_every_file_of_a_version_is_stored(app, synced):
     version = _record("store-service").current_version
-    paths = set(db.session.scalars(
-        sa.select(CourseFile.path).where(CourseFile.version_id == version.id)))
-    assert {"course.md", "quiz.md", "practical.md", "attitude.md",
-            "lessons/01-greeting.md", "media/store-map.svg"} <= paths
+    paths = set(
+        db.session.scalars(sa.select(CourseFile.path).where(CourseFile.version_id == version.id))
+    )
+    assert {
+        "course.md",
+        "quiz.md",
+        "practical.md",
+        "attitude.md",
+        "lessons/01-greeting.md",
+        "media/store-map.svg",
+    } <= paths
 
 
 def test_shipped_courseware_passes_check_and_loads(app):
@@ -113,8 +122,11 @@ def test_shipped_courseware_passes_check_and_loads(app):
 
     copy_fixture_courses(Path(app.config["CONTENT_DIR"]), SHIPPED_COURSES)
     report = sync_content(Path(app.config["CONTENT_DIR"]))
-    errors = {slug: problems for slug, problems in report.problems.items()
-              if any(p.is_error for p in problems)}
+    errors = {
+        slug: problems
+        for slug, problems in report.problems.items()
+        if any(p.is_error for p in problems)
+    }
     assert errors == {}
     assert len(report.outcomes) >= 11 and set(report.outcomes.values()) == {"new"}
     for record in db.session.scalars(sa.select(CourseRecord)):
@@ -125,3 +137,65 @@ def test_shipped_courseware_passes_check_and_loads(app):
             assert course.practical is not None, record.slug
     onboarding = course_for_version(_record("onboarding").current_version)
     assert onboarding.practical and onboarding.attitude
+
+
+def _long_course(courses_dir: Path, length: int = 120) -> str:
+    import shutil
+
+    slug = "-".join(["long"] * 200)[:length].rstrip("-")
+    assert len(slug) >= 101
+    shutil.copytree(courses_dir / "basics", courses_dir / slug)
+    return slug
+
+
+def test_content_check_refuses_a_folder_name_longer_than_the_database_holds(app, courses_dir):
+    """Issue 21: a 120-character folder passed content check, then failed sync on PostgreSQL."""
+    from trainer.content import load_catalogue
+
+    slug = _long_course(courses_dir)
+    catalogue = load_catalogue(Path(app.config["CONTENT_DIR"]))
+    assert slug not in catalogue.courses
+    assert [p.code for p in catalogue.errors_for(slug)] == ["too-long-for-database"]
+
+
+def test_a_long_folder_name_does_not_stop_the_other_courses_syncing(app, courses_dir):
+    slug = _long_course(courses_dir)
+    report = sync_content(Path(app.config["CONTENT_DIR"]))
+    assert report.outcomes["basics"] == "new" and report.outcomes["store-service"] == "new"
+    assert _record("store-service").current_version is not None
+    assert report.outcomes[slug] == "error" and _record(slug) is None
+
+
+def test_a_course_the_database_refuses_leaves_the_others_loaded(app, courses_dir, monkeypatch):
+    from trainer.courses import sync
+
+    real = sync._create_version
+
+    def refuse_basics(record, course):
+        if course.slug == "basics":
+            raise sa.exc.DataError("INSERT ...", {}, Exception("value too long"))
+        return real(record, course)
+
+    monkeypatch.setattr(sync, "_create_version", refuse_basics)
+    report = sync_content(Path(app.config["CONTENT_DIR"]))
+    assert report.outcomes == {"basics": "error", "store-service": "new"}
+    assert _record("store-service").current_version.title == "门店售中服务"
+    basics = _record("basics")
+    assert basics.status == "error" and basics.current_version_id is None
+    assert [p["code"] for p in basics.problems] == ["loader-failed"]
+
+
+def test_content_limits_match_the_database_columns(app):
+    from trainer.content.loader import DB_LIMITS
+    from trainer.models import AssessmentScore, CourseLesson, QuizAnswer
+
+    columns = {
+        "slug": CourseRecord.slug,
+        "title": CourseVersion.title,
+        "path": CourseFile.path,
+        "lesson_slug": CourseLesson.slug,
+        "lesson_title": CourseLesson.title,
+        "question_id": QuizAnswer.question_id,
+        "item_id": AssessmentScore.item_id,
+    }
+    assert DB_LIMITS == {name: column.type.length for name, column in columns.items()}

@@ -113,6 +113,20 @@ def test_holder_can_still_download_a_revoked_certificate_marked_revoked(client, 
     assert response.status_code == 200 and response.data != certificate.pdf
 
 
+def test_a_revoked_certificate_keeps_the_statement_of_its_course(client, certificate, users,
+                                                                 tmp_path):
+    """Issue 21: the re-rendered PDF claimed a practical assessment the course never had."""
+    from tests.unit.certificates.conftest import pdf_text
+    from trainer.certificates.service import revoke
+
+    original = pdf_text(certificate.pdf, tmp_path)
+    assert "实际操作考核" not in original  # the basics course has only an exam
+    revoke(certificate, users["hr"], "违规")
+    sign_in(client, "L0001")
+    revoked = pdf_text(client.get(f"/certificates/{certificate.id}.pdf").data, tmp_path)
+    assert "通过理论知识考试" in revoked and "实际操作考核" not in revoked
+
+
 def test_learner_cannot_revoke(client, certificate):
     sign_in(client, "L0001")
     assert client.post(f"/certificates/{certificate.id}/revoke",

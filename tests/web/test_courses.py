@@ -48,8 +48,9 @@ def test_mark_as_read_is_stored_once_and_moves_on(client, users, signed_in, sync
     first = client.post("/courses/store-service/lessons/1/read")
     assert first.headers["Location"] == "/courses/store-service/lessons/2"
     client.post("/courses/store-service/lessons/1/read")  # a second click changes nothing
-    rows = db.session.scalars(sa.select(LessonProgress).where(
-        LessonProgress.user_id == learner.id)).all()
+    rows = db.session.scalars(
+        sa.select(LessonProgress).where(LessonProgress.user_id == learner.id)
+    ).all()
     assert [row.lesson_number for row in rows] == [1]
     last = client.post("/courses/store-service/lessons/2/read")
     assert last.headers["Location"] == "/courses/store-service/evaluate"
@@ -84,8 +85,12 @@ def _read_all(client):
     client.post("/courses/store-service/lessons/2/read")
 
 
-GOOD_EVALUATION = {"rating": "4", "learned": "三秒问候\n带路到试衣间\n不说随便看看",
-                   "apply_at_work": "明天开始在门口迎宾时用", "improve": "多一些视频"}
+GOOD_EVALUATION = {
+    "rating": "4",
+    "learned": "三秒问候\n带路到试衣间\n不说随便看看",
+    "apply_at_work": "明天开始在门口迎宾时用",
+    "improve": "多一些视频",
+}
 
 
 def test_evaluation_needs_every_lesson_read_first(client, users, signed_in, synced):
@@ -98,8 +103,9 @@ def test_evaluation_needs_every_lesson_read_first(client, users, signed_in, sync
 def test_evaluation_needs_three_learned_points(client, users, signed_in, synced):
     signed_in("learner")
     _read_all(client)
-    response = client.post("/courses/store-service/evaluate",
-                           data={**GOOD_EVALUATION, "learned": "三秒问候\n带路"})
+    response = client.post(
+        "/courses/store-service/evaluate", data={**GOOD_EVALUATION, "learned": "三秒问候\n带路"}
+    )
     assert response.status_code == 400
     assert "至少写 3 点" in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(CourseEvaluation)) == 0
@@ -121,3 +127,104 @@ def test_missing_rating_is_explained(client, users, signed_in, synced):
     response = client.post("/courses/store-service/evaluate", data=data)
     assert response.status_code == 400
     assert "请选择 1 到 5 分" in response.get_data(as_text=True)
+
+
+def _course_with_leftovers(folder):
+    """An editor's leftovers beside the real quiz, as found in issue 21, plus files that are
+    not lesson media."""
+    quiz = (folder / "quiz.md").read_bytes()
+    (folder / "quiz.md~").write_bytes(quiz)
+    (folder / ".quiz.md.swp").write_bytes(quiz)
+    (folder / "quiz.md.bak").write_bytes(quiz)
+    (folder / "media" / "answers.txt").write_bytes(quiz)
+    (folder / "media" / "unused.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+
+
+def test_backup_copies_of_the_quiz_are_never_stored_nor_served(
+    app, client, users, signed_in, courses_dir
+):
+    from pathlib import Path
+
+    from trainer.courses.sync import sync_content
+    from trainer.models import CourseFile
+
+    _course_with_leftovers(courses_dir / "store-service")
+    sync_content(Path(app.config["CONTENT_DIR"]))
+    stored = set(db.session.scalars(sa.select(CourseFile.path)))
+    assert "quiz.md" in stored and "media/store-map.svg" in stored
+    assert not {"quiz.md~", ".quiz.md.swp", "quiz.md.bak"} & stored
+    signed_in("learner")
+    version_id = _live_version_id("store-service")
+    prefix = f"/courses/store-service/v{version_id}"
+    for leftover in (
+        "quiz.md~",
+        ".quiz.md.swp",
+        "quiz.md.bak",
+        "media/answers.txt",
+        "media/unused.png",
+    ):
+        assert client.get(f"{prefix}/{leftover}").status_code == 404, leftover
+    assert client.get(f"{prefix}/media/store-map.svg").status_code == 200
+
+
+def test_a_version_stored_before_the_fix_serves_no_leftovers(client, users, signed_in, synced):
+    """Versions stored by the old sync still hold backup files: they are not served."""
+    from trainer.models import CourseFile
+
+    version_id = _live_version_id("store-service")
+    quiz = db.session.scalar(
+        sa.select(CourseFile.content).where(
+            CourseFile.version_id == version_id, CourseFile.path == "quiz.md"
+        )
+    )
+    db.session.add(CourseFile(version_id=version_id, path="quiz.md~", content=quiz))
+    db.session.commit()
+    signed_in("learner")
+    assert client.get(f"/courses/store-service/v{version_id}/quiz.md~").status_code == 404
+
+
+def _live_version_id(slug: str) -> int:
+    from trainer.models import CourseRecord
+
+    return db.session.scalar(
+        sa.select(CourseRecord.current_version_id).where(CourseRecord.slug == slug)
+    )
+
+
+def test_media_answer_range_requests(client, users, signed_in, synced):
+    signed_in("learner")
+    lesson = client.get("/courses/store-service/lessons/1").get_data(as_text=True)
+    import re
+
+    src = re.search(r'src="(/courses/store-service/v\d+/media/store-map.svg)"', lesson).group(1)
+    whole = client.get(src).data
+    part = client.get(src, headers={"Range": "bytes=0-9"})
+    assert part.status_code == 206
+    assert part.data == whole[:10]
+    assert part.headers["Content-Range"] == f"bytes 0-9/{len(whole)}"
+
+
+def test_content_check_warns_about_every_file_that_is_not_served(courses_dir):
+    from trainer.content import load_course
+
+    _course_with_leftovers(courses_dir / "store-service")
+    course, problems = load_course(courses_dir / "store-service")
+    assert course is not None
+    warned = {(p.file.split("store-service/", 1)[1], p.code) for p in problems}
+    assert warned == {
+        ("quiz.md~", "file-ignored"),
+        (".quiz.md.swp", "file-ignored"),
+        ("quiz.md.bak", "file-ignored"),
+        ("media/answers.txt", "file-type-not-served"),
+        ("media/unused.png", "file-not-referenced"),
+    }
+    assert course.media == {"media/store-map.svg", "media/fitting-room.svg"}
+
+
+def test_media_over_the_size_limit_is_an_error(courses_dir, monkeypatch):
+    from trainer.content import load_course, loader
+
+    monkeypatch.setattr(loader, "MAX_MEDIA_BYTES", 100)
+    course, problems = load_course(courses_dir / "store-service")
+    assert course is None
+    assert {p.code for p in problems if p.is_error} == {"media-too-large"}

@@ -7,8 +7,10 @@ from tests.conftest import sign_in
 
 @pytest.fixture
 def app_config():
-    return {"LOGIN_LIMIT_PER_ACCOUNT": "3 per 15 minutes",
-            "LOGIN_LIMIT_PER_ADDRESS": "5 per 15 minutes"}
+    return {
+        "LOGIN_LIMIT_PER_ACCOUNT": "3 per 15 minutes",
+        "LOGIN_LIMIT_PER_ADDRESS": "5 per 15 minutes",
+    }
 
 
 def test_account_is_locked_after_repeated_failures_even_with_the_right_password(client, users):
@@ -21,10 +23,61 @@ def test_account_is_locked_after_repeated_failures_even_with_the_right_password(
     assert sign_in(client, "H0001").status_code == 302
 
 
-def test_address_is_limited_across_accounts(client, users):
+def test_address_is_limited_across_accounts_but_the_right_password_still_works(client, users):
     for employee_no in ("X1", "X2", "X3", "X4", "X5"):
         assert sign_in(client, employee_no, "guess-password").status_code == 401
-    assert sign_in(client, "T0001").status_code == 429
+    assert sign_in(client, "X6", "guess-password").status_code == 429  # guessing slowed down
+    assert sign_in(client, "T0001", "typo-password").status_code == 429
+    # Issue 21: behind one proxy, a colleague's correct password must not get 429.
+    assert sign_in(client, "T0001").status_code == 302
+
+
+def _from(address: str) -> dict:
+    return {"environ_base": {"REMOTE_ADDR": "127.0.0.1"}, "headers": {"X-Forwarded-For": address}}
+
+
+@pytest.mark.parametrize(
+    "app_config",
+    [
+        {
+            "LOGIN_LIMIT_PER_ACCOUNT": "100 per 15 minutes",
+            "LOGIN_LIMIT_PER_ADDRESS": "5 per 15 minutes",
+            "TRUSTED_PROXIES": 1,
+        }
+    ],
+)
+def test_behind_a_trusted_proxy_each_client_address_has_its_own_limit(app, users, app_config):
+    # 198.51.100.0/24 is a documentation range: these are header values, not traffic.
+    attacker, colleague = app.test_client(), app.test_client()
+    for attempt in range(8):
+        attacker.post(
+            "/auth/login",
+            data={"login": f"X{attempt}", "password": "guess"},
+            **_from("198.51.100.7"),
+        )
+    response = attacker.post(
+        "/auth/login", data={"login": "X9", "password": "guess"}, **_from("198.51.100.7")
+    )
+    assert response.status_code == 429
+    # Another shop's person, through the same proxy, is not slowed down by the attacker.
+    response = colleague.post(
+        "/auth/login", data={"login": "T0001", "password": "typo"}, **_from("198.51.100.8")
+    )
+    assert response.status_code == 401
+
+
+def test_without_trusted_proxies_a_forged_forwarded_for_changes_nothing(app, users):
+    client = app.test_client()
+    for attempt in range(5):
+        client.post(
+            "/auth/login",
+            data={"login": f"X{attempt}", "password": "guess"},
+            **_from(f"198.51.100.{attempt}"),
+        )
+    response = client.post(
+        "/auth/login", data={"login": "X9", "password": "guess"}, **_from("198.51.100.99")
+    )
+    assert response.status_code == 429
 
 
 def test_successful_sign_ins_do_not_count(client, users):

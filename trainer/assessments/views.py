@@ -38,6 +38,7 @@ from trainer.clock import local_today
 from trainer.errors import render_error
 from trainer.extensions import db
 from trainer.models import Assessment, AssessorAssignment, Department, User, utcnow
+from trainer.security import db_int
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")
 ASSESSORS = ("assessor", "admin")
@@ -78,7 +79,7 @@ bp.add_app_template_global(OUTCOME_LABELS, "assessment_outcome_labels")
 @role_required(*ASSESSORS)
 def index():
     query = (request.args.get("q") or "").strip()
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = max(request.args.get("page", 1, type=db_int) or 1, 1)
     pagination = db.paginate(
         service.learners_in_scope(current_user, query),
         page=page,
@@ -403,7 +404,7 @@ def remove_assignment(assignment_id: int):
 @role_required(*HR)
 def audit_log():
     query = (request.args.get("learner") or "").strip()
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = max(request.args.get("page", 1, type=db_int) or 1, 1)
     learners = assignments.find_people(query) if query else None
     pagination = db.paginate(
         assignments.audit_log_query(learners), page=page, per_page=50, error_out=False

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import secrets
-import string
 from dataclasses import dataclass
+from functools import lru_cache
 
 import sqlalchemy as sa
+from flask import current_app
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from trainer.extensions import db
 from trainer.models import User
 
 MIN_PASSWORD_LENGTH = 8
-_TEMP_ALPHABET = "".join(set(string.ascii_letters + string.digits) - set("0O1lI"))
 
 
 class AuthError(Exception):
@@ -38,14 +39,37 @@ def find_user_by_login(login: str) -> User | None:
     return user
 
 
+@lru_cache(maxsize=4)
+def _hash_of_nothing(method: str) -> str:
+    return generate_password_hash(secrets.token_hex(16), method=method)
+
+
+def _check_against_nothing(password: str) -> None:
+    """An unknown account costs the same hash check as a known one, so the time a sign-in
+    takes does not tell which employee numbers exist."""
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    check_password_hash(_hash_of_nothing(method), password)
+
+
 def authenticate(login: str, password: str) -> SignIn:
     user = find_user_by_login(login)
+    if user is None:
+        _check_against_nothing(password)
     if user is None or not user.check_password(password):
         # Same answer for an unknown account and a wrong password: no account probing.
         raise AuthError("bad-credentials")
     if not user.active:
         raise AuthError("deactivated")
+    if not user.roles:
+        # Someone whose every role was taken away is not a learner by default.
+        raise AuthError("no-roles")
     return SignIn(user=user)
+
+
+def end_sessions(user: User) -> None:
+    """Sign the person out everywhere: the session id carries the epoch (User.get_id)."""
+    user.session_epoch = (user.session_epoch or 0) + 1
+    db.session.commit()
 
 
 def password_problem(user: User, new_password: str) -> str | None:
@@ -66,26 +90,4 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
         raise AuthError(problem)
     user.set_password(new_password)
     user.must_change_password = False
-    db.session.commit()
-
-
-def generate_temporary_password(length: int = 10) -> str:
-    return "".join(secrets.choice(_TEMP_ALPHABET) for _ in range(length))
-
-
-def reset_password(user: User) -> str:
-    """Give the user a temporary password that must be replaced at next sign-in."""
-    temporary = generate_temporary_password()
-    user.set_password(temporary)
-    user.must_change_password = True
-    db.session.commit()
-    return temporary
-
-
-def set_active(user: User, active: bool, acting_user: User) -> None:
-    if user.id == acting_user.id and not active:
-        raise AuthError("cannot-deactivate-self")
-    user.active = active
-    if not active:
-        user.session_epoch = (user.session_epoch or 0) + 1  # ends their open sessions
     db.session.commit()

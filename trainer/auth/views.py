@@ -1,26 +1,54 @@
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
-from trainer.auth import service
+from trainer.auth import resets, service
 from trainer.auth.access import login_required, next_from_request, public, safe_next
-from trainer.auth.forms import ChangePasswordForm, LoginForm
+from trainer.auth.forms import (
+    ChangePasswordForm,
+    LoginForm,
+    ResetWithCodeForm,
+    ResetWithLinkForm,
+)
 from trainer.extensions import limiter
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 AUTH_MESSAGES = {
-    "bad-credentials": _l("The employee number/e-mail or the password is wrong. Check both "
-                          "and try again."),
-    "deactivated": _l("This account has been deactivated. If you still work here, ask HR to "
-                      "reactivate it."),
+    "bad-credentials": _l(
+        "The employee number/e-mail or the password is wrong. Check both and try again."
+    ),
+    "deactivated": _l(
+        "This account has been deactivated. If you still work here, ask HR to reactivate it."
+    ),
     "wrong-current-password": _l("Your current password is not right."),
-    "too-short": _l("The new password is too short: use at least %(num)d characters.",
-                    num=service.MIN_PASSWORD_LENGTH),
+    "too-short": _l(
+        "The new password is too short: use at least %(num)d characters.",
+        num=service.MIN_PASSWORD_LENGTH,
+    ),
     "same-as-login": _l("Do not use your employee number or e-mail as the password."),
     "unchanged": _l("The new password must differ from the current one."),
-    "cannot-deactivate-self": _l("You cannot deactivate your own account."),
+    "no-roles": _l(
+        "This account has no role any more, so there is nothing to sign in to. "
+        "If you still work here, ask HR to give you a role."
+    ),
+    "reset-invalid": _l(
+        "This reset link or code has expired, was already used or was "
+        "replaced by a newer one. Ask HR for a new one."
+    ),
 }
 
 
@@ -32,12 +60,38 @@ def _sign_in_failed(response) -> bool:
     return response.status_code == 401
 
 
+def _valid_credentials() -> bool:
+    """The per-address limit slows guessing down but never refuses the right password:
+    behind one proxy or shop router, one person's guessing must not lock everyone out. The
+    result is kept for the view, so the password is checked once."""
+    if request.method != "POST":
+        return False
+    try:
+        g.sign_in = service.authenticate(
+            request.form.get("login", ""), request.form.get("password", "")
+        )
+    except service.AuthError as error:
+        g.sign_in = error
+        return False
+    return True
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"],
-               deduct_when=_sign_in_failed, scope="login-address")
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
-               key_func=_login_account_key, deduct_when=_sign_in_failed, scope="login-account")
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
+    methods=["POST"],
+    deduct_when=_sign_in_failed,
+    exempt_when=_valid_credentials,
+    scope="login-address",
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+    methods=["POST"],
+    key_func=_login_account_key,
+    deduct_when=_sign_in_failed,
+    scope="login-account",
+)
 def login():
     if current_user.is_authenticated:
         return redirect(next_from_request() or url_for("main.home"))
@@ -47,12 +101,20 @@ def login():
     status = 200
     if form.validate_on_submit():
         try:
-            signed_in = service.authenticate(form.login.data, form.password.data)
+            signed_in = g.pop("sign_in", None) or service.authenticate(
+                form.login.data, form.password.data
+            )
+            if isinstance(signed_in, service.AuthError):
+                raise signed_in
         except service.AuthError as error:
             flash(AUTH_MESSAGES[error.code], "error")
             status = 401
         else:
+            # The next person at a shared shop computer must not inherit the previous
+            # person's CSRF secret (nor anyone a secret planted before signing in).
+            _renew_csrf_secret()
             login_user(signed_in.user, remember=form.remember.data)
+            _tell_about_reset(signed_in.user)
             if signed_in.user.must_change_password:
                 flash(_("Your password was reset. Choose a new password to continue."), "info")
                 return redirect(url_for("auth.change_password"))
@@ -66,7 +128,13 @@ def login():
 @public
 def logout():
     # Public so an expired session can still press the button; CSRFProtect still applies.
+    if current_user.is_authenticated:
+        # Ends the session on the server too: a copy of the cookie taken before signing out
+        # (or the remember-me cookie) no longer names a valid session. Like a password
+        # change, this ends the person's sessions on every device.
+        service.end_sessions(current_user._get_current_object())
     logout_user()
+    _renew_csrf_secret()
     flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))
 
@@ -91,3 +159,102 @@ def change_password():
     elif request.method == "POST":
         status = 400
     return render_template("auth/change_password.html", form=form), status
+
+
+def _renew_csrf_secret() -> None:
+    # Flask-WTF keeps the raw secret in the session under the CSRF field name and makes a
+    # new one when it is missing.
+    session.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+
+
+def _tell_about_reset(user) -> None:
+    notice = resets.take_reset_notice(user)
+    if notice is None:
+        return
+    by = notice.created_by.display_name if notice.created_by else _("an administrator")
+    flash(
+        _(
+            "%(by)s started a password reset for your account on %(when)s. If you did not "
+            "ask for it, tell HR.",
+            by=by,
+            when=format_datetime(notice.created_at, "short"),
+        ),
+        "warning",
+    )
+
+
+def _no_store(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@public
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], scope="reset-link"
+)
+def reset_with_link(token: str):
+    """The link from the reset e-mail: choose a new password, once."""
+    form = ResetWithLinkForm()
+    reset = resets.find_open_link(token)
+    status = 200
+    if reset is None:
+        flash(AUTH_MESSAGES["reset-invalid"], "error")
+        return _no_store(redirect(url_for("auth.login")))
+    if form.validate_on_submit():
+        try:
+            resets.complete_with_link(token, form.new_password.data)
+        except service.AuthError as error:
+            flash(AUTH_MESSAGES[error.code], "error")
+            status = 400
+        else:
+            flash(_("Your new password is set. Sign in with it."), "success")
+            return redirect(url_for("auth.login"))
+    elif request.method == "POST":
+        status = 400
+    return _no_store(
+        make_response(
+            render_template(
+                "auth/reset.html", form=form, action=url_for("auth.reset_with_link", token=token)
+            ),
+            status,
+        )
+    )
+
+
+@bp.route("/reset-code", methods=["GET", "POST"])
+@public
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
+    methods=["POST"],
+    deduct_when=_sign_in_failed,
+    scope="reset-code-address",
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+    methods=["POST"],
+    key_func=_login_account_key,
+    deduct_when=_sign_in_failed,
+    scope="reset-code-account",
+)
+def reset_with_code():
+    """A learner without e-mail types the one-time code HR gave them."""
+    form = ResetWithCodeForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            resets.complete_with_code(form.login.data, form.code.data, form.new_password.data)
+        except service.AuthError as error:
+            flash(AUTH_MESSAGES[error.code], "error")
+            status = 401 if error.code == "reset-invalid" else 400
+        else:
+            flash(_("Your new password is set. Sign in with it."), "success")
+            return redirect(url_for("auth.login"))
+    elif request.method == "POST":
+        status = 400
+    return _no_store(
+        make_response(
+            render_template("auth/reset.html", form=form, action=url_for("auth.reset_with_code")),
+            status,
+        )
+    )

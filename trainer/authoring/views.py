@@ -11,6 +11,7 @@ from trainer.courses.service import evaluation_summaries
 from trainer.courses.sync import course_for_version, sync_content
 from trainer.extensions import db
 from trainer.models import CourseRecord, CourseVersion
+from trainer.security import db_int
 
 bp = Blueprint("authoring", __name__, url_prefix="/authoring")
 AUTHORS = ("trainer", "admin")
@@ -64,7 +65,7 @@ def detail(slug: str):
 @role_required(*AUTHORS)
 def preview(slug: str):
     record = get_record_or_404(slug)
-    version_id = request.args.get("version", type=int) or record.current_version_id
+    version_id = request.args.get("version", type=db_int) or record.current_version_id
     version = db.session.get(CourseVersion, version_id) if version_id else None
     if version is None or version.course_id != record.id:
         abort(404)

@@ -211,18 +211,30 @@ def pdf_context(
     }
 
 
+def statement_of(app: Flask, certificate: Certificate) -> dict:
+    """What the certificate states beyond its title, as when it was issued: for a course,
+    whether its version required a practical and an attitude assessment; for a level, its
+    career track."""
+    if certificate.kind == "level":
+        found = career_paths(app).level(certificate.level_id or "")
+        return {"track": found[0].title if found else ""}
+    version = db.session.get(CourseVersion, certificate.version_id) if (
+        certificate.version_id) else None
+    if version is None:
+        return {}
+    settings = settings_of(version)
+    return {"practical": settings.practical_required, "attitude": settings.attitude_required}
+
+
 def pdf_for_download(app: Flask, certificate: Certificate) -> bytes:
     """The stored PDF, unchanged; a revoked one is re-rendered with REVOKED across it."""
     if certificate.revoked_at is None:
         return certificate.pdf
     from trainer.certificates.pdf import render_pdf
 
-    extra = {"practical": True, "attitude": False}
-    pdf, _ = render_pdf(
-        app,
-        _template_for(certificate),
-        pdf_context(app, certificate, extra, revoked=certificate.revoked_at.strftime("%Y-%m-%d")),
-    )
+    extra = statement_of(app, certificate)
+    pdf, _ = render_pdf(app, _template_for(certificate), pdf_context(
+        app, certificate, extra, revoked=certificate.revoked_at.strftime("%Y-%m-%d")))
     return pdf
 
 

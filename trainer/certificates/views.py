@@ -31,6 +31,7 @@ from trainer.models import (
     User,
     utcnow,
 )
+from trainer.security import db_int
 
 bp = Blueprint("certificates", __name__)
 HR = ("hr", "admin")
@@ -122,7 +123,7 @@ def verify(code: str):
 @role_required(*HR)
 def manage():
     query = (request.args.get("q") or "").strip()
-    expiring_days = request.args.get("expiring", type=int)
+    expiring_days = request.args.get("expiring", type=db_int)
     now = utcnow()
     statement = (
         sa.select(Certificate)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from trainer.content.checklist import parse_checklist
-from trainer.content.links import check_links
+from trainer.content.links import check_links, find_links, resolve_course_link
 from trainer.content.meta import parse_course_meta
 from trainer.content.model import Checklist, Course, Lesson, Problem
 from trainer.content.prerequisites import check_prerequisites
@@ -24,6 +24,46 @@ COURSE_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LESSON_FILE = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 LESSON_TITLE = re.compile(r"^#(?!#)\s*(.*?)\s*#*\s*$")
 CHECKLISTS = {"practical": "practical.md", "attitude": "attitude.md"}
+# The database's column sizes (trainer/models; a test keeps the two equal). A course that
+# would not fit is an error here, in `content check`, not a failed sync.
+DB_LIMITS = {
+    "slug": 100,  # course_records.slug
+    "title": 200,  # course_versions.title
+    "path": 300,  # course_files.path
+    "lesson_slug": 200,  # course_lessons.slug
+    "lesson_title": 300,  # course_lessons.title
+    "question_id": 100,  # quiz_answers.question_id
+    "item_id": 100,  # assessment_scores.item_id
+}
+# Media are stored in the database and sent whole or in ranges; a training video longer than
+# this belongs on a video platform, linked from the lesson.
+MAX_MEDIA_BYTES = 100 * 1024 * 1024
+# What editors and operating systems leave next to the real files: a copy of quiz.md under
+# one of these names holds every answer, so such files are never stored nor served.
+BACKUP_SUFFIXES = ("~", ".bak", ".orig", ".old", ".swp", ".swo", ".swx", ".tmp", ".rej")
+JUNK_NAMES = frozenset({"thumbs.db", "desktop.ini"})
+# The only files a lesson may show or link to. Anything else (notes, office files, scripts)
+# stays in the folder for the trainer but is never served.
+MEDIA_EXTENSIONS = frozenset(
+    {
+        ".png",
+        ".jpg",
+        ".jpeg",
+        ".gif",
+        ".webp",
+        ".svg",
+        ".avif",
+        ".mp4",
+        ".webm",
+        ".m4v",
+        ".mp3",
+        ".m4a",
+        ".ogg",
+        ".oga",
+        ".wav",
+        ".pdf",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -138,9 +178,15 @@ def _load_course(course_dir: Path, display_root: str) -> _CourseLoad:
             course_dir, display_root, file_name, required, line, existing, problems
         )
 
+    referenced = referenced_media(front_matter.body if front_matter else "", lessons)
+    media = _servable_media(course_dir, files, referenced, display_root, problems)
+    problems.extend(
+        _database_limit_problems(
+            slug, display_root, meta, files, lessons, questions or [], checklists
+        )
+    )
     if meta is None or questions is None or _has_errors(problems):
         return load
-    media = frozenset(path for path in files if not _is_course_markdown(path))
     load.course = Course(
         slug=slug,
         version=course_version(course_dir, files),
@@ -152,12 +198,57 @@ def _load_course(course_dir: Path, display_root: str) -> _CourseLoad:
         attitude=checklists["attitude"],
         media=media,
         source_dir=course_dir,
+        files=tuple(files),
     )
     return load
 
 
+def _database_limit_problems(
+    slug, display_root, meta, files, lessons, questions, checklists
+) -> list[Problem]:
+    """An error for every value longer than the database column that will hold it."""
+    course_md = f"{display_root}/course.md"
+    checks = [(f"{display_root}/", "slug", slug)]
+    if meta is not None:
+        checks.append((course_md, "title", meta.title))
+    checks += [(f"{display_root}/{path}", "path", path) for path in files]
+    for lesson in lessons:
+        display = f"{display_root}/{lesson.path}"
+        checks += [(display, "lesson_slug", lesson.slug), (display, "lesson_title", lesson.title)]
+    checks += [(f"{display_root}/quiz.md", "question_id", q.id) for q in questions]
+    for kind, checklist in checklists.items():
+        if checklist is not None:
+            display = f"{display_root}/{CHECKLISTS[kind]}"
+            checks += [(display, "item_id", item.id) for item in checklist.items]
+    return [
+        Problem.error(
+            display,
+            0,
+            "too-long-for-database",
+            value=value[:40],
+            length=len(value),
+            limit=DB_LIMITS[kind],
+        )
+        for display, kind, value in checks
+        if len(value) > DB_LIMITS[kind]
+    ]
+
+
+def is_ignored_file(relative: str) -> bool:
+    """Hidden files and folders, editor backups and swap files, OS junk."""
+    parts = relative.split("/")
+    name = parts[-1].lower()
+    return (
+        any(part.startswith(".") for part in parts)
+        or name.endswith(BACKUP_SUFFIXES)
+        or (name.startswith("#") and name.endswith("#"))
+        or name in JUNK_NAMES
+    )
+
+
 def _course_files(course_dir: Path, display_root: str) -> tuple[list[str], list[Problem]]:
-    """Relative paths of every regular file in the course folder, sorted."""
+    """Relative paths of every regular file in the course folder, sorted, without hidden
+    and backup files (a warning names each one left out)."""
     files: list[str] = []
     problems: list[Problem] = []
     for path in sorted(course_dir.rglob("*")):
@@ -165,11 +256,57 @@ def _course_files(course_dir: Path, display_root: str) -> tuple[list[str], list[
         if path.is_symlink():
             # A link could point anywhere on the server; a course must carry its own files.
             problems.append(Problem.error(f"{display_root}/{relative}", 0, "symlink"))
-        elif path.is_file() and not any(
-            part.startswith(".") for part in path.relative_to(course_dir).parts
-        ):
-            files.append(relative)
+        elif path.is_file():
+            if is_ignored_file(relative):
+                problems.append(Problem.warning(f"{display_root}/{relative}", 0, "file-ignored"))
+            else:
+                files.append(relative)
     return files, problems
+
+
+def referenced_media(course_md_body: str, lessons: list[Lesson]) -> set[str]:
+    """Course-relative paths that course.md's text and the lessons link to or show."""
+    documents = [("course.md", course_md_body)]
+    documents += [(lesson.path, lesson.source) for lesson in lessons]
+    referenced = set()
+    for document, text in documents:
+        for _index, url in find_links(text):
+            resolved = resolve_course_link(document, url)
+            if resolved is not None:
+                referenced.add(resolved)
+    return referenced
+
+
+def _servable_media(
+    course_dir: Path,
+    files: list[str],
+    referenced: set[str],
+    display_root: str,
+    problems: list[Problem],
+) -> frozenset[str]:
+    """Files a lesson references, of a media type; a warning for every other file."""
+    media = set()
+    for relative in files:
+        if _is_course_markdown(relative):
+            continue
+        display = f"{display_root}/{relative}"
+        if Path(relative).suffix.lower() not in MEDIA_EXTENSIONS:
+            problems.append(Problem.warning(display, 0, "file-type-not-served"))
+        elif relative not in referenced:
+            problems.append(Problem.warning(display, 0, "file-not-referenced"))
+        elif (size := (course_dir / relative).stat().st_size) > MAX_MEDIA_BYTES:
+            problems.append(
+                Problem.error(
+                    display,
+                    0,
+                    "media-too-large",
+                    size_mb=size // (1024 * 1024),
+                    limit_mb=MAX_MEDIA_BYTES // (1024 * 1024),
+                )
+            )
+        else:
+            media.add(relative)
+    return frozenset(media)
 
 
 def course_version(course_dir: Path, files: list[str] | None = None) -> str:

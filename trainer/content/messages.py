@@ -46,6 +46,36 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Courses cannot contain shortcuts or symbolic links: copy the real file into the "
         "course folder",
     ),
+    "too-long-for-database": (
+        "“{value}…” 太长（{length} 个字符，最多 {limit} 个）：请改短，例如用更短的文件夹名、"
+        "文件名、标题或编号",
+        "“{value}…” is too long ({length} characters, at most {limit}): shorten it, e.g. a "
+        "shorter folder name, file name, title or id",
+    ),
+    "media-too-large": (
+        "这个文件太大（{size_mb} MB，上限 {limit_mb} MB）：请压缩视频，或放到视频平台上，"
+        "在课时里放链接",
+        "This file is too large ({size_mb} MB, limit {limit_mb} MB): compress the video, or "
+        "put it on a video platform and link to it from the lesson",
+    ),
+    "file-ignored": (
+        "隐藏文件或备份文件（例如 quiz.md~、.quiz.md.swp、quiz.md.bak）不会被保存或提供给学员："
+        "请把它从课程文件夹里删掉，它可能含有考题答案",
+        "Hidden and backup files (such as quiz.md~, .quiz.md.swp, quiz.md.bak) are neither "
+        "stored nor served: delete it from the course folder, it may hold the quiz answers",
+    ),
+    "file-type-not-served": (
+        "这种文件不会提供给学员（只提供图片、音频、视频和 PDF）：如果不需要，"
+        "请把它从课程文件夹里删掉",
+        "Files of this type are never served to learners (only images, audio, video and "
+        "PDF are): delete it from the course folder if it is not needed",
+    ),
+    "file-not-referenced": (
+        "没有任何课时引用这个文件，所以学员看不到它：在课时里用 ![说明](../media/文件名) "
+        "引用它，或者把它删掉",
+        "No lesson links to this file, so learners cannot open it: show it in a lesson with "
+        "![caption](../media/file-name), or delete it",
+    ),
     "loader-failed": (
         "读取课程时出现意外错误（{detail}）：请把这条信息发给技术人员",
         "Unexpected error while reading the course ({detail}): please send this message to "

@@ -164,6 +164,9 @@ class Course:
     # serving only these paths cannot leak quiz answers.
     media: frozenset[str]
     source_dir: Path
+    # Every file of the version (course-relative), hidden and backup files left out: what a
+    # stored version keeps, so attempts can be rebuilt from it.
+    files: tuple[str, ...] = ()
 
     @cached_property
     def questions_by_id(self) -> dict[str, Question]:

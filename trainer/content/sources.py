@@ -100,7 +100,7 @@ def split_front_matter(text: str, display: str) -> tuple[FrontMatter | None, lis
     try:
         data, key_lines, problems = _read_yaml(yaml_text, display)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        mark = _bad_line_mark(exc)
         line = mark.line + 2 if mark is not None else 1
         detail = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         return None, [Problem.error(display, line, "front-matter-yaml", detail=detail)]
@@ -110,6 +110,18 @@ def split_front_matter(text: str, display: str) -> tuple[FrontMatter | None, lis
         return None, [Problem.error(display, 2, "front-matter-not-mapping")]
     body = "\n".join(lines[closing + 1 :])
     return FrontMatter(data, key_lines, body, closing + 2), problems
+
+
+def _bad_line_mark(exc: yaml.YAMLError):
+    """Where the trainer made the mistake. For an unclosed quote or bracket, or a key
+    without its colon, PyYAML's problem mark is where it gave up (often the end of the
+    block); the context mark is the line that opened the quote, bracket or key."""
+    context = getattr(exc, "context", None) or ""
+    if context.startswith(("while scanning", "while parsing a flow")):
+        mark = getattr(exc, "context_mark", None)
+        if mark is not None:
+            return mark
+    return getattr(exc, "problem_mark", None)
 
 
 def _read_yaml(text: str, display: str) -> tuple[object, dict[tuple, int], list[Problem]]:

@@ -25,6 +25,7 @@ from trainer.content import (
     media_url_for,
     render_markdown,
 )
+from trainer.content.loader import DB_LIMITS
 from trainer.database import write_transaction
 from trainer.extensions import db
 from trainer.models import CourseFile, CourseLesson, CourseRecord, CourseVersion, utcnow
@@ -91,25 +92,59 @@ def sync_content(content_dir: Path) -> SyncReport:
     with write_transaction():
         records = {r.slug: r for r in db.session.scalars(sa.select(CourseRecord))}
         for slug in sorted(on_disk):
-            record = records.get(slug)
-            if record is None:
-                record = CourseRecord(slug=slug, problems=[])
-                db.session.add(record)
-                db.session.flush()
-            record.problems = [_problem_dict(p) for p in catalogue.problems.get(slug, [])]
-            record.checked_at = utcnow()
-            course = catalogue.courses.get(slug)
-            if course is None:
-                record.status = "error"  # the live version, if any, stays live
+            # One savepoint per course: whatever the database refuses in one course is
+            # undone for that course alone, and the others still load.
+            try:
+                with db.session.begin_nested():
+                    report.outcomes[slug] = _sync_one(slug, records, catalogue)
+            except sa.exc.SQLAlchemyError as error:
                 report.outcomes[slug] = "error"
-                continue
-            record.status = "ok"
-            report.outcomes[slug] = _make_current(record, course)
+                report.problems[slug] = [
+                    *catalogue.problems.get(slug, []),
+                    Problem.error(f"courses/{slug}/course.md", 0, "loader-failed",
+                                  detail=type(error).__name__),
+                ]
+                records[slug] = _record_failure(slug, report.problems[slug])
         for slug, record in records.items():
             if slug not in on_disk:
                 record.status = "missing"
                 report.outcomes[slug] = "missing"
     return report
+
+
+def _sync_one(slug: str, records: dict[str, CourseRecord], catalogue) -> str:
+    record = records.get(slug)
+    if record is None and len(slug) > DB_LIMITS["slug"]:
+        return "error"  # its problems are in the report; no row can hold this slug
+    if record is None:
+        record = CourseRecord(slug=slug, problems=[])
+        db.session.add(record)
+        db.session.flush()
+        records[slug] = record
+    record.problems = [_problem_dict(p) for p in catalogue.problems.get(slug, [])]
+    record.checked_at = utcnow()
+    course = catalogue.courses.get(slug)
+    if course is None:
+        record.status = "error"  # the live version, if any, stays live
+        return "error"
+    record.status = "ok"
+    outcome = _make_current(record, course)
+    db.session.flush()  # a refusal shows here, inside this course's savepoint
+    return outcome
+
+
+def _record_failure(slug: str, problems: list[Problem]) -> CourseRecord | None:
+    """After a course's savepoint was rolled back: keep its problems for trainers to read
+    (its live version, if any, stays live)."""
+    record = db.session.scalar(sa.select(CourseRecord).where(CourseRecord.slug == slug))
+    if record is None:
+        record = CourseRecord(slug=slug)
+        db.session.add(record)
+    record.status = "error"
+    record.problems = [_problem_dict(p) for p in problems]
+    record.checked_at = utcnow()
+    db.session.flush()
+    return record
 
 
 def _make_current(record: CourseRecord, course: Course) -> str:
@@ -149,9 +184,10 @@ def _create_version(record: CourseRecord, course: Course) -> CourseVersion:
             toc=[list(entry) for entry in rendered.toc],
         ))
     db.session.add_all(
-        CourseFile(version_id=version.id, path=path.relative_to(course.source_dir).as_posix(),
-                   content=path.read_bytes())
-        for path in sorted(course.source_dir.rglob("*")) if path.is_file()
+        CourseFile(
+            version_id=version.id, path=path, content=(course.source_dir / path).read_bytes()
+        )
+        for path in course.files
     )
     return version
 

@@ -21,6 +21,7 @@ from trainer.certificates.issuing import being_prepared
 from trainer.content import CATEGORIES, settings_of
 from trainer.courses import service
 from trainer.courses.forms import EvaluationForm
+from trainer.courses.sync import course_for_version
 from trainer.extensions import db
 from trainer.models import CourseFile, CourseVersion
 from trainer.progress import standing_of
@@ -176,16 +177,17 @@ def evaluate(slug: str):
 @bp.get("/<slug>/v<int:version_id>/<path:path>")
 @login_required
 def media(slug: str, version_id: int, path: str):
-    """Images and files a lesson links to, from the version the lesson was rendered from."""
-    if path.lower().endswith(".md"):
-        abort(404)  # course Markdown (the quiz answers!) is never served
+    """Images and files a lesson links to, from the version the lesson was rendered from.
+    Only media the version's lessons reference, of a media type, are served: never course
+    Markdown, and never a backup such as quiz.md~ (the quiz answers!)."""
+    version = db.session.get(CourseVersion, version_id)
+    if version is None or version.course.slug != slug:
+        abort(404)
+    if path not in course_for_version(version).media:
+        abort(404)
     content = db.session.scalar(
-        sa.select(CourseFile.content)
-        .join(CourseVersion, CourseVersion.id == CourseFile.version_id)
-        .where(
-            CourseFile.version_id == version_id,
-            CourseFile.path == path,
-            CourseVersion.course.has(slug=slug),
+        sa.select(CourseFile.content).where(
+            CourseFile.version_id == version_id, CourseFile.path == path
         )
     )
     if content is None:
@@ -197,4 +199,5 @@ def media(slug: str, version_id: int, path: str):
         "default-src 'none'; style-src 'unsafe-inline'; sandbox"
     )
     response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
-    return response
+    # Phones fetch video in pieces: answer Range requests with 206 and just those bytes.
+    return response.make_conditional(request, accept_ranges=True, complete_length=len(content))

@@ -22,7 +22,15 @@ from trainer.models.courses import (
     CourseVersion,
     LessonProgress,
 )
-from trainer.models.people import ROLES, Department, Position, User, UserRole, utcnow
+from trainer.models.people import (
+    ROLES,
+    Department,
+    PasswordReset,
+    Position,
+    User,
+    UserRole,
+    utcnow,
+)
 from trainer.models.plans import PlanAssignment, PlanItem, PlanTarget, SkillPlan
 from trainer.models.quizzes import QuizAnswer, QuizAttempt, QuizExtraAttempt, QuizResult
 from trainer.models.reminders import OutboxMessage
@@ -47,6 +55,7 @@ __all__ = [
     "CourseVersion",
     "Department",
     "LessonProgress",
+    "PasswordReset",
     "Position",
     "QuizAnswer",
     "QuizAttempt",

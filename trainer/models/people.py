@@ -23,9 +23,7 @@ class Department(db.Model):
     __tablename__ = "departments"
     __table_args__ = (
         sa.UniqueConstraint("parent_id", "name"),
-        sa.CheckConstraint(
-            "kind IN ('company', 'region', 'store', 'team')", name="kind_known"
-        ),
+        sa.CheckConstraint("kind IN ('company', 'region', 'store', 'team')", name="kind_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -97,9 +95,7 @@ class User(UserMixin, db.Model):
 
     department: Mapped[Department | None] = relationship()
     position: Mapped[Position | None] = relationship()
-    role_rows: Mapped[list[UserRole]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin"
-    )
+    role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 
     @property
     def roles(self) -> frozenset[str]:
@@ -134,3 +130,26 @@ class User(UserMixin, db.Model):
     def get_id(self) -> str:
         # The epoch in the session id makes a password change end every other session.
         return f"{self.id}:{self.session_epoch}"
+
+
+class PasswordReset(db.Model):
+    """A one-time way back into an account: a link sent to the person's e-mail, or (for
+    learners without e-mail) a code HR hands over. Only a hash of the secret is stored."""
+
+    __tablename__ = "password_resets"
+    __table_args__ = (sa.CheckConstraint("kind IN ('link', 'code')", name="reset_kind_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(10))
+    secret_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]  # also set when a newer reset replaces this one
+    notified_at: Mapped[datetime | None]  # when the person was told at sign-in
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])

@@ -160,3 +160,21 @@ def test_unknown_score_counts_is_reported_at_its_line(course, value):
     if value != "2":
         assert "best, last" in problem.message("en")
         assert "取最高一次" in problem.message("zh")
+
+
+@pytest.mark.parametrize(
+    "yaml_lines, bad_line",
+    [
+        (['title: "门店服务', "category: sop", "summary: 简介"], 2),  # quote never closed
+        (["title: 门店服务", "category sop", "summary: 简介", "estimated_minutes: 5"], 3),
+        (["title: 门店服务", "tags: [a, b", "summary: 简介", "other: x"], 3),  # bracket
+        (["title: 门店服务", "  category: sop", "summary: 简介"], 3),
+    ],
+)
+def test_yaml_errors_point_at_the_line_with_the_mistake(yaml_lines, bad_line):
+    """Issue 21: the line reported was where PyYAML gave up, often the end of the block."""
+    from trainer.content.sources import split_front_matter
+
+    text = "\n".join(["---", *yaml_lines, "---", "正文"])
+    _front, problems = split_front_matter(text, "courses/x/course.md")
+    assert [(p.code, p.line) for p in problems] == [("front-matter-yaml", bad_line)]

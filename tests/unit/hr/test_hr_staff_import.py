@@ -145,6 +145,76 @@ def test_hr_cannot_deactivate_themselves_by_import(org, users):
     assert [p.code for p in plan.problems] == ["self-deactivate"]
 
 
+def test_hr_import_cannot_grant_hr_or_touch_administrators_and_hr(org, users):
+    """Issue 21: an HR import could grant or remove the HR role and deactivate admins."""
+    make_user("H0002", "人事二号", {"hr", "learner"})
+    plan = preview(
+        csv_bytes(
+            "工号,姓名,角色,在职",
+            "L0001,学员小张,学员、人事,",
+            "M0001,管理员老赵,,离职",
+            "H0002,人事二号,学员,",
+            "T0001,培训师老王,培训师、考核员,",
+        ),
+        actor=users["hr"],
+    )
+    codes = [(p.row, p.code) for p in plan.problems]
+    assert (2, "role-not-grantable") in codes
+    assert (3, "not-for-hr") in codes
+    assert (4, "not-for-hr") in codes
+    assert not any(row == 5 for row, _code in codes)  # learner roles HR may give
+    with pytest.raises(importer.ImportRejected):
+        apply(csv_bytes("工号,姓名,在职", "M0001,管理员老赵,离职"), actor=users["hr"])
+    db.session.expire_all()
+    assert person("M0001").active is True
+
+
+def test_hr_import_may_leave_administrators_unchanged(org, users):
+    plan = preview(csv_bytes("工号,姓名", "M0001,管理员老赵", "H0001,人事小陈"), actor=users["hr"])
+    assert plan.ok and plan.counts()["unchanged"] == 2
+
+
+def test_admin_import_grants_and_removes_hr(org, users):
+    apply(
+        csv_bytes("工号,姓名,角色", "L0001,学员小张,学员、人事", "H0001,人事小陈,学员"),
+        actor=users["admin"],
+    )
+    db.session.expire_all()
+    assert person("L0001").roles == {"learner", "hr"}
+    assert person("H0001").roles == {"learner"}
+
+
+def test_import_audits_each_person_with_the_actor(org, users):
+    apply(
+        csv_bytes(
+            "工号,姓名,角色,在职",
+            "E7001,新人,考核员,",
+            "L0001,学员小张,学员,离职",
+            "T0001,培训师老王二,学员,",
+        ),
+        actor=users["hr"],
+    )
+    events = {
+        (e.action, e.subject_id): e
+        for e in db.session.scalars(sa.select(AuditEvent).where(AuditEvent.subject_type == "user"))
+    }
+    new_id = person("E7001").id
+    assert set(events) == {
+        ("person.created", new_id),
+        ("person.deactivated", users["learner"].id),
+        ("person.updated", users["trainer"].id),
+        ("person.roles_changed", users["trainer"].id),
+    }
+    assert {e.actor_id for e in events.values()} == {users["hr"].id}
+    assert events[("person.roles_changed", users["trainer"].id)].details["old"] == [
+        "learner",
+        "trainer",
+    ]
+    assert events[("person.updated", users["trainer"].id)].details["changes"] == {
+        "name": ["培训师老王", "培训师老王二"]
+    }
+
+
 @pytest.mark.parametrize(
     "text, ok",
     [

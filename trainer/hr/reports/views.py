@@ -17,6 +17,7 @@ from trainer.hr.reports import service
 from trainer.hr.reports.exports import to_csv, to_xlsx
 from trainer.hr.reports.tables import STATUS_COLOURS, TABLES, part_labels, status_labels
 from trainer.models import Department, Position
+from trainer.security import db_int
 
 bp = Blueprint("reports", __name__, url_prefix="/hr/reports")
 HR = ("hr", "admin")
@@ -24,8 +25,8 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _filters() -> service.Filters:
-    department_id = request.args.get("department", type=int) or None
-    position_id = request.args.get("position", type=int) or None
+    department_id = request.args.get("department", type=db_int) or None
+    position_id = request.args.get("position", type=db_int) or None
     if department_id is not None and db.session.get(Department, department_id) is None:
         department_id = None
     if position_id is not None and db.session.get(Position, position_id) is None:
@@ -80,7 +81,7 @@ def index():
 @bp.get("/matrix")
 @role_required(*HR)
 def matrix():
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = max(request.args.get("page", 1, type=db_int) or 1, 1)
     found = service.matrix(_filters(), local_today(), page=page)
     pages = max(1, math.ceil(found.total_people / service.MATRIX_PAGE_SIZE))
     return _page("reports/matrix.html", report_name="matrix", matrix=found, page=page, pages=pages)

@@ -20,13 +20,14 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 
 from trainer.audit.service import record
+from trainer.auth.authority import grantable_roles, manage_problem, role_change_problem
 from trainer.clock import local_today
 from trainer.database import write_transaction
 from trainer.extensions import db
 from trainer.hr.people.service import ensure_department_path
 from trainer.hr.staff.problems import ImportProblem
 from trainer.hr.staff.reading import HEADERS, MAX_FILE_BYTES, ParsedFile, read_staff_file
-from trainer.models import Department, Position, User, UserRole, utcnow
+from trainer.models import AuditEvent, Department, Position, User, UserRole, utcnow
 from trainer.models.staff import ImportBatch
 
 MAX_UPLOAD_BYTES = MAX_FILE_BYTES
@@ -192,6 +193,8 @@ def plan_import(
 ) -> ImportPlan:
     """Compare the file with the database; changes nothing."""
     today = today or local_today()
+    actor_id, actor_roles = (actor.id, actor.roles) if actor is not None else (None, None)
+    may_grant = grantable_roles(actor_roles)
     plan = ImportPlan(
         problems=list(parsed.problems),
         columns=dict(parsed.columns),
@@ -311,6 +314,13 @@ def plan_import(
                     )
                 elif role == "admin":
                     bad("roles", "admin-role")
+                elif role not in may_grant:
+                    bad(
+                        "roles",
+                        "role-not-grantable",
+                        value=word,
+                        known="、".join(sorted(may_grant - {"admin"})) or "—",
+                    )
                 else:
                     roles.add(role)
             if roles:
@@ -323,15 +333,37 @@ def plan_import(
                 values["active"] = True
             elif word in NO:
                 values["active"] = False
-                if actor is not None and existing is not None and existing.id == actor.id:
-                    bad("active", "self-deactivate")
             else:
                 bad("active", "bad-active", value=active_text)
 
         if problems:
             plan.problems.extend(problems)
             continue
-        plan.rows.append(_row_plan(number, values, existing, staff))
+        row = _row_plan(number, values, existing, staff)
+        if existing is not None and row.action != "unchanged":
+            # The one rule of who manages whom, as on the people pages.
+            held = staff.roles.get(existing.id, set())
+            problem = manage_problem(actor_id, actor_roles, existing.id, held)
+            if problem is None and "roles" in values:
+                problem = role_change_problem(actor_roles, held - {"admin"}, values["roles"])
+            if problem == "not-yourself":
+                bad(
+                    "active" if row.action == "deactivate" else "employee_no",
+                    "self-deactivate" if row.action == "deactivate" else "self-change",
+                )
+            elif problem == "role-not-grantable":
+                bad(
+                    "roles",
+                    problem,
+                    value=", ".join(sorted(held - may_grant)),
+                    known="、".join(sorted(may_grant - {"admin"})) or "—",
+                )
+            elif problem:
+                bad("employee_no", "not-for-hr", value=employee_no)
+            if problems:
+                plan.problems.extend(problems)
+                continue
+        plan.rows.append(row)
     plan.new_departments = list(new_departments)
     return plan
 
@@ -511,6 +543,7 @@ def _apply(
             department_ids[path] = ensure_department_path(path).id
         return department_ids[path]
 
+    audit_rows: list[dict] = []
     creates = plan.by_action("create")
     if creates:
         created = (
@@ -547,10 +580,33 @@ def _apply(
                 for role in sorted(row.values.get("roles") or {"learner"})
             ],
         )
+        audit_rows.extend(
+            _audit_row(
+                actor,
+                "person.created",
+                user_id,
+                source,
+                row=row,
+                roles=sorted(row.values.get("roles") or {"learner"}),
+            )
+            for user_id, row in zip(created, creates, strict=True)
+        )
     changed = [row for row in plan.rows if row.action in ("update", "deactivate", "reactivate")]
     for row in changed:
         user = db.session.get(User, row.user_id)
         values = row.values
+        fields = [name for name, _old, _new in row.changes if name != "roles"]
+        if fields:
+            audit_rows.append(
+                _audit_row(
+                    actor,
+                    "person.updated",
+                    user.id,
+                    source,
+                    row=row,
+                    changes={name: [old, new] for name, old, new in row.changes if name != "roles"},
+                )
+            )
         user.display_name = values["name"]
         if "email" in values:
             user.email = values["email"]
@@ -561,14 +617,58 @@ def _apply(
         if "hire_date" in values:
             user.hire_date = values["hire_date"]
         if "roles" in values:
-            user.set_roles(set(values["roles"]) | (user.roles & {"admin"}))
+            old_roles = user.roles
+            user.set_roles(set(values["roles"]) | (old_roles & {"admin"}))
+            if user.roles != old_roles:
+                audit_rows.append(
+                    _audit_row(
+                        actor,
+                        "person.roles_changed",
+                        user.id,
+                        source,
+                        row=row,
+                        old=sorted(old_roles),
+                        new=sorted(user.roles),
+                    )
+                )
         if "active" in values and values["active"] != user.active:
             user.active = values["active"]
+            audit_rows.append(
+                _audit_row(
+                    actor,
+                    "person.reactivated" if user.active else "person.deactivated",
+                    user.id,
+                    source,
+                    row=row,
+                )
+            )
             if not user.active:
                 user.session_epoch = (user.session_epoch or 0) + 1  # ends open sessions
     db.session.flush()
+    if audit_rows:
+        db.session.execute(sa.insert(AuditEvent), audit_rows)
     outcome = {key: value for key, value in plan.counts().items()}
     outcome["departments_created"] = len(plan.new_departments)
     outcome["assignments_added"] = sync_all_plans(today=today or local_today()).added
     record(actor, "staff.imported", "import", None, source=source, **outcome)
     return outcome
+
+
+def _audit_row(
+    actor: User | None, action: str, user_id: int, source: str, row: RowPlan, **details
+) -> dict:
+    """One audit event per person changed, written in one INSERT with the rest."""
+    return {
+        "actor_id": actor.id if actor else None,
+        "action": action,
+        "subject_type": "user",
+        "subject_id": user_id,
+        "at": utcnow(),
+        "details": {
+            "source": source,
+            "row": row.row,
+            "person": row.employee_no,
+            "person_name": row.name,
+            **details,
+        },
+    }

@@ -28,6 +28,18 @@ MESSAGES = {
         "%(found)s. If the headers look garbled, save the file as CSV UTF-8."
     ),
     "duplicate-column": _l("The column %(column)s appears twice in the header row."),
+    "xlsx-too-large": _l(
+        "This workbook would unpack to more than %(num)s MB or is packed suspiciously "
+        "tightly. Save it again in Excel as CSV UTF-8, or split it into smaller files."
+    ),
+    "too-many-columns": _l(
+        "A row has more than %(num)s columns. Keep only the staff columns (delete the empty "
+        "columns to the right) and save again."
+    ),
+    "bad-csv": _l(
+        "The file cannot be read as CSV: a cell is far too long or holds a stray character. "
+        "Save it again in Excel as CSV UTF-8."
+    ),
     "too-many-rows": _l("The file has more than %(num)s rows. Split it into smaller files."),
     "required": _l("This cell is empty; every row needs it."),
     "too-long": _l("Too long: at most %(num)s characters."),
@@ -55,6 +67,14 @@ MESSAGES = {
     "admin-role": _l("The administrator role cannot be given by an import."),
     "bad-active": _l("%(value)s is neither yes nor no. Write 1 or 0, 是 or 否, 在职 or 离职."),
     "self-deactivate": _l("This row would deactivate your own account."),
+    "self-change": _l(
+        "This row would change your own account; ask another HR person or an administrator."
+    ),
+    "not-for-hr": _l(
+        "%(value)s holds the HR or administrator role: only an administrator "
+        "can change this person. Leave the row as it is or remove it."
+    ),
+    "role-not-grantable": _l("You may not give the role %(value)s; you may give %(known)s."),
 }
 
 

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from xml.parsers import expat
 
 from trainer.hr.staff.problems import ImportProblem
 
@@ -28,6 +31,14 @@ HEADERS = {  # field: (English header, Chinese header, other names seen in HR fi
 _HEADER_TO_FIELD = {alias: name for name, aliases in HEADERS.items() for alias in aliases}
 MAX_FILE_BYTES = 30 * 1024 * 1024
 MAX_ROWS = 100_000
+# Staff files have 8 known columns; a few dozen more (notes, codes) are ignored. A row wider
+# than this is refused before it is parsed: 200 rows of 16,384 columns took 110 s of CPU.
+MAX_COLUMNS = 200
+# An XLSX file is a ZIP: its parts are checked before anything is unpacked, or a 3 MB file
+# whose shared strings inflate to 1.5 GB takes 1.8 GB of memory.
+MAX_XLSX_UNPACKED_BYTES = 256 * 1024 * 1024
+MAX_XLSX_RATIO = 100  # unpacked/packed for any part over 1 MB; real workbooks stay under ~30
+MAX_XLSX_PARTS = 1000
 _XLSX_MAGIC = b"PK\x03\x04"
 _OLD_EXCEL_MAGIC = b"\xd0\xcf\x11\xe0"
 
@@ -102,7 +113,10 @@ def _read_csv(data: bytes) -> ParsedFile:
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", "\t", ";", "，"), key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    parsed = _from_rows(enumerate(reader, start=1))
+    try:
+        parsed = _from_rows(enumerate(reader, start=1))
+    except csv.Error:  # a cell over 128 KB, or a stray NUL: not a staff file
+        return ParsedFile(problems=[ImportProblem(0, None, "bad-csv")])
     parsed.encoding = encoding
     return parsed
 
@@ -125,18 +139,97 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
+class _Refused(Exception):
+    def __init__(self, problem: ImportProblem):
+        super().__init__(problem.code)
+        self.problem = problem
+
+
+def _check_xlsx_package(data: bytes) -> None:
+    """Refuse a workbook that would unpack too large, or whose sheets hold more rows or
+    columns than a staff file can, before openpyxl reads any of it."""
+    try:
+        package = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError) as error:
+        raise _Refused(ImportProblem(0, None, "bad-xlsx")) from error
+    with package:
+        parts = package.infolist()
+        too_big = ImportProblem(
+            0, None, "xlsx-too-large", {"num": MAX_XLSX_UNPACKED_BYTES // (1024 * 1024)}
+        )
+        if len(parts) > MAX_XLSX_PARTS:
+            raise _Refused(too_big)
+        if sum(part.file_size for part in parts) > MAX_XLSX_UNPACKED_BYTES:
+            raise _Refused(too_big)
+        for part in parts:
+            if part.file_size > 1024 * 1024 and (
+                part.file_size > MAX_XLSX_RATIO * max(part.compress_size, 1)
+            ):
+                raise _Refused(too_big)
+        for part in parts:
+            if part.filename.startswith("xl/worksheets/") and part.filename.endswith(".xml"):
+                # The declared size bounds what is unpacked: ZipExtFile stops there.
+                with package.open(part) as stream:
+                    _scan_sheet(stream)
+
+
+def _column_index(reference: str) -> int:
+    index = 0
+    for char in reference:
+        if not char.isalpha():
+            break
+        index = index * 26 + (ord(char.upper()) - 64)
+    return index
+
+
+def _scan_sheet(stream) -> None:
+    """Stream the sheet's XML (expat, in C) and stop at the first row past MAX_ROWS or cell
+    past MAX_COLUMNS. Every row counts, empty ones too: 2 million empty rows took 93 s."""
+    state = {"rows": 0, "cells": 0}
+
+    def start(name: str, attributes: dict) -> None:
+        local = name.rsplit("}", 1)[-1]
+        if local == "row":
+            state["rows"] += 1
+            state["cells"] = 0
+            if state["rows"] > MAX_ROWS + 1:  # + the header row
+                raise _Refused(ImportProblem(0, None, "too-many-rows", {"num": MAX_ROWS}))
+        elif local == "c":
+            state["cells"] += 1
+            reference = attributes.get("r")
+            column = _column_index(reference) if reference else state["cells"]
+            if column > MAX_COLUMNS:
+                raise _Refused(ImportProblem(0, None, "too-many-columns", {"num": MAX_COLUMNS}))
+
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartElementHandler = start
+    try:
+        while chunk := stream.read(1 << 16):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except (expat.ExpatError, zipfile.BadZipFile, EOFError, zlib.error) as error:
+        raise _Refused(ImportProblem(0, None, "bad-xlsx")) from error
+
+
 def _read_xlsx(data: bytes) -> ParsedFile:
     from openpyxl import load_workbook
 
+    try:
+        _check_xlsx_package(data)
+    except _Refused as refused:
+        return ParsedFile(problems=[refused.problem])
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a broken file
         return ParsedFile(problems=[ImportProblem(0, None, "bad-xlsx")])
     try:
         sheet = workbook.worksheets[0]
+        # max_col: a lying <dimension> cannot make openpyxl pad rows to 16,384 cells.
         rows = (
             (number, [_cell_text(value) for value in values])
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+            for number, values in enumerate(
+                sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1
+            )
         )
         parsed = _from_rows(rows)
     finally:
@@ -150,6 +243,9 @@ def _from_rows(rows) -> ParsedFile:
     header: list[str] | None = None
     positions: dict[str, int] = {}
     for number, cells in rows:
+        if number > MAX_ROWS + 1:  # every line counts, empty ones too
+            parsed.problems.append(ImportProblem(0, None, "too-many-rows", {"num": MAX_ROWS}))
+            return parsed
         cells = [str(cell).strip() for cell in cells]
         if not any(cells):
             continue

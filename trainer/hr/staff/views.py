@@ -23,6 +23,7 @@ from trainer.hr.staff.forms import (
     UploadForm,
 )
 from trainer.models import Department, Position
+from trainer.security import accepts_upload
 
 bp = Blueprint("staff", __name__, url_prefix="/hr")
 HR = ("hr", "admin")
@@ -61,6 +62,7 @@ def _organisation_message(error: organisation.OrganisationError) -> str:
 
 
 @bp.route("/staff/import", methods=["GET", "POST"])
+@accepts_upload
 @role_required(*HR)
 def import_upload():
     form = UploadForm()
