@@ -147,7 +147,7 @@ def _requests(app) -> list[tuple[str, str, str]]:
 
 
 def _outcome(response) -> str:
-    """Whether the request was "refused" or "allowed", as the person making the request would see it."""
+    """ "refused" or "allowed", as the person making the request sees it."""
     if response.status_code == 302:
         location = urlsplit(response.headers["Location"])
         if location.path == "/auth/login" and "next=" in location.query:
