@@ -55,10 +55,36 @@ class IsolatedClient(FlaskClient):
             db.session.commit()
 
 
+def ensure_database(url: str) -> None:
+    """Create the PostgreSQL database a URL names when it is missing (connecting to the
+    server's `postgres` database to do so), so `TEST_DATABASE_URL=.../trainer_test` works on a
+    fresh server. Two runs creating it at once are fine: the loser finds it there."""
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() != "postgresql" or not parsed.database:
+        return
+    server = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as connection:
+            exists = connection.scalar(
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                {"name": parsed.database},
+            )
+            if not exists:
+                quoted = connection.dialect.identifier_preparer.quote(parsed.database)
+                try:
+                    connection.exec_driver_sql(f"CREATE DATABASE {quoted}")
+                except sa.exc.ProgrammingError as error:
+                    if getattr(error.orig, "sqlstate", None) != "42P04":  # duplicate_database
+                        raise
+    finally:
+        server.dispose()
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
     if url:
+        ensure_database(url)
         return url
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
 
