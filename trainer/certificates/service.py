@@ -226,7 +226,11 @@ def pdf_for_download(app: Flask, certificate: Certificate) -> bytes:
         return certificate.pdf
     from trainer.certificates.pdf import render_pdf
 
-    extra = {"practical": True, "attitude": False}
+    # The parts it was issued for: those the course version required (all passed at issue).
+    version = certificate.version_id and db.session.get(CourseVersion, certificate.version_id)
+    settings = (version.settings if version else None) or {}
+    extra = {"practical": bool(settings.get("practical_required")),
+             "attitude": bool(settings.get("attitude_required"))}
     pdf, _ = render_pdf(app, _template_for(certificate), pdf_context(
         app, certificate, extra, revoked=certificate.revoked_at.strftime("%Y-%m-%d")))
     return pdf
