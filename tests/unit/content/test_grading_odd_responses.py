@@ -46,3 +46,25 @@ def test_a_numerical_answer_may_arrive_as_a_number(bank):
     minutes = bank["alteration-minutes"]  # 15 +/- 5
     assert grade_response(minutes, 20) == 1.0
     assert grade_response(minutes, 21) == 0.0
+
+
+def test_a_true_false_answer_may_arrive_as_a_word(bank):
+    question = bank["alteration-promise"]  # the right answer is "false"
+    for word in ("false", "No", " 错 ", "错误", "否"):
+        assert grade_response(question, word) == 1.0, word
+    for word in ("true", "YES", "对", "正确", "是", "也许"):
+        assert grade_response(question, word) == 0.0, word
+
+
+class _QuestionOfAnUnknownType:
+    id, type, points = "essay-1", "essay", 1
+
+
+class _BrokenSequence:
+    def __iter__(self):
+        raise TypeError("not really a sequence")
+
+
+def test_an_unknown_type_or_a_response_that_breaks_grading_earns_nothing(bank):
+    assert grade_response(_QuestionOfAnUnknownType(), "anything") == 0.0
+    assert grade_response(bank["seven-steps-order"], _BrokenSequence()) == 0.0
