@@ -2,7 +2,7 @@
 (docs/testing.md): month arithmetic of the expiry date, each person's own cycle numbering, a
 course's own validity, what a revocation records, and what a revoked certificate's PDF says."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -90,3 +90,21 @@ def test_a_revoked_certificate_claims_no_part_it_was_not_issued_for(app, users, 
     assert "REVOKED 2026-05-04" in revoked
     assert "通过理论知识考试" in revoked
     assert "实际操作考核" not in revoked and "工作态度评价" not in revoked
+
+
+def test_a_course_cycle_counts_only_that_course_certificates(app, users, synced, paths_dir):
+    """Passing basics also earns the junior level of the career path (a certificate of the
+    same person without a course): the basics recertification is still the course's cycle 2."""
+    from trainer.courses.service import live_course
+    from trainer.models import utcnow
+
+    learner = users["learner"]
+    pass_quiz(learner)
+    assert sorted(c.kind for c in _certificates()) == ["course", "level"]
+    course_certificate = next(c for c in _certificates() if c.kind == "course")
+    course_certificate.expires_at = utcnow() + timedelta(days=50)  # in the 60-day window
+    db.session.commit()
+    pass_quiz(learner)
+    record, _ = live_course("basics")
+    achievements = sorted(c.achievement for c in _certificates() if c.kind == "course")
+    assert achievements == [f"course:{record.id}:1", f"course:{record.id}:2"]
