@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 from hypothesis import settings as hypothesis_settings
 
 from trainer import create_app, hotpath
+from trainer.courses.sync import _parse_stored_version
 from trainer.extensions import db
 from trainer.models import User
 from trainer.people.service import NewUser, create_user
@@ -161,6 +162,9 @@ def app(_schema, app_config, tmp_path):
         db.session.remove()
         empty_all_tables()
         db.engine.dispose()
+    # Parsed course versions are cached by version id, and ids start again at 1 in the next
+    # test's empty tables: without this, a test can get another test's questions.
+    _parse_stored_version.cache_clear()
 
 
 @pytest.fixture
