@@ -6,6 +6,8 @@ Written against the mutants a mutation run left alive (docs/testing.md): each qu
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from trainer.content import grade_response
@@ -54,6 +56,11 @@ def test_a_true_false_answer_may_arrive_as_a_word(bank):
         assert grade_response(question, word) == 1.0, word
     for word in ("true", "YES", "对", "正确", "是", "也许"):
         assert grade_response(question, word) == 0.0, word
+    true_one = dataclasses.replace(question, answer=True)
+    for word in ("true", "Yes", "对", "正确", " 是 "):
+        assert grade_response(true_one, word) == 1.0, word
+    for word in ("false", "错", "也许"):
+        assert grade_response(true_one, word) == 0.0, word
 
 
 class _QuestionOfAnUnknownType:
