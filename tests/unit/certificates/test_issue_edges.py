@@ -101,6 +101,8 @@ def test_a_course_cycle_counts_only_that_course_certificates(app, users, synced,
     learner = users["learner"]
     pass_quiz(learner)
     assert sorted(c.kind for c in _certificates()) == ["course", "level"]
+    level = next(c for c in _certificates() if c.kind == "level")
+    assert (level.level_id, level.title, level.expires_at) == ("junior", "初级服务专员", None)
     course_certificate = next(c for c in _certificates() if c.kind == "course")
     course_certificate.expires_at = utcnow() + timedelta(days=50)  # in the 60-day window
     db.session.commit()
@@ -108,3 +110,12 @@ def test_a_course_cycle_counts_only_that_course_certificates(app, users, synced,
     record, _ = live_course("basics")
     achievements = sorted(c.achievement for c in _certificates() if c.kind == "course")
     assert achievements == [f"course:{record.id}:1", f"course:{record.id}:2"]
+
+
+def test_a_level_certificate_names_its_career_track(app, users, synced, paths_dir, tmp_path):
+    require_poppler()
+    pass_quiz(users["learner"])
+    level = next(c for c in _certificates() if c.kind == "level")
+    text = pdf_text(level.pdf, tmp_path)
+    assert "职业等级证书" in text and "专 业 技 术 通 道" in text  # letter-spaced
+    assert "初级服务专员" in text
