@@ -120,8 +120,9 @@ def _check_page(app: Server, path: str, cookie: str, expected: str) -> None:
             )
 
 
-def _section(figures: dict[str, WrkResult], lesson_path: str, lesson_title: str,
-             hello_rates: list[float]) -> Section:
+def _section(
+    figures: dict[str, WrkResult], lesson_path: str, lesson_title: str, hello_rates: list[float]
+) -> Section:
     hello, lesson = figures["hello"], figures["trainer"]
     ratio = lesson.per_second / hello.per_second
     settings = " ".join(GUNICORN_SETTINGS)

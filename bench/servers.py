@@ -18,7 +18,13 @@ ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 # The same settings for every server compared, as `make run` uses.
 GUNICORN_SETTINGS = (
-    "--workers", "2", "--threads", "4", "--worker-class", "gthread", "--reuse-port"
+    "--workers",
+    "2",
+    "--threads",
+    "4",
+    "--worker-class",
+    "gthread",
+    "--reuse-port",
 )
 
 

@@ -21,8 +21,7 @@ from trainer.models import User
 
 # CI runs the same examples every time (a found bug is reproducible, and a green run does not
 # turn red by chance); on a developer's machine hypothesis keeps exploring new examples.
-hypothesis_settings.register_profile("ci", derandomize=True, deadline=None,
-                                     print_blob=True)
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
 hypothesis_settings.register_profile("dev", deadline=None)
 hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
@@ -55,10 +54,36 @@ class IsolatedClient(FlaskClient):
             db.session.commit()
 
 
+def ensure_database(url: str) -> None:
+    """Create the PostgreSQL database a URL names when it is missing (connecting to the
+    server's `postgres` database to do so), so `TEST_DATABASE_URL=.../trainer_test` works on a
+    fresh server. Two runs creating it at once are fine: the loser finds it there."""
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() != "postgresql" or not parsed.database:
+        return
+    server = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as connection:
+            exists = connection.scalar(
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                {"name": parsed.database},
+            )
+            if not exists:
+                quoted = connection.dialect.identifier_preparer.quote(parsed.database)
+                try:
+                    connection.exec_driver_sql(f"CREATE DATABASE {quoted}")
+                except sa.exc.ProgrammingError as error:
+                    if getattr(error.orig, "sqlstate", None) != "42P04":  # duplicate_database
+                        raise
+    finally:
+        server.dispose()
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
     if url:
+        ensure_database(url)
         return url
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
 
@@ -155,8 +180,15 @@ def client(app):
 
 
 def make_user(employee_no: str, name: str, roles: set[str], **extra) -> User:
-    user = create_user(NewUser(employee_no=employee_no, display_name=name, password=PASSWORD,
-                               roles=frozenset(roles), **extra))
+    user = create_user(
+        NewUser(
+            employee_no=employee_no,
+            display_name=name,
+            password=PASSWORD,
+            roles=frozenset(roles),
+            **extra,
+        )
+    )
     db.session.commit()
     return user
 
@@ -166,8 +198,7 @@ def users(app) -> dict[str, User]:
     """One account per role, all with the password PASSWORD."""
     made = {}
     for role, (employee_no, name, roles) in ROLE_USERS.items():
-        made[role] = make_user(employee_no, name, roles,
-                               department_path="测试公司/华东区/上海一店")
+        made[role] = make_user(employee_no, name, roles, department_path="测试公司/华东区/上海一店")
     return made
 
 
@@ -233,5 +264,7 @@ def paths_dir(app):
         "---\ntitle: 专业技术通道\ntrack: specialist\nlevels:\n"
         "  - id: junior\n    title: 初级服务专员\n    requires: [basics]\n"
         "  - id: middle\n    title: 中级服务专员\n    min_months_in_previous: 6\n"
-        "    requires: [basics, store-service]\n---\n介绍。\n", encoding="utf-8")
+        "    requires: [basics, store-service]\n---\n介绍。\n",
+        encoding="utf-8",
+    )
     return folder

@@ -70,6 +70,8 @@ def put_single_choice_first(attempt) -> None:
     course = course_for_version(attempt.version)
     single = next(q for q in course.questions if q.type == "single")
     tokens = [[f"{i:08x}", option.key] for i, option in enumerate(single.options, start=1)]
-    attempt.draw = [{"id": single.id, "options": tokens},
-                    *[entry for entry in attempt.draw[1:] if entry["id"] != single.id]]
+    attempt.draw = [
+        {"id": single.id, "options": tokens},
+        *[entry for entry in attempt.draw[1:] if entry["id"] != single.id],
+    ]
     db.session.commit()

@@ -76,9 +76,21 @@ def register_blueprints(app: Flask) -> None:
     from trainer.quizzes.views import bp as quizzes_bp
     from trainer.templating import register_filters
 
-    for blueprint in (main_bp, auth_bp, people_bp, courses_bp, authoring_bp, quizzes_bp,
-                      certificates_bp, assessments_bp, staff_bp, plans_bp, training_bp,
-                      reports_bp, notifications_bp):
+    for blueprint in (
+        main_bp,
+        auth_bp,
+        people_bp,
+        courses_bp,
+        authoring_bp,
+        quizzes_bp,
+        certificates_bp,
+        assessments_bp,
+        staff_bp,
+        plans_bp,
+        training_bp,
+        reports_bp,
+        notifications_bp,
+    ):
         app.register_blueprint(blueprint)
     register_filters(app)
 

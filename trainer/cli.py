@@ -18,14 +18,22 @@ trainer_cli = AppGroup("trainer", help="Trainer administration commands.")
 @click.option("--employee-no", required=True, help="Unique employee number (工号); sign-in name.")
 @click.option("--name", "display_name", required=True, help="Display name, e.g. 张三.")
 @click.option("--email", default=None, help="Optional e-mail; can also be used to sign in.")
-@click.option("--role", "roles", multiple=True, type=click.Choice(ROLES), default=("learner",),
-              show_default=True, help="Repeat for several roles.")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    type=click.Choice(ROLES),
+    default=("learner",),
+    show_default=True,
+    help="Repeat for several roles.",
+)
 @click.option("--department", default=None, help="Department path, e.g. 公司/华东区/上海一店.")
 @click.option("--position", default=None, help="Position code, e.g. sales-associate.")
 @click.option("--hire-date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None)
 @click.password_option(help="Password (asked for when not given).")
-def create_user_command(employee_no, display_name, email, roles, department, position,
-                        hire_date, password):
+def create_user_command(
+    employee_no, display_name, email, roles, department, position, hire_date, password
+):
     """Create one user account."""
     from trainer.auth.service import MIN_PASSWORD_LENGTH
     from trainer.hr.people.service import NewUser, PeopleError, create_user
@@ -33,18 +41,26 @@ def create_user_command(employee_no, display_name, email, roles, department, pos
     if len(password) < MIN_PASSWORD_LENGTH:
         raise click.UsageError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
     try:
-        user = create_user(NewUser(
-            employee_no=employee_no.strip(), display_name=display_name.strip(),
-            password=password, roles=frozenset(roles), email=email,
-            hire_date=hire_date.date() if hire_date else None,
-            department_path=department, position_code=position,
-        ))
+        user = create_user(
+            NewUser(
+                employee_no=employee_no.strip(),
+                display_name=display_name.strip(),
+                password=password,
+                roles=frozenset(roles),
+                email=email,
+                hire_date=hire_date.date() if hire_date else None,
+                department_path=department,
+                position_code=position,
+            )
+        )
         db.session.commit()
     except PeopleError as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from error
-    click.echo(f"created {user.employee_no} ({user.display_name}) with roles "
-               f"{', '.join(sorted(user.roles))}")
+    click.echo(
+        f"created {user.employee_no} ({user.display_name}) with roles "
+        f"{', '.join(sorted(user.roles))}"
+    )
 
 
 @trainer_cli.command("setup")
@@ -150,8 +166,9 @@ trainer_cli.add_command(staff_cli)
 
 @staff_cli.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--apply", "apply_changes", is_flag=True,
-              help="Apply the changes (without it, only preview).")
+@click.option(
+    "--apply", "apply_changes", is_flag=True, help="Apply the changes (without it, only preview)."
+)
 def staff_import_command(file: Path, apply_changes: bool):
     """Preview (or with --apply, apply) a staff CSV/XLSX; exits 1 on any bad row."""
     from flask_babel import force_locale
@@ -169,9 +186,11 @@ def _staff_import(file: Path, apply_changes: bool) -> None:
     parsed = read_staff_file(file.read_bytes(), file.name)
     plan = importer.plan_import(parsed, None, local_today())
     counts = plan.counts()
-    click.echo(f"{file.name}: {len(parsed.rows)} row(s); " + ", ".join(
-        f"{action} {count}" for action, count in counts.items())
-        + f"; new departments {len(plan.new_departments)}")
+    click.echo(
+        f"{file.name}: {len(parsed.rows)} row(s); "
+        + ", ".join(f"{action} {count}" for action, count in counts.items())
+        + f"; new departments {len(plan.new_departments)}"
+    )
     if not plan.ok:
         for problem in plan.problems:
             click.echo(problem.describe(), err=True)
@@ -200,8 +219,10 @@ def plans_sync_command():
     from trainer.hr.plans.service import sync_all
 
     result = sync_all(None, local_today())
-    click.echo(f"assignments: {result.added} added, {result.restored} restored, "
-               f"{result.withdrawn} withdrawn, {result.redated} new due dates")
+    click.echo(
+        f"assignments: {result.added} added, {result.restored} restored, "
+        f"{result.withdrawn} withdrawn, {result.redated} new due dates"
+    )
 
 
 reminders_cli = AppGroup("reminders", help="E-mail reminders and in-app notifications.")
@@ -215,11 +236,14 @@ def reminders_send_command():
     from trainer.hr.reminders.service import MailSettings, send_reminders
 
     config = current_app.config
-    report = send_reminders(MailSettings.from_config(config), local_today(),
-                            config["REMINDER_DAYS"], config["BABEL_DEFAULT_LOCALE"],
-                            config["SITE_NAME"])
-    click.echo(f"reminders: {report.queued} new, {report.sent} e-mailed, "
-               f"{report.failed} failed")
+    report = send_reminders(
+        MailSettings.from_config(config),
+        local_today(),
+        config["REMINDER_DAYS"],
+        config["BABEL_DEFAULT_LOCALE"],
+        config["SITE_NAME"],
+    )
+    click.echo(f"reminders: {report.queued} new, {report.sent} e-mailed, {report.failed} failed")
     if not report.mail_configured:
         click.echo("TRAINER_SMTP_HOST is not set: reminders are shown in the app only")
     for error in report.errors:
@@ -236,7 +260,8 @@ def _course_dir_or_fail(slug: str) -> Path:
     course_dir = Path(current_app.config["CONTENT_DIR"]) / "courses" / slug
     if not (course_dir / "course.md").is_file():
         raise click.ClickException(
-            f"no course '{slug}' in {course_dir.parent}: give the folder name of a course")
+            f"no course '{slug}' in {course_dir.parent}: give the folder name of a course"
+        )
     return course_dir
 
 
@@ -254,8 +279,11 @@ def import_gift_command(gift_file: Path, slug: str):
     taken = {q.id for q in course.questions} if course else set()
     if quiz_path.exists() and not course:
         # The bank itself may be broken; still keep ids unique by reading the headings.
-        taken = {line[3:].strip() for line in quiz_path.read_text(encoding="utf-8").splitlines()
-                 if line.startswith("## ")}
+        taken = {
+            line[3:].strip()
+            for line in quiz_path.read_text(encoding="utf-8").splitlines()
+            if line.startswith("## ")
+        }
     result = import_gift_bytes(gift_file.read_bytes(), taken_ids=taken)
     for item in result.not_converted:
         message = item.message_en if _cli_locale() == "en" else item.message_zh
@@ -269,8 +297,13 @@ def import_gift_command(gift_file: Path, slug: str):
 
 @quiz_cli.command("export-gift")
 @click.option("--course", "slug", required=True, help="Course folder name, e.g. sales-seven-steps.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to this file instead of standard output.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file instead of standard output.",
+)
 def export_gift_command(slug: str, output: Path | None):
     """Write the course's question bank as Moodle GIFT."""
     from trainer.content import format_problem, load_course
@@ -294,9 +327,13 @@ def export_gift_command(slug: str, output: Path | None):
 
 @trainer_cli.command("worker")
 @click.option("--threads", default=2, show_default=True, help="Jobs run at the same time.")
-@click.option("--scheduler/--no-scheduler", default=True, show_default=True,
-              help="Also enqueue the timetable's jobs (close expired attempts, reminders, "
-                   "career levels, recertification windows). Run it in one process only.")
+@click.option(
+    "--scheduler/--no-scheduler",
+    default=True,
+    show_default=True,
+    help="Also enqueue the timetable's jobs (close expired attempts, reminders, "
+    "career levels, recertification windows). Run it in one process only.",
+)
 def worker_command(threads: int, scheduler: bool):
     """Run background jobs (certificates, level certificates, reminders) until stopped.
 
@@ -325,5 +362,4 @@ def scheduler_command():
 def _log_to_stderr() -> None:
     import logging
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s "
-                                                   "%(message)s")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")

@@ -24,8 +24,9 @@ class _Listener:
 _listeners: list[_Listener] = []
 
 
-def listen(callback: Callable[[int, int], None],
-           relevant: Callable[[int, int], bool] | None = None) -> None:
+def listen(
+    callback: Callable[[int, int], None], relevant: Callable[[int, int], bool] | None = None
+) -> None:
     """Call `callback(user_id, course_id)` on progress, inside the transaction that records
     it. `relevant(user_id, course_id)`, when given, says cheaply whether committed progress
     can matter to the callback at all: notify() skips the callback when it says False."""
@@ -44,8 +45,11 @@ def record_progress(user_id: int, course_id: int) -> None:
 def notify(user_id: int, course_id: int) -> None:
     """Progress already committed: tell the relevant listeners, in a write transaction of
     their own."""
-    relevant = [listener for listener in list(_listeners)
-                if listener.relevant is None or listener.relevant(user_id, course_id)]
+    relevant = [
+        listener
+        for listener in list(_listeners)
+        if listener.relevant is None or listener.relevant(user_id, course_id)
+    ]
     if not relevant:
         return
     with write_transaction():

@@ -50,9 +50,17 @@ def create_demo_accounts(password: str) -> list[tuple[str, str, bool]]:
     for employee_no, name, roles, department, position in DEMO_ACCOUNTS:
         exists = db.session.scalar(sa.select(User.id).where(User.employee_no == employee_no))
         if not exists:
-            create_user(NewUser(employee_no=employee_no, display_name=name, password=password,
-                                roles=frozenset(roles), department_path=department,
-                                position_code=position, hire_date=date(2026, 9, 1)))
+            create_user(
+                NewUser(
+                    employee_no=employee_no,
+                    display_name=name,
+                    password=password,
+                    roles=frozenset(roles),
+                    department_path=department,
+                    position_code=position,
+                    hire_date=date(2026, 9, 1),
+                )
+            )
         report.append((employee_no, name, not exists))
     _assign_demo_assessor()
     db.session.commit()
@@ -79,14 +87,16 @@ def _create_demo_onboarding_plan() -> None:
         courses = {record.slug: record for record in db.session.scalars(sa.select(CourseRecord))}
         if hr is None or any(slug not in courses for slug, _days in DEMO_PLAN_ITEMS):
             return  # content not loaded: nothing to assign
-        plan = plans.create_plan(hr, DEMO_PLAN, today.year, "onboarding",
-                                 "演示：导购和前台新员工入职后必学的课程。")
+        plan = plans.create_plan(
+            hr, DEMO_PLAN, today.year, "onboarding", "演示：导购和前台新员工入职后必学的课程。"
+        )
         for slug, days in DEMO_PLAN_ITEMS:
             plans.add_item(hr, plan, courses[slug], True, "after_hire", due_days=days)
         for code in ("sales-associate", "front-desk"):
             position = db.session.scalar(sa.select(Position).where(Position.code == code))
-            plans.add_target(hr, plan, "new_hires", position=position,
-                             hired_since=date(today.year, 1, 1))
+            plans.add_target(
+                hr, plan, "new_hires", position=position, hired_since=date(today.year, 1, 1)
+            )
     plans.sync_plan(None, plan, today)
 
 
@@ -95,12 +105,16 @@ def _assign_demo_assessor() -> None:
     from trainer.models import AssessorAssignment, Department
 
     assessor = db.session.scalar(sa.select(User).where(User.employee_no == "demo-assessor"))
-    company = db.session.scalar(sa.select(Department).where(Department.name == COMPANY,
-                                                            Department.parent_id.is_(None)))
+    company = db.session.scalar(
+        sa.select(Department).where(Department.name == COMPANY, Department.parent_id.is_(None))
+    )
     if assessor is None or company is None:
         return
-    exists = db.session.scalar(sa.select(AssessorAssignment.id).where(
-        AssessorAssignment.assessor_id == assessor.id,
-        AssessorAssignment.department_id == company.id))
+    exists = db.session.scalar(
+        sa.select(AssessorAssignment.id).where(
+            AssessorAssignment.assessor_id == assessor.id,
+            AssessorAssignment.department_id == company.id,
+        )
+    )
     if not exists:
         db.session.add(AssessorAssignment(assessor_id=assessor.id, department_id=company.id))

@@ -33,8 +33,10 @@ def json_text(value: object) -> str:
 
 
 # Engine defaults for every database; SQLALCHEMY_ENGINE_OPTIONS adds to them.
-db = SQLAlchemy(model_class=Base,
-                engine_options={"json_serializer": json_text, "json_deserializer": orjson.loads})
+db = SQLAlchemy(
+    model_class=Base,
+    engine_options={"json_serializer": json_text, "json_deserializer": orjson.loads},
+)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -63,39 +63,78 @@ LEARNERS = frozenset({"learner"})
 HR_ADMIN = frozenset({"hr", "admin"})
 
 HOME_SECTIONS = (
-    HomeSection(LEARNERS, _l("Courses"),
-                _l("Read the lessons of your courses, on your phone or a computer."),
-                "courses.index", _l("Open courses")),
-    HomeSection(LEARNERS, _l("My training"),
-                _l("The courses assigned to you, what is due first, and your onboarding "
-                   "checklist."),
-                "training.mine", _l("Open my training")),
-    HomeSection(LEARNERS, _l("Practical assessments"),
-                _l("See your practical and attitude results item by item, and appeal a result "
-                   "you think is unfair."),
-                "assessments.mine", _l("Open my results")),
-    HomeSection(frozenset({"trainer", "admin"}), _l("Course authoring"),
-                _l("Check and load the Markdown courses, preview them with answers, read "
-                   "learners' evaluations."),
-                "authoring.index", _l("Open course authoring")),
-    HomeSection(frozenset({"assessor", "admin"}), _l("Assess staff"),
-                _l("Score practical tasks and attitude on your phone, for the staff of your "
-                   "departments."),
-                "assessments.index", _l("Open assessments")),
-    HomeSection(HR_ADMIN, _l("Staff accounts"),
-                _l("Find staff, reset a forgotten password, deactivate leavers."),
-                "people.index", _l("Open people")),
-    HomeSection(frozenset({"hr"}), _l("Appeals and assessors"),
-                _l("Decide appeals against assessment results, assign assessors to "
-                   "departments, read the audit log."),
-                "assessments.appeal_list", _l("Open appeals")),
-    HomeSection(HR_ADMIN, _l("Staff import"),
-                _l("Import staff from Excel (CSV or XLSX), manage departments and positions."),
-                "staff.import_upload", _l("Import staff")),
-    HomeSection(HR_ADMIN, _l("Skill plans and reports"),
-                _l("Assign the annual skill plans, see who is done and who is late, export "
-                   "to Excel."),
-                "reports.index", _l("Open reports")),
+    HomeSection(
+        LEARNERS,
+        _l("Courses"),
+        _l("Read the lessons of your courses, on your phone or a computer."),
+        "courses.index",
+        _l("Open courses"),
+    ),
+    HomeSection(
+        LEARNERS,
+        _l("My training"),
+        _l("The courses assigned to you, what is due first, and your onboarding checklist."),
+        "training.mine",
+        _l("Open my training"),
+    ),
+    HomeSection(
+        LEARNERS,
+        _l("Practical assessments"),
+        _l(
+            "See your practical and attitude results item by item, and appeal a result "
+            "you think is unfair."
+        ),
+        "assessments.mine",
+        _l("Open my results"),
+    ),
+    HomeSection(
+        frozenset({"trainer", "admin"}),
+        _l("Course authoring"),
+        _l(
+            "Check and load the Markdown courses, preview them with answers, read "
+            "learners' evaluations."
+        ),
+        "authoring.index",
+        _l("Open course authoring"),
+    ),
+    HomeSection(
+        frozenset({"assessor", "admin"}),
+        _l("Assess staff"),
+        _l("Score practical tasks and attitude on your phone, for the staff of your departments."),
+        "assessments.index",
+        _l("Open assessments"),
+    ),
+    HomeSection(
+        HR_ADMIN,
+        _l("Staff accounts"),
+        _l("Find staff, reset a forgotten password, deactivate leavers."),
+        "people.index",
+        _l("Open people"),
+    ),
+    HomeSection(
+        frozenset({"hr"}),
+        _l("Appeals and assessors"),
+        _l(
+            "Decide appeals against assessment results, assign assessors to "
+            "departments, read the audit log."
+        ),
+        "assessments.appeal_list",
+        _l("Open appeals"),
+    ),
+    HomeSection(
+        HR_ADMIN,
+        _l("Staff import"),
+        _l("Import staff from Excel (CSV or XLSX), manage departments and positions."),
+        "staff.import_upload",
+        _l("Import staff"),
+    ),
+    HomeSection(
+        HR_ADMIN,
+        _l("Skill plans and reports"),
+        _l("Assign the annual skill plans, see who is done and who is late, export to Excel."),
+        "reports.index",
+        _l("Open reports"),
+    ),
 )
 
 

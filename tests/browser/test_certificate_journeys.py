@@ -26,8 +26,9 @@ def _pass_basics_in_the_browser(page, base_url):
     expect(page.get_by_test_id("result")).to_contain_text("已通过")
 
 
-def test_pass_download_scan_verify_revoke(app, phone, desktop, live_server, demo, synced,
-                                          paths_dir, tmp_path):
+def test_pass_download_scan_verify_revoke(
+    app, phone, desktop, live_server, demo, synced, paths_dir, tmp_path
+):
     app.config["BASE_URL"] = live_server
     sign_in(phone, live_server, "demo-learner", demo)
     page = phone
@@ -44,15 +45,30 @@ def test_pass_download_scan_verify_revoke(app, phone, desktop, live_server, demo
     pdf = page.request.get(live_server + pdf_url).body()
     assert pdf.startswith(b"%PDF")
     (tmp_path / "certificate.pdf").write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-png", "-r", "150", "-singlefile",
-                    str(tmp_path / "certificate.pdf"), str(tmp_path / "page1")], check=True)
-    text = subprocess.run(["pdftotext", str(tmp_path / "certificate.pdf"), "-"],
-                          capture_output=True, text=True, check=True).stdout
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "150",
+            "-singlefile",
+            str(tmp_path / "certificate.pdf"),
+            str(tmp_path / "page1"),
+        ],
+        check=True,
+    )
+    text = subprocess.run(
+        ["pdftotext", str(tmp_path / "certificate.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert "培训合格证书" in text and "演示新员工" in text
 
     assert shutil.which("zbarimg"), "zbar-tools is installed by `make test`"
-    scanned = subprocess.run(["zbarimg", "-q", "--raw", str(tmp_path / "page1.png")],
-                             capture_output=True, text=True).stdout.strip()
+    scanned = subprocess.run(
+        ["zbarimg", "-q", "--raw", str(tmp_path / "page1.png")], capture_output=True, text=True
+    ).stdout.strip()
     assert scanned.startswith(f"{live_server}/verify/")
 
     # Anyone holding the paper scans it: no sign-in needed.
@@ -70,8 +86,9 @@ def test_pass_download_scan_verify_revoke(app, phone, desktop, live_server, demo
     expect(page.locator("section.certificate").filter(has_text="初级服务专员")).to_be_visible()
 
     # HR revokes after a violation; the verify page shows it at once.
-    hr = desktop.context.browser.new_context(locale="zh-CN",
-                                             viewport={"width": 1280, "height": 800})
+    hr = desktop.context.browser.new_context(
+        locale="zh-CN", viewport={"width": 1280, "height": 800}
+    )
     hr_page = hr.new_page()
     sign_in(hr_page, live_server, "demo-hr", demo)
     hr_page.goto(f"{live_server}/certificates/manage?q=新员工入门")

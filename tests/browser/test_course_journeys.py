@@ -19,7 +19,8 @@ def shipped(app):
 
 
 def test_new_hire_reads_a_whole_course_on_a_phone_and_evaluates_it(
-        phone, live_server, demo, shipped):
+    phone, live_server, demo, shipped
+):
     sign_in(phone, live_server, "demo-learner", demo)
     phone.get_by_test_id("menu-toggle").click()
     phone.locator('[data-nav="courses.index"]').click()
@@ -42,7 +43,9 @@ def test_new_hire_reads_a_whole_course_on_a_phone_and_evaluates_it(
     assert lessons == 5
     expect(phone.get_by_text("你已读完所有课时")).to_be_visible()
     phone.get_by_text("4", exact=True).click()
-    phone.get_by_label("你学到了什么？至少写三点，每行一点。").fill("三秒内迎宾\n带路到试衣间\n不承诺马上改好")
+    phone.get_by_label("你学到了什么？至少写三点，每行一点。").fill(
+        "三秒内迎宾\n带路到试衣间\n不承诺马上改好"
+    )
     phone.get_by_label("你将如何在工作中应用？").fill("明天开始在门口迎宾时用")
     phone.get_by_role("button", name="保存评价").click()
     expect(phone.get_by_text("谢谢，你的评价已保存。")).to_be_visible()
@@ -56,8 +59,9 @@ def test_lesson_table_of_contents_jumps_to_chinese_headings(phone, live_server, 
     heading_text = toc_link.inner_text()
     toc_link.click()
     assert phone.evaluate("decodeURIComponent(location.hash)") != ""
-    target = phone.evaluate("document.getElementById(decodeURIComponent(location.hash.slice(1)))"
-                            "?.textContent")
+    target = phone.evaluate(
+        "document.getElementById(decodeURIComponent(location.hash.slice(1)))?.textContent"
+    )
     assert target and heading_text in target
 
 

@@ -37,7 +37,8 @@ def _answer_all(page, attempt_id: int, pick) -> None:
         elif asked.type == "ordering":
             for token, key in entry["items"]:
                 block.locator(f'select[name="q{index}-{token}"]').select_option(
-                    str(response.index(key) + 1))
+                    str(response.index(key) + 1)
+                )
         elif asked.type == "matching":
             token_of = {key: token for token, key in entry["rights"]}
             for left, right in response.items():

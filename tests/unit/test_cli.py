@@ -12,9 +12,22 @@ def run(app, *args, input=None):
 
 
 def test_create_user_with_roles_and_department(app):
-    result = run(app, "create-user", "--employee-no", "C100", "--name", "张三",
-                 "--role", "assessor", "--role", "learner", "--department", "总部/华北区/北京店",
-                 "--password", "a-good-password")
+    result = run(
+        app,
+        "create-user",
+        "--employee-no",
+        "C100",
+        "--name",
+        "张三",
+        "--role",
+        "assessor",
+        "--role",
+        "learner",
+        "--department",
+        "总部/华北区/北京店",
+        "--password",
+        "a-good-password",
+    )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(sa.select(User).where(User.employee_no == "C100"))
     assert user.roles == {"assessor", "learner"}
@@ -38,8 +51,18 @@ def test_create_user_refuses_a_short_password(app):
 
 
 def test_create_user_refuses_an_unknown_role(app):
-    result = run(app, "create-user", "--employee-no", "C1", "--name", "x", "--role", "boss",
-                 "--password", "long-enough-1")
+    result = run(
+        app,
+        "create-user",
+        "--employee-no",
+        "C1",
+        "--name",
+        "x",
+        "--role",
+        "boss",
+        "--password",
+        "long-enough-1",
+    )
     assert result.exit_code != 0 and "boss" in result.output
 
 
@@ -81,8 +104,11 @@ def test_demo_has_an_onboarding_plan_for_new_hires(app, monkeypatch):
     assert run(app, "setup", "--demo").exit_code == 0  # again: nothing doubles
     [plan] = db.session.scalars(sa.select(SkillPlan)).all()
     assert plan.kind == "onboarding" and len(plan.items) == 3
-    assigned = set(db.session.scalars(
-        sa.select(User.employee_no).join(PlanAssignment, PlanAssignment.user_id == User.id)))
+    assigned = set(
+        db.session.scalars(
+            sa.select(User.employee_no).join(PlanAssignment, PlanAssignment.user_id == User.id)
+        )
+    )
     # Sales associates and front-desk staff of the demo stores; not the supervisors.
     assert {"S1001", "S1002", "S2001", "demo-learner"} <= assigned and "S2002" not in assigned
     assert count_rows(PlanAssignment) == 12

@@ -14,8 +14,10 @@ def listeners(monkeypatch):
 def test_a_listener_whose_predicate_says_no_is_not_called(app, listeners):
     heard = []
     completion.listen(lambda user, course: heard.append(("all", user, course)))
-    completion.listen(lambda user, course: heard.append(("even", user, course)),
-                      relevant=lambda user, course: course % 2 == 0)
+    completion.listen(
+        lambda user, course: heard.append(("even", user, course)),
+        relevant=lambda user, course: course % 2 == 0,
+    )
     completion.notify(7, 3)
     completion.notify(7, 4)
     assert heard == [("all", 7, 3), ("all", 7, 4), ("even", 7, 4)]

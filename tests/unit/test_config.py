@@ -17,8 +17,14 @@ def test_two_installations_get_different_keys(tmp_path):
 
 
 def test_defaults(tmp_path, monkeypatch):
-    for name in ("DATABASE_URL", "SECRET_KEY", "CONTENT_DIR", "SITE_NAME", "DEFAULT_LOCALE",
-                 "REDIS_URL"):
+    for name in (
+        "DATABASE_URL",
+        "SECRET_KEY",
+        "CONTENT_DIR",
+        "SITE_NAME",
+        "DEFAULT_LOCALE",
+        "REDIS_URL",
+    ):
         monkeypatch.delenv(f"TRAINER_{name}", raising=False)
     config = build_config(tmp_path)
     assert config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'trainer.sqlite3'}"

@@ -13,8 +13,13 @@ from trainer.models import Position
 
 @pytest.fixture
 def sqlite_app(tmp_path):
-    app = create_app({"TESTING": True, "SECRET_KEY": "x",
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'wal.sqlite3'}"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'wal.sqlite3'}",
+        }
+    )
     with app.app_context():
         db.create_all()
         yield app
@@ -40,8 +45,7 @@ def test_foreign_keys_are_enforced(sqlite_app):
 
 def test_write_transaction_begins_immediate_on_sqlite(sqlite_app):
     statements = []
-    sa.event.listen(db.engine, "before_cursor_execute",
-                    lambda *args: statements.append(args[2]))
+    sa.event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
     db.session.scalar(sa.select(Position.id))  # a read transaction, as a request would open
     with write_transaction():
         db.session.add(Position(code="p1", name="岗位"))
@@ -70,7 +74,8 @@ def test_concurrent_read_then_write_transactions_all_succeed(sqlite_app):
                 for _ in range(5):
                     with write_transaction():
                         row = db.session.scalar(
-                            sa.select(Position).where(Position.code == "counter"))
+                            sa.select(Position).where(Position.code == "counter")
+                        )
                         row.name = str(int(row.name) + 1)
                 db.session.remove()
         except BaseException as error:  # noqa: BLE001 - reported below
@@ -104,8 +109,7 @@ def test_json_columns_keep_what_json_would_keep(app):
     from trainer.models import AuditEvent
 
     details = {"reason": "补考一次：上次断网", 3: [1.5, None, True], "nested": {"分": 90}}
-    db.session.add(AuditEvent(action="quiz.extra_attempt", subject_type="course",
-                              details=details))
+    db.session.add(AuditEvent(action="quiz.extra_attempt", subject_type="course", details=details))
     db.session.commit()
     db.session.expunge_all()
     stored = db.session.scalar(sa.select(AuditEvent.details))

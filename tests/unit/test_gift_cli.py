@@ -41,7 +41,8 @@ def test_export_then_import_gives_the_same_questions(app, tmp_path):
     again = import_gift(exported.read_text(encoding="utf-8"))
     assert again.not_converted == []
     assert [(q.id, q.type, q.text) for q in again.questions] == [
-        (q.id, q.type, q.text) for q in original.questions]
+        (q.id, q.type, q.text) for q in original.questions
+    ]
 
 
 def test_malformed_file_reports_lines_and_changes_nothing_it_cannot_convert(app):

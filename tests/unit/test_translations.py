@@ -37,4 +37,5 @@ def test_placeholders_are_kept_in_translations():
     for message in catalog:
         if message.id and message.string:
             assert set(re.findall(r"%\(\w+\)[ds]", message.id)) == set(
-                re.findall(r"%\(\w+\)[ds]", message.string)), message.id
+                re.findall(r"%\(\w+\)[ds]", message.string)
+            ), message.id

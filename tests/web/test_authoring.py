@@ -13,7 +13,8 @@ def test_trainer_sees_every_course_with_its_status(client, users, signed_in, syn
 
 
 def test_broken_course_shows_file_line_and_message_while_old_version_stays_live(
-        app, client, users, signed_in, synced):
+    app, client, users, signed_in, synced
+):
     quiz = synced / "store-service" / "quiz.md"
     duplicate = "\n## greet-within-3-seconds\ntype: single\n\n重复的题目？\n\n- [x] 是\n- [ ] 否\n"
     quiz.write_text(quiz.read_text(encoding="utf-8") + duplicate, encoding="utf-8")
@@ -45,8 +46,9 @@ def test_learners_cannot_open_the_preview(client, users, signed_in, synced):
 
 def test_sync_button_loads_changes(app, client, users, signed_in, synced):
     lesson = synced / "basics" / "lessons" / "01-welcome.md"
-    lesson.write_text(lesson.read_text(encoding="utf-8") + "\n浏览器里同步的新内容。\n",
-                      encoding="utf-8")
+    lesson.write_text(
+        lesson.read_text(encoding="utf-8") + "\n浏览器里同步的新内容。\n", encoding="utf-8"
+    )
     signed_in("trainer")
     response = client.post("/authoring/sync", follow_redirects=True)
     assert "1 个更新" in response.get_data(as_text=True)
@@ -73,8 +75,10 @@ def test_evaluations_are_summarised_for_trainers(client, users, signed_in, synce
     signed_in("learner")
     client.post("/courses/store-service/lessons/1/read")
     client.post("/courses/store-service/lessons/2/read")
-    client.post("/courses/store-service/evaluate", data={
-        "rating": "4", "learned": "一\n二\n三", "apply_at_work": "用在门口迎宾"})
+    client.post(
+        "/courses/store-service/evaluate",
+        data={"rating": "4", "learned": "一\n二\n三", "apply_at_work": "用在门口迎宾"},
+    )
     client.post("/auth/logout")
     signed_in("trainer")
     page = client.get("/authoring/store-service").get_data(as_text=True)

@@ -92,8 +92,9 @@ def test_expired_certificate_shows_expired(client, certificate):
 
 def test_hr_revokes_with_a_reason_and_the_verify_page_shows_it_at_once(client, certificate):
     sign_in(client, "H0001")
-    missing = client.post(f"/certificates/{certificate.id}/revoke", data={"reason": ""},
-                          follow_redirects=True)
+    missing = client.post(
+        f"/certificates/{certificate.id}/revoke", data={"reason": ""}, follow_redirects=True
+    )
     assert "请写明撤销证书的原因" in missing.get_data(as_text=True)
     db.session.refresh(certificate)
     assert certificate.revoked_at is None
@@ -103,8 +104,7 @@ def test_hr_revokes_with_a_reason_and_the_verify_page_shows_it_at_once(client, c
     assert "泄露顾客信息" not in page  # the reason stays internal
 
 
-def test_holder_can_still_download_a_revoked_certificate_marked_revoked(client, certificate,
-                                                                         users):
+def test_holder_can_still_download_a_revoked_certificate_marked_revoked(client, certificate, users):
     from trainer.certificates.service import revoke
 
     revoke(certificate, users["hr"], "违规")
@@ -113,8 +113,9 @@ def test_holder_can_still_download_a_revoked_certificate_marked_revoked(client, 
     assert response.status_code == 200 and response.data != certificate.pdf
 
 
-def test_a_revoked_certificate_keeps_the_statement_of_its_course(client, certificate, users,
-                                                                 tmp_path):
+def test_a_revoked_certificate_keeps_the_statement_of_its_course(
+    client, certificate, users, tmp_path
+):
     """Issue 21: the re-rendered PDF claimed a practical assessment the course never had."""
     from tests.unit.certificates.conftest import pdf_text
     from trainer.certificates.service import revoke
@@ -129,15 +130,18 @@ def test_a_revoked_certificate_keeps_the_statement_of_its_course(client, certifi
 
 def test_learner_cannot_revoke(client, certificate):
     sign_in(client, "L0001")
-    assert client.post(f"/certificates/{certificate.id}/revoke",
-                       data={"reason": "x"}).status_code == 403
+    assert (
+        client.post(f"/certificates/{certificate.id}/revoke", data={"reason": "x"}).status_code
+        == 403
+    )
 
 
 def test_hr_downloads_a_departments_certificates_as_zip(client, certificate, users):
     sign_in(client, "H0001")
     department_id = users["learner"].department.parent.parent.id  # the company: all below it
-    page = client.post("/certificates/department.zip", data={"department": department_id},
-                       follow_redirects=True).get_data(as_text=True)
+    page = client.post(
+        "/certificates/department.zip", data={"department": department_id}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "1 份证书" in page  # built at once here (jobs run immediately in the tests)
     response = client.get("/certificates/zips/1.zip")
     assert response.headers["Content-Disposition"].endswith(f'"certificates-{department_id}.zip"')
@@ -149,12 +153,14 @@ def test_hr_downloads_a_departments_certificates_as_zip(client, certificate, use
 
 def test_expiring_filter(client, certificate):
     sign_in(client, "H0001")
-    assert certificate.serial not in client.get(
-        "/certificates/manage?expiring=60").get_data(as_text=True)
+    assert certificate.serial not in client.get("/certificates/manage?expiring=60").get_data(
+        as_text=True
+    )
     certificate.expires_at = utcnow() + timedelta(days=20)
     db.session.commit()
-    assert certificate.serial in client.get(
-        "/certificates/manage?expiring=60").get_data(as_text=True)
+    assert certificate.serial in client.get("/certificates/manage?expiring=60").get_data(
+        as_text=True
+    )
 
 
 def test_learning_map_moves_and_a_level_certificate_appears(client, users, synced, paths_dir):
@@ -175,7 +181,8 @@ def test_content_check_reports_path_mistakes(app, synced, paths_dir):
         "---\ntitle: 管理通道\ntrack: management\nlevels:\n"
         "  - id: lead\n    title: 领班\n    after: boss\n    requires: [no-such-course]\n"
         "  - id: boss\n    title: 主管\n    after: lead\n    requires: [basics]\n---\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     result = app.test_cli_runner().invoke(args=["trainer", "content", "check"])
     assert result.exit_code == 1
     assert "paths/broken.md:8:" in result.output and "no-such-course" in result.output
@@ -200,14 +207,19 @@ def test_holder_is_reminded_once_when_recertification_opens(app, certificate):
 
     today = utcnow().date()
     queue(today, 7)
-    assert db.session.scalars(sa.select(OutboxMessage).where(
-        OutboxMessage.kind == "certificate_expiring")).all() == []  # not yet in the window
+    assert (
+        db.session.scalars(
+            sa.select(OutboxMessage).where(OutboxMessage.kind == "certificate_expiring")
+        ).all()
+        == []
+    )  # not yet in the window
     certificate.expires_at = utcnow() + timedelta(days=30)  # inside the 60-day window
     db.session.commit()
     queue(today, 7)
     queue(today, 7)  # a second run adds nothing
-    messages = db.session.scalars(sa.select(OutboxMessage).where(
-        OutboxMessage.kind == "certificate_expiring")).all()
+    messages = db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.kind == "certificate_expiring")
+    ).all()
     assert len(messages) == 1
     assert messages[0].recipient_id == certificate.user_id
     assert "新员工入门" in messages[0].title and certificate.serial in messages[0].body

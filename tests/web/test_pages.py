@@ -14,10 +14,13 @@ def test_home_shows_who_you_are(client, users, signed_in):
     assert "考核员" in page and "学员" in page
 
 
-@pytest.mark.parametrize("role, sees_people", [
-    ("learner", False), ("trainer", False), ("assessor", False), ("hr", True), ("admin", True)])
-def test_navigation_shows_each_role_only_what_it_may_use(client, users, signed_in, role,
-                                                         sees_people):
+@pytest.mark.parametrize(
+    "role, sees_people",
+    [("learner", False), ("trainer", False), ("assessor", False), ("hr", True), ("admin", True)],
+)
+def test_navigation_shows_each_role_only_what_it_may_use(
+    client, users, signed_in, role, sees_people
+):
     signed_in(role)
     page = client.get("/").get_data(as_text=True)
     assert ('data-nav="people.index"' in page) is sees_people
@@ -88,8 +91,9 @@ def test_csrf_token_from_the_page_works(csrf_app, users):
     client = csrf_app.test_client()
     page = client.get("/auth/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    response = client.post("/auth/login", data={
-        "login": "L0001", "password": "correct-horse-1", "csrf_token": token})
+    response = client.post(
+        "/auth/login", data={"login": "L0001", "password": "correct-horse-1", "csrf_token": token}
+    )
     assert response.status_code == 302
 
 

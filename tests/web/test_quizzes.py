@@ -61,8 +61,9 @@ def test_answers_survive_a_reload(client, exam):
 
 def test_autosave_answers_json(client, exam):
     form = answers_form(exam, correct_response)
-    response = client.post(f"/quiz/attempt/{exam.id}/save", data=form,
-                           headers={"Accept": "application/json"})
+    response = client.post(
+        f"/quiz/attempt/{exam.id}/save", data=form, headers={"Accept": "application/json"}
+    )
     assert response.get_json() == {"saved": True, "answered": 6}
     assert db.session.scalar(sa.select(sa.func.count()).select_from(QuizAnswer)) == 6
 
@@ -87,8 +88,9 @@ def test_submit_writes_the_grading_once_and_nothing_per_question(client, exam):
         response = client.post(f"/quiz/attempt/{exam.id}/submit", data=form)
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/quiz/attempt/{exam.id}/result")
-    writes = [s for s in statements if s.lstrip().upper().startswith(("INSERT", "UPDATE",
-                                                                      "DELETE"))]
+    writes = [
+        s for s in statements if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
     assert len(writes) == 1, writes
     assert writes[0].startswith("INSERT INTO quiz_results")
     assert not db.session.get(QuizResult, exam.id).passed
@@ -114,8 +116,9 @@ def test_submit_signed_in_by_the_remember_me_cookie_alone(client, users, synced)
 def test_tampered_option_is_refused_without_saving(client, exam):
     put_single_choice_first(exam)  # the draw is random
     form = answers_form(exam, correct_response)
-    choice_fields = [name for name, values in form.items()
-                     if "-" not in name and len(values[0]) == 8]
+    choice_fields = [
+        name for name, values in form.items() if "-" not in name and len(values[0]) == 8
+    ]
     form[choice_fields[0]] = ["o1"]  # a bank key instead of this attempt's token
     response = client.post(f"/quiz/attempt/{exam.id}/save", data=form)
     assert response.status_code == 400
@@ -150,8 +153,11 @@ def test_late_submission_over_http_is_graded_at_the_deadline(client, exam):
     client.post(f"/quiz/attempt/{exam.id}/save", data=answers_form(exam, correct_response))
     exam.deadline_at = utcnow() - timedelta(seconds=1)
     db.session.commit()
-    response = client.post(f"/quiz/attempt/{exam.id}/submit",
-                           data=answers_form(exam, wrong_response), follow_redirects=True)
+    response = client.post(
+        f"/quiz/attempt/{exam.id}/submit",
+        data=answers_form(exam, wrong_response),
+        follow_redirects=True,
+    )
     page = response.get_data(as_text=True)
     assert "时间已到" in page and "100%" in page
 
@@ -190,12 +196,17 @@ def test_staff_see_attempts_csv_and_analysis(client, exam, users, signed_in):
 
 def test_hr_grants_an_extra_attempt(client, users, signed_in, synced):
     signed_in("hr")
-    response = client.post("/quiz/store-service/attempts",
-                           data={"employee_no": "L0001", "reason": "考试时系统故障"},
-                           follow_redirects=True)
+    response = client.post(
+        "/quiz/store-service/attempts",
+        data={"employee_no": "L0001", "reason": "考试时系统故障"},
+        follow_redirects=True,
+    )
     assert "学员小张 获得了一次额外机会" in response.get_data(as_text=True)
-    unknown = client.post("/quiz/store-service/attempts",
-                          data={"employee_no": "NOPE", "reason": "x"}, follow_redirects=True)
+    unknown = client.post(
+        "/quiz/store-service/attempts",
+        data={"employee_no": "NOPE", "reason": "x"},
+        follow_redirects=True,
+    )
     assert "没有工号为 NOPE 的人员" in unknown.get_data(as_text=True)
 
 

@@ -12,8 +12,12 @@ from trainer.extensions import db, login_manager
 from trainer.models import User
 
 # Pages a user whose password was reset may still use before choosing a new one.
-ALLOWED_DURING_FORCED_CHANGE = {"auth.change_password", "auth.logout", "main.set_language",
-                                "static"}
+ALLOWED_DURING_FORCED_CHANGE = {
+    "auth.change_password",
+    "auth.logout",
+    "main.set_language",
+    "static",
+}
 
 
 def parse_session_id(session_id: object) -> tuple[int, int] | None:
@@ -34,8 +38,9 @@ def load_user(session_id: str) -> User | None:
     if parsed is None:
         return None
     user_id, epoch = parsed
-    user = db.session.scalar(sa.select(User).where(User.id == user_id)
-                             .options(sa.orm.joinedload(User.role_rows)))
+    user = db.session.scalar(
+        sa.select(User).where(User.id == user_id).options(sa.orm.joinedload(User.role_rows))
+    )
     if user is None or not user.active or user.session_epoch != epoch:
         return None
     return user
@@ -48,9 +53,7 @@ def require_sign_in():
         return None
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
-    if current_user.must_change_password and (
-        request.endpoint not in ALLOWED_DURING_FORCED_CHANGE
-    ):
+    if current_user.must_change_password and (request.endpoint not in ALLOWED_DURING_FORCED_CHANGE):
         flash(_l("Choose a new password before you continue."), "info")
         return redirect(url_for("auth.change_password"))
     return None

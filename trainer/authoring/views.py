@@ -32,11 +32,14 @@ def problem_text(problem: dict) -> str:
 @role_required(*AUTHORS)
 def index():
     records = db.session.scalars(sa.select(CourseRecord).order_by(CourseRecord.slug)).all()
-    version_counts = dict(db.session.execute(
-        sa.select(CourseVersion.course_id, sa.func.count()).group_by(CourseVersion.course_id)
-    ).all())
-    return render_template("authoring/index.html", records=records,
-                           version_counts=version_counts, form=EmptyForm())
+    version_counts = dict(
+        db.session.execute(
+            sa.select(CourseVersion.course_id, sa.func.count()).group_by(CourseVersion.course_id)
+        ).all()
+    )
+    return render_template(
+        "authoring/index.html", records=records, version_counts=version_counts, form=EmptyForm()
+    )
 
 
 @bp.post("/sync")
@@ -46,10 +49,17 @@ def sync():
         abort(400)
     report = sync_content(current_app.config["CONTENT_DIR"])
     counts = report.counts
-    flash(_l("Content loaded: %(new)d new, %(updated)d updated, %(unchanged)d unchanged, "
-             "%(error)d with errors.", new=counts["new"] + counts["restored"],
-             updated=counts["updated"], unchanged=counts["unchanged"], error=counts["error"]),
-          "error" if counts["error"] else "success")
+    flash(
+        _l(
+            "Content loaded: %(new)d new, %(updated)d updated, %(unchanged)d unchanged, "
+            "%(error)d with errors.",
+            new=counts["new"] + counts["restored"],
+            updated=counts["updated"],
+            unchanged=counts["unchanged"],
+            error=counts["error"],
+        ),
+        "error" if counts["error"] else "success",
+    )
     return redirect(url_for("authoring.index"))
 
 
@@ -57,8 +67,12 @@ def sync():
 @role_required(*AUTHORS)
 def detail(slug: str):
     record = get_record_or_404(slug)
-    return render_template("authoring/detail.html", record=record, problem_text=problem_text,
-                           summaries=evaluation_summaries(record))
+    return render_template(
+        "authoring/detail.html",
+        record=record,
+        problem_text=problem_text,
+        summaries=evaluation_summaries(record),
+    )
 
 
 @bp.get("/<slug>/preview")
@@ -70,5 +84,4 @@ def preview(slug: str):
     if version is None or version.course_id != record.id:
         abort(404)
     course = course_for_version(version)
-    return render_template("authoring/preview.html", record=record, version=version,
-                           course=course)
+    return render_template("authoring/preview.html", record=record, version=version, course=course)

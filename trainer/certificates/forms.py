@@ -5,16 +5,29 @@ from wtforms.validators import DataRequired, Length
 
 
 class VerifyForm(FlaskForm):
-    code = StringField(_l("Verification code"), validators=[
-        DataRequired(message=_l("Type the code printed on the certificate.")), Length(max=60)],
-        render_kw={"autocapitalize": "characters", "autocomplete": "off",
-                   "placeholder": "XXXX-XXXX-XXXX-XXXX-XXXX"})
+    code = StringField(
+        _l("Verification code"),
+        validators=[
+            DataRequired(message=_l("Type the code printed on the certificate.")),
+            Length(max=60),
+        ],
+        render_kw={
+            "autocapitalize": "characters",
+            "autocomplete": "off",
+            "placeholder": "XXXX-XXXX-XXXX-XXXX-XXXX",
+        },
+    )
 
 
 class RevokeForm(FlaskForm):
-    reason = TextAreaField(_l("Reason for revoking"), validators=[
-        DataRequired(message=_l("Write why the certificate is revoked (e.g. the violation).")),
-        Length(max=1000)], render_kw={"rows": 2})
+    reason = TextAreaField(
+        _l("Reason for revoking"),
+        validators=[
+            DataRequired(message=_l("Write why the certificate is revoked (e.g. the violation).")),
+            Length(max=1000),
+        ],
+        render_kw={"rows": 2},
+    )
 
 
 class DepartmentZipForm(FlaskForm):

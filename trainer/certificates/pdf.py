@@ -44,7 +44,8 @@ def render_pdf(app: Flask, template: str, context: dict) -> tuple[bytes, str]:
     static_dir = Path(app.static_folder)
     # The template sees only this plain dict: no request, user or context processors.
     html = app.jinja_env.get_template(template).render(**context)
-    document = HTML(string=html, base_url=static_dir.as_uri() + "/",
-                    url_fetcher=StaticOnlyFetcher(static_dir))
+    document = HTML(
+        string=html, base_url=static_dir.as_uri() + "/", url_fetcher=StaticOnlyFetcher(static_dir)
+    )
     pdf = document.write_pdf()
     return pdf, hashlib.sha256(pdf).hexdigest()

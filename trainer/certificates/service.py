@@ -80,8 +80,9 @@ def may_be_complete(user_id: int, course_id: int) -> bool:
     return standing is not None and standing.may_issue
 
 
-def issue_if_complete(app: Flask, user: User, record: CourseRecord,
-                      now: datetime | None = None) -> Certificate | None:
+def issue_if_complete(
+    app: Flask, user: User, record: CourseRecord, now: datetime | None = None
+) -> Certificate | None:
     """Issue the course certificate when everything is done; exactly once per cycle (the
     achievement course:<id>:<cycle> is unique per person). Slow (a PDF): run it in a job,
     trainer.certificates.issuing, never in a request."""
@@ -93,21 +94,43 @@ def issue_if_complete(app: Flask, user: User, record: CourseRecord,
     if not completion.may_issue:
         return None
     cycle_number = 1 + db.session.scalar(
-        sa.select(sa.func.count()).select_from(Certificate)
-        .where(Certificate.user_id == user.id, Certificate.course_id == record.id))
+        sa.select(sa.func.count())
+        .select_from(Certificate)
+        .where(Certificate.user_id == user.id, Certificate.course_id == record.id)
+    )
     months = settings_of(version).certificate.validity_months
-    certificate = _issue(app, user, kind="course", achievement=f"course:{record.id}:{cycle_number}",
-                         title=version.title, course_id=record.id, version_id=version.id,
-                         expires_at=add_months(now, months) if months else None, now=now,
-                         template_extra={"practical": completion.practical is not None,
-                                         "attitude": completion.attitude is not None})
+    certificate = _issue(
+        app,
+        user,
+        kind="course",
+        achievement=f"course:{record.id}:{cycle_number}",
+        title=version.title,
+        course_id=record.id,
+        version_id=version.id,
+        expires_at=add_months(now, months) if months else None,
+        now=now,
+        template_extra={
+            "practical": completion.practical is not None,
+            "attitude": completion.attitude is not None,
+        },
+    )
     return certificate
 
 
-def _issue(app: Flask, user: User, *, kind: str, achievement: str, title: str, now: datetime,
-           expires_at: datetime | None, course_id: int | None = None,
-           version_id: int | None = None, level_id: str | None = None,
-           template_extra: dict | None = None) -> Certificate:
+def _issue(
+    app: Flask,
+    user: User,
+    *,
+    kind: str,
+    achievement: str,
+    title: str,
+    now: datetime,
+    expires_at: datetime | None,
+    course_id: int | None = None,
+    version_id: int | None = None,
+    level_id: str | None = None,
+    template_extra: dict | None = None,
+) -> Certificate:
     """Insert one certificate with its PDF, or return the one issued for this achievement
     already. The (user, achievement) unique constraint decides between two concurrent issues:
     the loser returns the winner's certificate. The PDF is rendered before the write
@@ -118,19 +141,36 @@ def _issue(app: Flask, user: User, *, kind: str, achievement: str, title: str, n
     if existing is not None:
         return existing
     certificate = Certificate(
-        serial=take_serial(now.year), code=new_code(), kind=kind, achievement=achievement,
-        user_id=user.id, holder_name=user.display_name, course_id=course_id,
-        version_id=version_id, level_id=level_id, title=title, issued_at=now,
-        expires_at=expires_at)
+        serial=take_serial(now.year),
+        code=new_code(),
+        kind=kind,
+        achievement=achievement,
+        user_id=user.id,
+        holder_name=user.display_name,
+        course_id=course_id,
+        version_id=version_id,
+        level_id=level_id,
+        title=title,
+        issued_at=now,
+        expires_at=expires_at,
+    )
     db.session.commit()  # no transaction stays open during the render
     certificate.pdf, certificate.pdf_sha256 = render_pdf(
-        app, _template_for(certificate), pdf_context(app, certificate, template_extra or {}))
+        app, _template_for(certificate), pdf_context(app, certificate, template_extra or {})
+    )
     try:
         with write_transaction():
             db.session.add(certificate)
             db.session.flush()
-            audit.record(None, "certificate.issued", "certificate", certificate.id,
-                         serial=certificate.serial, user=user.employee_no, title=title)
+            audit.record(
+                None,
+                "certificate.issued",
+                "certificate",
+                certificate.id,
+                serial=certificate.serial,
+                user=user.employee_no,
+                title=title,
+            )
     except IntegrityError:
         # Issued meanwhile by another job: that certificate stands (its serial number is
         # used, this one stays a gap). Anything else is an error, and the job is retried.
@@ -148,10 +188,12 @@ def take_serial(year: int) -> str:
         try:
             with write_transaction():
                 number = db.session.scalar(
-                    sa.update(CertificateSerial).where(CertificateSerial.year == year)
+                    sa.update(CertificateSerial)
+                    .where(CertificateSerial.year == year)
                     .values(last_number=CertificateSerial.last_number + 1)
                     .returning(CertificateSerial.last_number)
-                    .execution_options(synchronize_session=False))
+                    .execution_options(synchronize_session=False)
+                )
                 if number is None:  # the year's first: continue after any issued before
                     number = _highest_serial_number(year) + 1
                     db.session.add(CertificateSerial(year=year, last_number=number))
@@ -165,10 +207,10 @@ def _highest_serial_number(year: int) -> int:
     """The highest number of `year` among certificates issued before the year's counter
     existed (installations that issued certificates before this counter was added)."""
     prefix = f"TRN-{year}-"
-    serials = db.session.scalars(sa.select(Certificate.serial)
-                                 .where(Certificate.serial.like(f"{prefix}%")))
-    numbers = [int(serial[len(prefix):]) for serial in serials
-               if serial[len(prefix):].isdigit()]
+    serials = db.session.scalars(
+        sa.select(Certificate.serial).where(Certificate.serial.like(f"{prefix}%"))
+    )
+    numbers = [int(serial[len(prefix) :]) for serial in serials if serial[len(prefix) :].isdigit()]
     return max(numbers, default=0)
 
 
@@ -218,8 +260,9 @@ def statement_of(app: Flask, certificate: Certificate) -> dict:
     if certificate.kind == "level":
         found = career_paths(app).level(certificate.level_id or "")
         return {"track": found[0].title if found else ""}
-    version = db.session.get(CourseVersion, certificate.version_id) if (
-        certificate.version_id) else None
+    version = (
+        db.session.get(CourseVersion, certificate.version_id) if (certificate.version_id) else None
+    )
     if version is None:
         return {}
     settings = settings_of(version)
@@ -233,8 +276,11 @@ def pdf_for_download(app: Flask, certificate: Certificate) -> bytes:
     from trainer.certificates.pdf import render_pdf
 
     extra = statement_of(app, certificate)
-    pdf, _ = render_pdf(app, _template_for(certificate), pdf_context(
-        app, certificate, extra, revoked=certificate.revoked_at.strftime("%Y-%m-%d")))
+    pdf, _ = render_pdf(
+        app,
+        _template_for(certificate),
+        pdf_context(app, certificate, extra, revoked=certificate.revoked_at.strftime("%Y-%m-%d")),
+    )
     return pdf
 
 

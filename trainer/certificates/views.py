@@ -60,9 +60,12 @@ def get_certificate_or_404(certificate_id: int) -> Certificate:
 @bp.get("/certificates/")
 @login_required
 def mine():
-    return render_template("certificates/mine.html", now=utcnow(),
-                           certificates=service.certificates_of(current_user),
-                           preparing=issuing.titles_being_prepared(current_user.id))
+    return render_template(
+        "certificates/mine.html",
+        now=utcnow(),
+        certificates=service.certificates_of(current_user),
+        preparing=issuing.titles_being_prepared(current_user.id),
+    )
 
 
 @bp.get("/certificates/<int:certificate_id>.pdf")
@@ -188,8 +191,11 @@ def revoke(certificate_id: int):
 def department_zip():
     """Ask for a department's certificates as one ZIP: built by a background job."""
     form = DepartmentZipForm()
-    department = db.session.get(Department, form.department.data or 0) if (
-        form.validate_on_submit()) else None
+    department = (
+        db.session.get(Department, form.department.data or 0)
+        if (form.validate_on_submit())
+        else None
+    )
     if department is None:
         flash(_l("Choose a department."), "error")
         return redirect(url_for("certificates.manage"))
@@ -208,8 +214,11 @@ def _zip_or_404(zip_id: int) -> CertificateZip:
 @role_required(*HR)
 def department_zip_status(zip_id: int):
     found = _zip_or_404(zip_id)
-    return render_template("certificates/zip.html", zip=found,
-                           department=db.session.get(Department, found.department_id))
+    return render_template(
+        "certificates/zip.html",
+        zip=found,
+        department=db.session.get(Department, found.department_id),
+    )
 
 
 @bp.get("/certificates/zips/<int:zip_id>.zip")
@@ -218,9 +227,14 @@ def department_zip_file(zip_id: int):
     found = _zip_or_404(zip_id)
     if found.status != "done":
         return redirect(url_for("certificates.department_zip_status", zip_id=zip_id))
-    return Response(found.content, mimetype="application/zip", headers={
-        "Content-Disposition": f'attachment; filename="{zips.zip_name(found)}"',
-        "Cache-Control": "private, no-store"})
+    return Response(
+        found.content,
+        mimetype="application/zip",
+        headers={
+            "Content-Disposition": f'attachment; filename="{zips.zip_name(found)}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 @bp.get("/career")

@@ -57,9 +57,11 @@ def course_folders(content_dir: Path) -> list[Path]:
     courses_dir = content_dir / "courses" if (content_dir / "courses").is_dir() else content_dir
     if not courses_dir.is_dir():
         return []
-    return [folder for folder in sorted(courses_dir.iterdir())
-            if folder.is_dir() and not folder.is_symlink()
-            and not folder.name.startswith((".", "_"))]
+    return [
+        folder
+        for folder in sorted(courses_dir.iterdir())
+        if folder.is_dir() and not folder.is_symlink() and not folder.name.startswith((".", "_"))
+    ]
 
 
 def _nothing_changed(content_dir: Path) -> dict[str, str] | None:
@@ -69,7 +71,8 @@ def _nothing_changed(content_dir: Path) -> dict[str, str] | None:
     rows = db.session.execute(
         sa.select(CourseRecord.slug, CourseRecord.status, CourseVersion.version_hash)
         .outerjoin(CourseVersion, CourseRecord.current_version_id == CourseVersion.id)
-        .where(CourseRecord.status != "missing")).all()
+        .where(CourseRecord.status != "missing")
+    ).all()
     live = {slug: (status, version_hash) for slug, status, version_hash in rows}
     if set(live) != set(hashes):
         return None
@@ -82,9 +85,11 @@ def sync_content(content_dir: Path) -> SyncReport:
     unchanged = _nothing_changed(content_dir)
     if unchanged is not None:
         with write_transaction():
-            db.session.execute(sa.update(CourseRecord)
-                               .where(CourseRecord.slug.in_(list(unchanged)))
-                               .values(checked_at=utcnow()))
+            db.session.execute(
+                sa.update(CourseRecord)
+                .where(CourseRecord.slug.in_(list(unchanged)))
+                .values(checked_at=utcnow())
+            )
         return SyncReport(outcomes=unchanged)
     catalogue = load_catalogue(content_dir)
     on_disk = set(catalogue.problems) | set(catalogue.courses)
@@ -101,8 +106,9 @@ def sync_content(content_dir: Path) -> SyncReport:
                 report.outcomes[slug] = "error"
                 report.problems[slug] = [
                     *catalogue.problems.get(slug, []),
-                    Problem.error(f"courses/{slug}/course.md", 0, "loader-failed",
-                                  detail=type(error).__name__),
+                    Problem.error(
+                        f"courses/{slug}/course.md", 0, "loader-failed", detail=type(error).__name__
+                    ),
                 ]
                 records[slug] = _record_failure(slug, report.problems[slug])
         for slug, record in records.items():
@@ -149,8 +155,9 @@ def _record_failure(slug: str, problems: list[Problem]) -> CourseRecord | None:
 
 def _make_current(record: CourseRecord, course: Course) -> str:
     version = db.session.scalar(
-        sa.select(CourseVersion).where(CourseVersion.course_id == record.id,
-                                       CourseVersion.version_hash == course.version)
+        sa.select(CourseVersion).where(
+            CourseVersion.course_id == record.id, CourseVersion.version_hash == course.version
+        )
     )
     if version is not None:
         outcome = "unchanged" if record.current_version_id == version.id else "restored"
@@ -164,9 +171,13 @@ def _make_current(record: CourseRecord, course: Course) -> str:
 def _create_version(record: CourseRecord, course: Course) -> CourseVersion:
     meta = course.meta
     version = CourseVersion(
-        course_id=record.id, version_hash=course.version, title=meta.title,
-        summary=meta.summary, category=meta.category,
-        estimated_minutes=meta.estimated_minutes, settings=dataclasses.asdict(meta),
+        course_id=record.id,
+        version_hash=course.version,
+        title=meta.title,
+        summary=meta.summary,
+        category=meta.category,
+        estimated_minutes=meta.estimated_minutes,
+        settings=dataclasses.asdict(meta),
         question_count=len(course.questions),
     )
     db.session.add(version)
@@ -176,13 +187,19 @@ def _create_version(record: CourseRecord, course: Course) -> CourseVersion:
         return media_path(course.slug, version.id, path)
 
     version.intro_html = render_markdown(
-        course.intro, media_url_for("course.md", course.media, to_url)).html
+        course.intro, media_url_for("course.md", course.media, to_url)
+    ).html
     for lesson in course.lessons:
         rendered = render_markdown(lesson.source, media_url_for(lesson.path, course.media, to_url))
-        version.lessons.append(CourseLesson(
-            number=lesson.number, slug=lesson.slug, title=lesson.title, html=rendered.html,
-            toc=[list(entry) for entry in rendered.toc],
-        ))
+        version.lessons.append(
+            CourseLesson(
+                number=lesson.number,
+                slug=lesson.slug,
+                title=lesson.title,
+                html=rendered.html,
+                toc=[list(entry) for entry in rendered.toc],
+            )
+        )
     db.session.add_all(
         CourseFile(
             version_id=version.id, path=path, content=(course.source_dir / path).read_bytes()
@@ -193,9 +210,14 @@ def _create_version(record: CourseRecord, course: Course) -> CourseVersion:
 
 
 def _problem_dict(problem: Problem) -> dict:
-    return {"file": problem.file, "line": problem.line, "code": problem.code,
-            "severity": problem.severity, "zh": problem.message("zh"),
-            "en": problem.message("en")}
+    return {
+        "file": problem.file,
+        "line": problem.line,
+        "code": problem.code,
+        "severity": problem.severity,
+        "zh": problem.message("zh"),
+        "en": problem.message("en"),
+    }
 
 
 def course_for_version(version: CourseVersion) -> Course:

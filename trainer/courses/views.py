@@ -119,8 +119,13 @@ def lesson(slug: str, number: int):
     previous_lesson = outline[position - 1] if position > 0 else None
     next_lesson = outline[position + 1] if position + 1 < len(outline) else None
     return render_template(
-        "courses/lesson.html", record=record, version=version, lesson=lesson,
-        previous_lesson=previous_lesson, next_lesson=next_lesson, lesson_count=len(outline),
+        "courses/lesson.html",
+        record=record,
+        version=version,
+        lesson=lesson,
+        previous_lesson=previous_lesson,
+        next_lesson=next_lesson,
+        lesson_count=len(outline),
         is_read=number in standing_of(current_user.id, record.id).lessons_read,
         position=position + 1,
     )

@@ -15,8 +15,9 @@ bp = Blueprint("main", __name__)
 @login_required
 def home():
     role_names = [ROLE_LABELS[role] for role in ROLES if current_user.has_role(role)]
-    return render_template("main/home.html", role_names=role_names,
-                           role_sections=home_sections_for(current_user))
+    return render_template(
+        "main/home.html", role_names=role_names, role_sections=home_sections_for(current_user)
+    )
 
 
 @bp.post("/language")

@@ -78,15 +78,19 @@ class CertificateRequest(db.Model):
 
     __tablename__ = "certificate_requests"
     __table_args__ = (
-        sa.Index("uq_certificate_requests_pending", "user_id", "course_id", unique=True,
-                 sqlite_where=sa.text("status = 'pending'"),
-                 postgresql_where=sa.text("status = 'pending'")),
+        sa.Index(
+            "uq_certificate_requests_pending",
+            "user_id",
+            "course_id",
+            unique=True,
+            sqlite_where=sa.text("status = 'pending'"),
+            postgresql_where=sa.text("status = 'pending'"),
+        ),
         sa.CheckConstraint("status IN ('pending', 'working', 'done')", name="status_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"),
-                                         index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     course_id: Mapped[int] = mapped_column(sa.ForeignKey("courses.id", ondelete="CASCADE"))
     status: Mapped[str] = mapped_column(sa.String(10), default="pending", index=True)
     requested_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -96,7 +100,8 @@ class CertificateRequest(db.Model):
     tries: Mapped[int] = mapped_column(default=0)
     outcome: Mapped[str | None] = mapped_column(sa.String(20))  # issued / not-complete / held
     certificate_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("certificates.id", ondelete="SET NULL"))
+        sa.ForeignKey("certificates.id", ondelete="SET NULL")
+    )
     last_error: Mapped[str | None] = mapped_column(sa.Text)
 
 
@@ -135,9 +140,7 @@ class CertificateZip(db.Model):
     requested_by_id: Mapped[int] = mapped_column(
         sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
-    department_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("departments.id", ondelete="CASCADE")
-    )
+    department_id: Mapped[int] = mapped_column(sa.ForeignKey("departments.id", ondelete="CASCADE"))
     status: Mapped[str] = mapped_column(sa.String(10), default="pending")
     requested_at: Mapped[datetime] = mapped_column(default=utcnow)
     claimed_at: Mapped[datetime | None]

@@ -35,7 +35,8 @@ class CourseRecord(db.Model):
         foreign_keys=[current_version_id], post_update=True
     )
     versions: Mapped[list[CourseVersion]] = relationship(
-        back_populates="course", foreign_keys="CourseVersion.course_id",
+        back_populates="course",
+        foreign_keys="CourseVersion.course_id",
         order_by="CourseVersion.id.desc()",
     )
 
@@ -64,11 +65,10 @@ class CourseVersion(db.Model):
     intro_html: Mapped[str] = mapped_column(sa.Text, default="")
     question_count: Mapped[int] = mapped_column(default=0)
 
-    course: Mapped[CourseRecord] = relationship(
-        back_populates="versions", foreign_keys=[course_id]
-    )
+    course: Mapped[CourseRecord] = relationship(back_populates="versions", foreign_keys=[course_id])
     lessons: Mapped[list[CourseLesson]] = relationship(
-        order_by="CourseLesson.number", cascade="all, delete-orphan",
+        order_by="CourseLesson.number",
+        cascade="all, delete-orphan",
         back_populates="version",
     )
 

@@ -16,7 +16,12 @@ from trainer.extensions import db
 from trainer.models.people import User, utcnow
 
 MESSAGE_KINDS = (
-    "due_soon", "overdue", "assessment_result", "cleared_for_duty", "certificate_expiring")
+    "due_soon",
+    "overdue",
+    "assessment_result",
+    "cleared_for_duty",
+    "certificate_expiring",
+)
 EMAIL_STATES = ("pending", "sending", "sent", "failed", "no_email")
 
 

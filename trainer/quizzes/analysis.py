@@ -36,18 +36,31 @@ class AttemptRow:
 
 def attempt_rows(record: CourseRecord) -> list[AttemptRow]:
     rows = db.session.execute(
-        sa.select(QuizAttempt, User.employee_no, User.display_name, CourseVersion.version_hash,
-                  QuizResult)
+        sa.select(
+            QuizAttempt, User.employee_no, User.display_name, CourseVersion.version_hash, QuizResult
+        )
         .join(User, User.id == QuizAttempt.user_id)
         .join(CourseVersion, CourseVersion.id == QuizAttempt.version_id)
         .outerjoin(QuizResult, QuizResult.attempt_id == QuizAttempt.id)
         .where(QuizAttempt.course_id == record.id)
         .order_by(QuizAttempt.started_at.desc(), QuizAttempt.id.desc())
     ).all()
-    return [AttemptRow(a.id, no, name, version_hash[:10], a.round_number, a.attempt_number,
-                       a.started_at, r.graded_at if r else None, r.closed_by if r else None,
-                       r.percent if r else None, r.passed if r else None)
-            for a, no, name, version_hash, r in rows]
+    return [
+        AttemptRow(
+            a.id,
+            no,
+            name,
+            version_hash[:10],
+            a.round_number,
+            a.attempt_number,
+            a.started_at,
+            r.graded_at if r else None,
+            r.closed_by if r else None,
+            r.percent if r else None,
+            r.passed if r else None,
+        )
+        for a, no, name, version_hash, r in rows
+    ]
 
 
 @dataclass(frozen=True)
@@ -72,31 +85,50 @@ def item_analysis(record: CourseRecord) -> list[ItemStats]:
     group_size = max(1, round(len(results) * GROUP_SHARE))
     upper, lower = results[:group_size], results[-group_size:]
     course = course_for_version(record.current_version)
+
     def correct_share(rows, question_id):
-        marks = [item["fraction"] >= 1 for _, per in rows for item in per
-                 if item["id"] == question_id and item["response"] is not None]
+        marks = [
+            item["fraction"] >= 1
+            for _, per in rows
+            for item in per
+            if item["id"] == question_id and item["response"] is not None
+        ]
         return (sum(marks) / len(marks)) if marks else None
 
     stats = []
     for question in course.questions:
-        answered = [item for _, per in results for item in per
-                    if item["id"] == question.id and item["response"] is not None]
-        share = (sum(item["fraction"] >= 1 for item in answered) / len(answered)
-                 if answered else None)
+        answered = [
+            item
+            for _, per in results
+            for item in per
+            if item["id"] == question.id and item["response"] is not None
+        ]
+        share = (
+            sum(item["fraction"] >= 1 for item in answered) / len(answered) if answered else None
+        )
         high, low = correct_share(upper, question.id), correct_share(lower, question.id)
         discrimination = (high - low) if high is not None and low is not None else None
-        wrong = Counter(_hashable(item["response"]) for item in answered
-                        if item["fraction"] < 1)
-        common_wrong = (describe_response(question, _unhashable(wrong.most_common(1)[0][0]))
-                        if wrong else None)
+        wrong = Counter(_hashable(item["response"]) for item in answered if item["fraction"] < 1)
+        common_wrong = (
+            describe_response(question, _unhashable(wrong.most_common(1)[0][0])) if wrong else None
+        )
         flags = []
         if len(answered) >= MIN_ANSWERS_TO_FLAG:
             if share is not None and share < NEARLY_ALL_WRONG:
                 flags.append("nearly-all-wrong")
             if discrimination is not None and discrimination < 0:
                 flags.append("negative-discrimination")
-        stats.append(ItemStats(question.id, question.text, len(answered), share,
-                               discrimination, common_wrong, tuple(flags)))
+        stats.append(
+            ItemStats(
+                question.id,
+                question.text,
+                len(answered),
+                share,
+                discrimination,
+                common_wrong,
+                tuple(flags),
+            )
+        )
     return stats
 
 

@@ -16,7 +16,12 @@ from trainer.content import Question
 from trainer.content.question_types import type_of
 
 PASSED, IN_PROGRESS, CAN_START, WAIT, RETRAIN = (
-    "passed", "in_progress", "can_start", "wait", "retrain")
+    "passed",
+    "in_progress",
+    "can_start",
+    "wait",
+    "retrain",
+)
 
 
 @dataclass(frozen=True)
@@ -56,9 +61,14 @@ def counted_percent(attempts: Sequence[AttemptSummary], rule: str) -> float | No
     return max(a.percent for a in graded)
 
 
-def quiz_state(attempts: Sequence[AttemptSummary], settings: RetakeSettings, now: datetime,
-               unused_grants: int, lessons_reread_at: datetime | None,
-               first_round: int = 1) -> QuizState:
+def quiz_state(
+    attempts: Sequence[AttemptSummary],
+    settings: RetakeSettings,
+    now: datetime,
+    unused_grants: int,
+    lessons_reread_at: datetime | None,
+    first_round: int = 1,
+) -> QuizState:
     """What the learner may do next.
 
     `lessons_reread_at`: when the learner had last read every lesson of the course (the
@@ -70,8 +80,13 @@ def quiz_state(attempts: Sequence[AttemptSummary], settings: RetakeSettings, now
         return QuizState(PASSED, 0, 0, 0, counted_percent=score)
     open_attempt = next((a for a in attempts if a.graded_at is None), None)
     if open_attempt is not None:
-        return QuizState(IN_PROGRESS, open_attempt.round_number, open_attempt.attempt_number,
-                         0, counted_percent=score)
+        return QuizState(
+            IN_PROGRESS,
+            open_attempt.round_number,
+            open_attempt.attempt_number,
+            0,
+            counted_percent=score,
+        )
     if not attempts:
         return QuizState(CAN_START, first_round, 1, settings.attempts_per_round + unused_grants)
 
@@ -83,22 +98,36 @@ def quiz_state(attempts: Sequence[AttemptSummary], settings: RetakeSettings, now
     opens_at = last_graded_at + timedelta(minutes=settings.wait_minutes)
 
     if normal_left or unused_grants:
-        state = QuizState(CAN_START, current_round, len(in_round) + 1,
-                          normal_left + unused_grants, uses_grant=not normal_left,
-                          counted_percent=score)
+        state = QuizState(
+            CAN_START,
+            current_round,
+            len(in_round) + 1,
+            normal_left + unused_grants,
+            uses_grant=not normal_left,
+            counted_percent=score,
+        )
     elif lessons_reread_at is not None and lessons_reread_at > last_graded_at:
-        state = QuizState(CAN_START, current_round + 1, 1, settings.attempts_per_round,
-                          counted_percent=score)
+        state = QuizState(
+            CAN_START, current_round + 1, 1, settings.attempts_per_round, counted_percent=score
+        )
     else:
         return QuizState(RETRAIN, current_round + 1, 1, 0, counted_percent=score)
     if now < opens_at:
-        return QuizState(WAIT, state.round_number, state.attempt_number, state.attempts_left,
-                         opens_at=opens_at, uses_grant=state.uses_grant, counted_percent=score)
+        return QuizState(
+            WAIT,
+            state.round_number,
+            state.attempt_number,
+            state.attempts_left,
+            opens_at=opens_at,
+            uses_grant=state.uses_grant,
+            counted_percent=score,
+        )
     return state
 
 
-def draw_questions(bank: Sequence[Question], count: int, tag_quotas: dict[str, int],
-                   rng: random.Random) -> list[Question]:
+def draw_questions(
+    bank: Sequence[Question], count: int, tag_quotas: dict[str, int], rng: random.Random
+) -> list[Question]:
     """Pick `count` questions: first each tag's quota, then at random from the rest."""
     chosen: list[Question] = []
     for tag, quota in sorted(tag_quotas.items()):

@@ -119,8 +119,12 @@ def is_past_deadline(attempt: QuizAttempt, now: datetime) -> bool:
 
 
 def _is_graded(attempt_id: int) -> bool:
-    return db.session.scalar(sa.select(QuizResult.attempt_id)
-                             .where(QuizResult.attempt_id == attempt_id)) is not None
+    return (
+        db.session.scalar(
+            sa.select(QuizResult.attempt_id).where(QuizResult.attempt_id == attempt_id)
+        )
+        is not None
+    )
 
 
 def _check_responses(user: User, attempt: QuizAttempt, responses: dict[str, object]) -> None:
@@ -130,8 +134,9 @@ def _check_responses(user: User, attempt: QuizAttempt, responses: dict[str, obje
         raise QuizError("unknown-question")
 
 
-def save_answers(user: User, attempt: QuizAttempt, responses: dict[str, object],
-                 now: datetime | None = None) -> None:
+def save_answers(
+    user: User, attempt: QuizAttempt, responses: dict[str, object], now: datetime | None = None
+) -> None:
     """Store answers given so far. Refused once the attempt is graded or its time is up."""
     now = now or utcnow()
     _check_responses(user, attempt, responses)
@@ -145,8 +150,12 @@ def save_answers(user: User, attempt: QuizAttempt, responses: dict[str, object],
 
 
 def _saved_answers(attempt_id: int) -> dict[str, QuizAnswer]:
-    return {answer.question_id: answer for answer in db.session.scalars(
-        sa.select(QuizAnswer).where(QuizAnswer.attempt_id == attempt_id))}
+    return {
+        answer.question_id: answer
+        for answer in db.session.scalars(
+            sa.select(QuizAnswer).where(QuizAnswer.attempt_id == attempt_id)
+        )
+    }
 
 
 def _store(attempt_id: int, responses: dict[str, object], now: datetime) -> None:
@@ -155,8 +164,11 @@ def _store(attempt_id: int, responses: dict[str, object], now: datetime) -> None
     for question_id, response in responses.items():
         answer = existing.get(question_id)
         if answer is None:
-            db.session.add(QuizAnswer(attempt_id=attempt_id, question_id=question_id,
-                                      response=response, saved_at=now))
+            db.session.add(
+                QuizAnswer(
+                    attempt_id=attempt_id, question_id=question_id, response=response, saved_at=now
+                )
+            )
         elif answer.response != response:
             answer.response = response
             answer.saved_at = now
@@ -173,8 +185,12 @@ def submit_attempt(
     return grade_attempt(attempt, closed_by="learner", now=now, last_responses=responses)
 
 
-def grade_attempt(attempt: QuizAttempt, closed_by: str, now: datetime | None = None,
-                  last_responses: dict[str, object] | None = None) -> QuizResult:
+def grade_attempt(
+    attempt: QuizAttempt,
+    closed_by: str,
+    now: datetime | None = None,
+    last_responses: dict[str, object] | None = None,
+) -> QuizResult:
     """Grade once and return the stored result (this grading's, or an earlier one's).
 
     The result's primary key is the attempt, so a second grading cannot be stored: whoever
@@ -190,8 +206,10 @@ def grade_attempt(attempt: QuizAttempt, closed_by: str, now: datetime | None = N
         with write_transaction():
             if _is_graded(attempt_id):
                 return db.session.get(QuizResult, attempt_id)
-            answers = {question_id: answer.response
-                       for question_id, answer in _saved_answers(attempt_id).items()}
+            answers = {
+                question_id: answer.response
+                for question_id, answer in _saved_answers(attempt_id).items()
+            }
             answers.update(last_responses or {})
             result = QuizResult(**_grade(attempt_id, draw, course, answers, closed_by, now))
             db.session.add(result)
@@ -203,8 +221,14 @@ def grade_attempt(attempt: QuizAttempt, closed_by: str, now: datetime | None = N
     return result
 
 
-def _grade(attempt_id: int, draw: list[dict], course: Course, answers: dict[str, object],
-           closed_by: str, now: datetime) -> dict:
+def _grade(
+    attempt_id: int,
+    draw: list[dict],
+    course: Course,
+    answers: dict[str, object],
+    closed_by: str,
+    now: datetime,
+) -> dict:
     by_id = course.questions_by_id
     per_question, points, max_points = [], 0.0, 0.0
     for entry in draw:
@@ -224,9 +248,16 @@ def _grade(attempt_id: int, draw: list[dict], course: Course, answers: dict[str,
             }
         )
     percent = round(100 * points / max_points, 2) if max_points else 0.0
-    return {"attempt_id": attempt_id, "graded_at": now, "closed_by": closed_by,
-            "points": round(points, 4), "max_points": max_points, "percent": percent,
-            "passed": percent >= course.meta.quiz.pass_mark, "per_question": per_question}
+    return {
+        "attempt_id": attempt_id,
+        "graded_at": now,
+        "closed_by": closed_by,
+        "points": round(points, 4),
+        "max_points": max_points,
+        "percent": percent,
+        "passed": percent >= course.meta.quiz.pass_mark,
+        "per_question": per_question,
+    }
 
 
 def close_expired(

@@ -21,15 +21,17 @@ def pass_quiz(user, slug: str = "basics", now=None):
 def pdf_text(pdf: bytes, tmp_path: Path) -> str:
     path = tmp_path / "certificate.pdf"
     path.write_bytes(pdf)
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def pdf_fonts(pdf: bytes, tmp_path: Path) -> str:
     path = tmp_path / "fonts.pdf"
     path.write_bytes(pdf)
-    return subprocess.run(["pdffonts", str(path)], capture_output=True, text=True,
-                          check=True).stdout
+    return subprocess.run(
+        ["pdffonts", str(path)], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def require_poppler():

@@ -24,14 +24,19 @@ SETTINGS = RetakeSettings(attempts_per_round=3, wait_minutes=30)
 
 
 def failed(round_number, number, minutes_ago, grant=False, percent=50.0):
-    return AttemptSummary(round_number, number, NOW - timedelta(minutes=minutes_ago), False,
-                          percent, used_grant=grant)
+    return AttemptSummary(
+        round_number, number, NOW - timedelta(minutes=minutes_ago), False, percent, used_grant=grant
+    )
 
 
 def test_first_attempt_can_start():
     state = quiz_state([], SETTINGS, NOW, 0, None)
     assert (state.kind, state.round_number, state.attempt_number, state.attempts_left) == (
-        CAN_START, 1, 1, 3)
+        CAN_START,
+        1,
+        1,
+        3,
+    )
 
 
 def test_wait_between_attempts():
@@ -59,7 +64,11 @@ def test_retraining_opens_a_new_round():
     attempts = [failed(1, 1, 200), failed(1, 2, 150), failed(1, 3, 100)]
     state = quiz_state(attempts, SETTINGS, NOW, 0, lessons_reread_at=NOW - timedelta(minutes=5))
     assert (state.kind, state.round_number, state.attempt_number, state.attempts_left) == (
-        CAN_START, 2, 1, 3)
+        CAN_START,
+        2,
+        1,
+        3,
+    )
 
 
 def test_retraining_still_respects_the_wait():
@@ -72,7 +81,11 @@ def test_extra_attempt_grant_extends_the_round():
     attempts = [failed(1, 1, 200), failed(1, 2, 150), failed(1, 3, 100)]
     state = quiz_state(attempts, SETTINGS, NOW, unused_grants=1, lessons_reread_at=None)
     assert (state.kind, state.round_number, state.attempt_number, state.uses_grant) == (
-        CAN_START, 1, 4, True)
+        CAN_START,
+        1,
+        4,
+        True,
+    )
     used = [*attempts, failed(1, 4, 60, grant=True)]
     assert quiz_state(used, SETTINGS, NOW, 0, None).kind == RETRAIN
 

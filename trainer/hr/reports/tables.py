@@ -153,8 +153,12 @@ def onboarding_table(filters: service.Filters, today: date) -> Table:
 def expiring_table(filters: service.Filters, today: date) -> Table:
     rows = [
         _person_cells(person)
-        + [certificate.title, certificate.serial, certificate.expires_at.date(),
-           (certificate.expires_at.date() - today).days]
+        + [
+            certificate.title,
+            certificate.serial,
+            certificate.expires_at.date(),
+            (certificate.expires_at.date() - today).days,
+        ]
         for person, certificate in service.expiring_certificates(filters, today)
     ]
     return Table(
