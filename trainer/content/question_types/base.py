@@ -13,7 +13,8 @@ branches on a type's name.
     GIFT        gift_order / gift_claims(answers) / from_gift(gift, report): import
                 to_gift(question) → GiftAnswers: export
     page        template: macros stem(q), inputs(q, entry, name, values), answer_key(q)
-                and feedback(q, response)
+                and feedback(q, response); optionally your_answer(q, response,
+                described), the answer in the page's words on the review
 
 A form is anything with `get(name, default)` and `getlist(name)` (Werkzeug's MultiDict):
 this package has no Flask in it.
