@@ -61,9 +61,15 @@ def test_answers_survive_a_reload(client, exam):
 
 def test_autosave_answers_json(client, exam):
     form = answers_form(exam, correct_response)
-    response = client.post(f"/quiz/attempt/{exam.id}/save", data=form,
-                           headers={"Accept": "application/json"})
-    assert response.get_json() == {"saved": True, "answered": 6}
+    response = client.post(
+        f"/quiz/attempt/{exam.id}/save", data=form, headers={"Accept": "application/json"}
+    )
+    data = response.get_json()
+    assert data["saved"] is True and data["answered"] == 6
+    assert {number: q["state"] for number, q in data["questions"].items()} == {
+        str(i): "answered" for i in range(1, 7)
+    }
+    assert data["questions"]["1"]["text"] == "已保存。"
     assert db.session.scalar(sa.select(sa.func.count()).select_from(QuizAnswer)) == 6
 
 
@@ -87,8 +93,9 @@ def test_submit_writes_the_grading_once_and_nothing_per_question(client, exam):
         response = client.post(f"/quiz/attempt/{exam.id}/submit", data=form)
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/quiz/attempt/{exam.id}/result")
-    writes = [s for s in statements if s.lstrip().upper().startswith(("INSERT", "UPDATE",
-                                                                      "DELETE"))]
+    writes = [
+        s for s in statements if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
     assert len(writes) == 1, writes
     assert writes[0].startswith("INSERT INTO quiz_results")
     assert not db.session.get(QuizResult, exam.id).passed
@@ -111,29 +118,33 @@ def test_submit_signed_in_by_the_remember_me_cookie_alone(client, users, synced)
     assert db.session.get(QuizResult, attempt.id).percent == 100.0
 
 
-def test_tampered_option_is_refused_without_saving(client, exam):
+def test_tampered_option_is_refused_and_the_other_answers_are_saved(client, exam):
     put_single_choice_first(exam)  # the draw is random
     form = answers_form(exam, correct_response)
-    choice_fields = [name for name, values in form.items()
-                     if "-" not in name and len(values[0]) == 8]
-    form[choice_fields[0]] = ["o1"]  # a bank key instead of this attempt's token
+    form["q1"] = ["o1"]  # a bank key instead of this attempt's token
     response = client.post(f"/quiz/attempt/{exam.id}/save", data=form)
     assert response.status_code == 400
     assert "不是这道题的选项" in response.get_data(as_text=True)
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(QuizAnswer)) == 0
+    stored = set(db.session.scalars(sa.select(QuizAnswer.question_id)))
+    assert stored == {entry["id"] for entry in exam.draw[1:]}  # all but the refused one
 
 
-def test_non_numeric_answer_to_a_numerical_question_is_explained(client, exam):
+def test_non_numeric_answer_is_kept_as_typed_and_marked_incomplete(client, exam):
     course = course_for_version(exam.version)
     numerical = next(q for q in course.questions if q.type == "numerical")
     exam.draw = [{"id": numerical.id}, *exam.draw[1:]]  # make question 1 the numerical one
     db.session.commit()
     response = client.post(f"/quiz/attempt/{exam.id}/save", data={"q1": "三秒"})
-    assert response.status_code == 400
-    assert "请输入数字" in response.get_data(as_text=True)
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(QuizAnswer)) == 0
+    assert response.status_code == 302
+    answer = db.session.scalar(sa.select(QuizAnswer))
+    assert (answer.response, answer.complete) == ("三秒", False)
+    page = client.get(f"/quiz/attempt/{exam.id}").get_data(as_text=True)
+    assert 'value="三秒"' in page
+    assert "已保存为未完成：请输入数字" in page
     # Full-width digits are numbers too.
     assert client.post(f"/quiz/attempt/{exam.id}/save", data={"q1": "３"}).status_code == 302
+    db.session.refresh(answer)
+    assert (answer.response, answer.complete) == ("３", True)
 
 
 def test_someone_elses_attempt_is_not_found(app, client, exam, users):
@@ -150,8 +161,11 @@ def test_late_submission_over_http_is_graded_at_the_deadline(client, exam):
     client.post(f"/quiz/attempt/{exam.id}/save", data=answers_form(exam, correct_response))
     exam.deadline_at = utcnow() - timedelta(seconds=1)
     db.session.commit()
-    response = client.post(f"/quiz/attempt/{exam.id}/submit",
-                           data=answers_form(exam, wrong_response), follow_redirects=True)
+    response = client.post(
+        f"/quiz/attempt/{exam.id}/submit",
+        data=answers_form(exam, wrong_response),
+        follow_redirects=True,
+    )
     page = response.get_data(as_text=True)
     assert "时间已到" in page and "100%" in page
 
@@ -190,12 +204,17 @@ def test_staff_see_attempts_csv_and_analysis(client, exam, users, signed_in):
 
 def test_hr_grants_an_extra_attempt(client, users, signed_in, synced):
     signed_in("hr")
-    response = client.post("/quiz/store-service/attempts",
-                           data={"employee_no": "L0001", "reason": "考试时系统故障"},
-                           follow_redirects=True)
+    response = client.post(
+        "/quiz/store-service/attempts",
+        data={"employee_no": "L0001", "reason": "考试时系统故障"},
+        follow_redirects=True,
+    )
     assert "学员小张 获得了一次额外机会" in response.get_data(as_text=True)
-    unknown = client.post("/quiz/store-service/attempts",
-                          data={"employee_no": "NOPE", "reason": "x"}, follow_redirects=True)
+    unknown = client.post(
+        "/quiz/store-service/attempts",
+        data={"employee_no": "NOPE", "reason": "x"},
+        follow_redirects=True,
+    )
     assert "没有工号为 NOPE 的人员" in unknown.get_data(as_text=True)
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -119,8 +121,12 @@ def is_past_deadline(attempt: QuizAttempt, now: datetime) -> bool:
 
 
 def _is_graded(attempt_id: int) -> bool:
-    return db.session.scalar(sa.select(QuizResult.attempt_id)
-                             .where(QuizResult.attempt_id == attempt_id)) is not None
+    return (
+        db.session.scalar(
+            sa.select(QuizResult.attempt_id).where(QuizResult.attempt_id == attempt_id)
+        )
+        is not None
+    )
 
 
 def _check_responses(user: User, attempt: QuizAttempt, responses: dict[str, object]) -> None:
@@ -130,36 +136,96 @@ def _check_responses(user: User, attempt: QuizAttempt, responses: dict[str, obje
         raise QuizError("unknown-question")
 
 
-def save_answers(user: User, attempt: QuizAttempt, responses: dict[str, object],
-                 now: datetime | None = None) -> None:
-    """Store answers given so far. Refused once the attempt is graded or its time is up."""
+def save_answers(
+    user: User,
+    attempt: QuizAttempt,
+    responses: dict[str, object],
+    now: datetime | None = None,
+    drafts: dict[str, object] | None = None,
+    cleared: Iterable[str] = (),
+) -> None:
+    """Store each answer on its own: complete `responses`, incomplete `drafts` (kept to be
+    shown again, never graded), and forget the `cleared` ones. Refused once the attempt is
+    graded or its time is up."""
     now = now or utcnow()
-    _check_responses(user, attempt, responses)
+    drafts, cleared = drafts or {}, set(cleared)
+    _check_responses(user, attempt, {**responses, **drafts, **dict.fromkeys(cleared)})
     attempt_id, past_deadline = attempt.id, is_past_deadline(attempt, now)
     with write_transaction():
         if _is_graded(attempt_id):
             raise QuizError("already-submitted")
         if past_deadline:
             raise QuizError("time-up")
-        _store(attempt_id, responses, now)
+        _store(attempt_id, responses, drafts, cleared, now)
 
 
 def _saved_answers(attempt_id: int) -> dict[str, QuizAnswer]:
-    return {answer.question_id: answer for answer in db.session.scalars(
-        sa.select(QuizAnswer).where(QuizAnswer.attempt_id == attempt_id))}
+    return {
+        answer.question_id: answer
+        for answer in db.session.scalars(
+            sa.select(QuizAnswer).where(QuizAnswer.attempt_id == attempt_id)
+        )
+    }
 
 
-def _store(attempt_id: int, responses: dict[str, object], now: datetime) -> None:
-    """Insert new answers and update changed ones (the ORM sends each kind as one batch)."""
+def _store(
+    attempt_id: int,
+    responses: dict[str, object],
+    drafts: dict[str, object],
+    cleared: set[str],
+    now: datetime,
+) -> None:
+    """Insert new answers, update changed ones, delete cleared ones (the ORM sends each
+    kind as one batch)."""
     existing = _saved_answers(attempt_id)
-    for question_id, response in responses.items():
+    given = [(qid, response, True) for qid, response in responses.items()]
+    given += [(qid, draft, False) for qid, draft in drafts.items()]
+    for question_id, response, complete in given:
         answer = existing.get(question_id)
         if answer is None:
-            db.session.add(QuizAnswer(attempt_id=attempt_id, question_id=question_id,
-                                      response=response, saved_at=now))
-        elif answer.response != response:
+            db.session.add(
+                QuizAnswer(
+                    attempt_id=attempt_id,
+                    question_id=question_id,
+                    response=response,
+                    complete=complete,
+                    saved_at=now,
+                )
+            )
+        elif answer.response != response or answer.complete != complete:
             answer.response = response
+            answer.complete = complete
             answer.saved_at = now
+    for question_id in cleared:
+        if question_id in existing:
+            db.session.delete(existing[question_id])
+
+
+@dataclass(frozen=True)
+class AnswerCounts:
+    """Where an open attempt stands, from what the server has stored."""
+
+    total: int
+    answered: int  # complete answers: these are graded
+    incomplete: int  # drafts: graded as no answer unless finished
+
+    @property
+    def unanswered(self) -> int:
+        return self.total - self.answered - self.incomplete
+
+
+def stored_answers(attempt: QuizAttempt) -> dict[str, QuizAnswer]:
+    """The attempt's stored answers (complete and incomplete), by question id."""
+    return _saved_answers(attempt.id)
+
+
+def answer_counts(attempt: QuizAttempt) -> AnswerCounts:
+    stored = _saved_answers(attempt.id).values()
+    return AnswerCounts(
+        total=len(attempt.draw),
+        answered=sum(1 for answer in stored if answer.complete),
+        incomplete=sum(1 for answer in stored if not answer.complete),
+    )
 
 
 def submit_attempt(
@@ -173,8 +239,12 @@ def submit_attempt(
     return grade_attempt(attempt, closed_by="learner", now=now, last_responses=responses)
 
 
-def grade_attempt(attempt: QuizAttempt, closed_by: str, now: datetime | None = None,
-                  last_responses: dict[str, object] | None = None) -> QuizResult:
+def grade_attempt(
+    attempt: QuizAttempt,
+    closed_by: str,
+    now: datetime | None = None,
+    last_responses: dict[str, object] | None = None,
+) -> QuizResult:
     """Grade once and return the stored result (this grading's, or an earlier one's).
 
     The result's primary key is the attempt, so a second grading cannot be stored: whoever
@@ -190,8 +260,11 @@ def grade_attempt(attempt: QuizAttempt, closed_by: str, now: datetime | None = N
         with write_transaction():
             if _is_graded(attempt_id):
                 return db.session.get(QuizResult, attempt_id)
-            answers = {question_id: answer.response
-                       for question_id, answer in _saved_answers(attempt_id).items()}
+            answers = {
+                question_id: answer.response
+                for question_id, answer in _saved_answers(attempt_id).items()
+                if answer.complete  # a draft is graded as no answer
+            }
             answers.update(last_responses or {})
             result = QuizResult(**_grade(attempt_id, draw, course, answers, closed_by, now))
             db.session.add(result)
@@ -203,8 +276,14 @@ def grade_attempt(attempt: QuizAttempt, closed_by: str, now: datetime | None = N
     return result
 
 
-def _grade(attempt_id: int, draw: list[dict], course: Course, answers: dict[str, object],
-           closed_by: str, now: datetime) -> dict:
+def _grade(
+    attempt_id: int,
+    draw: list[dict],
+    course: Course,
+    answers: dict[str, object],
+    closed_by: str,
+    now: datetime,
+) -> dict:
     by_id = course.questions_by_id
     per_question, points, max_points = [], 0.0, 0.0
     for entry in draw:
@@ -224,9 +303,16 @@ def _grade(attempt_id: int, draw: list[dict], course: Course, answers: dict[str,
             }
         )
     percent = round(100 * points / max_points, 2) if max_points else 0.0
-    return {"attempt_id": attempt_id, "graded_at": now, "closed_by": closed_by,
-            "points": round(points, 4), "max_points": max_points, "percent": percent,
-            "passed": percent >= course.meta.quiz.pass_mark, "per_question": per_question}
+    return {
+        "attempt_id": attempt_id,
+        "graded_at": now,
+        "closed_by": closed_by,
+        "points": round(points, 4),
+        "max_points": max_points,
+        "percent": percent,
+        "passed": percent >= course.meta.quiz.pass_mark,
+        "per_question": per_question,
+    }
 
 
 def close_expired(
