@@ -37,7 +37,8 @@ def _answer_all(page, attempt_id: int, pick) -> None:
         elif asked.type == "ordering":
             for token, key in entry["items"]:
                 block.locator(f'select[name="q{index}-{token}"]').select_option(
-                    str(response.index(key) + 1))
+                    str(response.index(key) + 1)
+                )
         elif asked.type == "matching":
             token_of = {key: token for token, key in entry["rights"]}
             for left, right in response.items():
@@ -78,6 +79,7 @@ def test_fail_wait_retake_retrain_and_pass_on_a_phone(phone, live_server, demo, 
         assert phone.evaluate("document.documentElement.scrollWidth") <= 360
         _answer_all(phone, _current_attempt_id(phone), wrong_response)
         phone.get_by_test_id("submit").click()
+        phone.get_by_test_id("confirm-submit").click()  # 交卷 asks first
         expect(phone.get_by_test_id("result")).to_contain_text("未通过")
         if attempt_number < 3:
             expect(phone.get_by_test_id("next-step")).to_contain_text("下一次考试于")
@@ -97,6 +99,7 @@ def test_fail_wait_retake_retrain_and_pass_on_a_phone(phone, live_server, demo, 
     phone.get_by_test_id("start-quiz").click()
     _answer_all(phone, _current_attempt_id(phone), correct_response)
     phone.get_by_test_id("submit").click()
+    phone.get_by_test_id("confirm-submit").click()  # 交卷 asks first
     expect(phone.get_by_test_id("result")).to_contain_text("已通过")
     expect(phone.get_by_text("正确答案").first).to_be_visible()  # review after a pass
     phone.get_by_role("link", name="返回课程").click()
@@ -114,4 +117,5 @@ def test_answers_are_kept_across_a_reload(phone, live_server, demo, synced):
     checked = phone.locator("input:checked").count()
     assert checked >= 1
     phone.get_by_test_id("submit").click()
+    phone.get_by_test_id("confirm-submit").click()  # 交卷 asks first
     expect(phone.get_by_test_id("result")).to_contain_text("100%")

@@ -203,15 +203,16 @@ def _store(
 
 @dataclass(frozen=True)
 class AnswerCounts:
-    """Where an open attempt stands, from what the server has stored."""
+    """Where an open attempt stands, from what the server has stored: positions (1-based)
+    of the questions left unanswered and of those saved incomplete."""
 
     total: int
-    answered: int  # complete answers: these are graded
-    incomplete: int  # drafts: graded as no answer unless finished
+    unanswered: tuple[int, ...]
+    incomplete: tuple[int, ...]  # drafts: graded as no answer unless finished
 
     @property
-    def unanswered(self) -> int:
-        return self.total - self.answered - self.incomplete
+    def answered(self) -> int:
+        return self.total - len(self.unanswered) - len(self.incomplete)
 
 
 def stored_answers(attempt: QuizAttempt) -> dict[str, QuizAnswer]:
@@ -220,12 +221,15 @@ def stored_answers(attempt: QuizAttempt) -> dict[str, QuizAnswer]:
 
 
 def answer_counts(attempt: QuizAttempt) -> AnswerCounts:
-    stored = _saved_answers(attempt.id).values()
-    return AnswerCounts(
-        total=len(attempt.draw),
-        answered=sum(1 for answer in stored if answer.complete),
-        incomplete=sum(1 for answer in stored if not answer.complete),
-    )
+    stored = _saved_answers(attempt.id)
+    unanswered, incomplete = [], []
+    for position, entry in enumerate(attempt.draw, start=1):
+        answer = stored.get(entry["id"])
+        if answer is None:
+            unanswered.append(position)
+        elif not answer.complete:
+            incomplete.append(position)
+    return AnswerCounts(len(attempt.draw), tuple(unanswered), tuple(incomplete))
 
 
 def submit_attempt(

@@ -221,6 +221,34 @@ def save(attempt_id: int):
     return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
 
 
+@bp.post("/attempt/<int:attempt_id>/confirm")
+@login_required
+def confirm_submit(attempt_id: int):
+    """交卷, step one: store the answers as they are, then ask, saying what is missing.
+    Only the confirmation page's own form grades (a page served here: no script needed)."""
+    attempt = get_attempt_or_404(attempt_id)
+    if attempt.result is not None:
+        return redirect(url_for("quizzes.result", attempt_id=attempt_id))
+    if service.is_past_deadline(attempt, utcnow()):
+        return submit(attempt_id)  # time is up: graded as it stood, no question to ask
+    answers = read_answers(service.drawn_questions(attempt), request.form)
+    try:
+        _store_form(attempt, answers)
+    except service.QuizError as error:
+        flash(quiz_message(error), "error")
+        return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
+    refused = _refused(answers)
+    if refused:
+        return _attempt_page(attempt, request.form.to_dict(flat=False), refused, 400)
+    return render_template(
+        "quizzes/confirm.html",
+        attempt=attempt,
+        counts=service.answer_counts(attempt),
+        form=EmptyForm(),
+        title=attempt.version.title,
+    )
+
+
 @bp.post("/attempt/<int:attempt_id>/submit")
 @login_required
 def submit(attempt_id: int):
