@@ -149,3 +149,11 @@ def test_a_half_filled_ordering_is_marked_incomplete_and_typed_answers_still_sav
     expect(phone.locator("#answer-state-1")).to_have_text("已保存。")
     stored = _stored(attempt_id)
     assert stored["greeting-time"] == "3" and len(stored["seven-steps-order"]) == 1
+
+
+def test_signed_out_meanwhile_says_so_instead_of_saved(phone, server, demo, synced):
+    _start_exam(phone, server.url, demo)
+    phone.context.clear_cookies()  # signed out, e.g. from another tab
+    phone.locator("#q1").press_sequentially("3", delay=30)
+    expect(phone.get_by_test_id("save-status")).to_contain_text("服务器拒绝")
+    expect(phone.locator("#answer-state-1")).to_have_attribute("data-state", "unsaved")

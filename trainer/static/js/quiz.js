@@ -71,6 +71,7 @@ document.addEventListener("DOMContentLoaded", () => {
     inFlight = true;
     const sent = { ...edits };
     let data = null;
+    let refused = false;
     try {
       const response = await fetch(form.dataset.saveUrl, {
         method: "POST",
@@ -81,6 +82,8 @@ document.addEventListener("DOMContentLoaded", () => {
       });
       if (response.headers.get("Content-Type")?.startsWith("application/json")) {
         data = await response.json();
+      } else if (response.status < 500) {
+        refused = true; // e.g. signed out meanwhile: retrying will not help, a reload will
       }
     } catch (error) {
       data = null; // no connection, or the server is restarting
@@ -88,6 +91,13 @@ document.addEventListener("DOMContentLoaded", () => {
     inFlight = false;
     if (data && data.result_url) {
       window.location = data.result_url; // graded meanwhile (time up, or another tab)
+      return;
+    }
+    if (refused) {
+      for (const index of dirty()) showQuestion(index, "unsaved", bar.dataset.refused);
+      bar.textContent = bar.dataset.refused;
+      bar.dataset.state = "refused";
+      bar.classList.add("save-error");
       return;
     }
     if (!data || !data.questions) {
