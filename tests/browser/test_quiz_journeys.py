@@ -58,13 +58,12 @@ def _age_results(minutes: int) -> None:
 
 
 def _read_every_lesson(page, base_url):
-    for number in (1, 2):
-        page.goto(f"{base_url}/courses/store-service/lessons/{number}")
-        buttons = page.get_by_role("button", name="再读一遍：标记为已读")
-        if buttons.count():
-            buttons.click()
-        else:
-            page.get_by_role("button", name="标记为已读", exact=False).first.click()
+    """Retraining through the lesson pages' main button, as a learner would."""
+    page.goto(f"{base_url}/courses/store-service/lessons/1")
+    page.get_by_role("button", name="已重读，下一课").click()
+    expect(page).to_have_url(f"{base_url}/courses/store-service/lessons/2")
+    page.get_by_role("button", name="已重读，返回课程").click()
+    expect(page).to_have_url(f"{base_url}/courses/store-service")
 
 
 def test_fail_wait_retake_retrain_and_pass_on_a_phone(phone, live_server, demo, synced):
@@ -79,6 +78,7 @@ def test_fail_wait_retake_retrain_and_pass_on_a_phone(phone, live_server, demo, 
         assert phone.evaluate("document.documentElement.scrollWidth") <= 360
         _answer_all(phone, _current_attempt_id(phone), wrong_response)
         phone.get_by_test_id("submit").click()
+        phone.get_by_test_id("confirm-submit").click()  # 交卷 asks first
         expect(phone.get_by_test_id("result")).to_contain_text("未通过")
         if attempt_number < 3:
             expect(phone.get_by_test_id("next-step")).to_contain_text("下一次考试于")
@@ -98,6 +98,7 @@ def test_fail_wait_retake_retrain_and_pass_on_a_phone(phone, live_server, demo, 
     phone.get_by_test_id("start-quiz").click()
     _answer_all(phone, _current_attempt_id(phone), correct_response)
     phone.get_by_test_id("submit").click()
+    phone.get_by_test_id("confirm-submit").click()  # 交卷 asks first
     expect(phone.get_by_test_id("result")).to_contain_text("已通过")
     expect(phone.get_by_text("正确答案").first).to_be_visible()  # review after a pass
     phone.get_by_role("link", name="返回课程").click()
@@ -115,4 +116,5 @@ def test_answers_are_kept_across_a_reload(phone, live_server, demo, synced):
     checked = phone.locator("input:checked").count()
     assert checked >= 1
     phone.get_by_test_id("submit").click()
+    phone.get_by_test_id("confirm-submit").click()  # 交卷 asks first
     expect(phone.get_by_test_id("result")).to_contain_text("100%")

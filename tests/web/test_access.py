@@ -63,6 +63,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "quizzes.attempt": SIGNED_IN,
     "quizzes.save": SIGNED_IN,
     "quizzes.submit": SIGNED_IN,
+    "quizzes.confirm_submit": SIGNED_IN,  # the count of unanswered questions before 交卷
     "quizzes.result": SIGNED_IN,
     "assessments.mine": SIGNED_IN,
     "assessments.detail": SIGNED_IN,  # the learner's own, or an assessor's (checked inside)

@@ -118,6 +118,7 @@ def lesson(slug: str, number: int):
     position = [item.number for item in outline].index(number)
     previous_lesson = outline[position - 1] if position > 0 else None
     next_lesson = outline[position + 1] if position + 1 < len(outline) else None
+    standing = standing_of(current_user.id, record.id)
     return render_template(
         "courses/lesson.html",
         record=record,
@@ -126,9 +127,16 @@ def lesson(slug: str, number: int):
         previous_lesson=previous_lesson,
         next_lesson=next_lesson,
         lesson_count=len(outline),
-        is_read=number in standing_of(current_user.id, record.id).lessons_read,
+        is_read=number in standing.lessons_read,
+        # Retraining: moving on from this lesson is what counts as reading it again.
+        to_reread=number in _lessons_to_reread(standing),
         position=position + 1,
     )
+
+
+def _lessons_to_reread(standing) -> tuple[int, ...]:
+    exam = standing.exam if standing is not None else None
+    return exam.lessons_to_reread if exam is not None else ()
 
 
 @bp.post("/<slug>/lessons/<int:number>/read")
@@ -136,11 +144,21 @@ def lesson(slug: str, number: int):
 def mark_read(slug: str, number: int):
     _record, version = get_live_course_or_404(slug)
     get_lesson_or_404(version, number)
+    retraining = bool(_lessons_to_reread(standing_of(current_user.id, _record.id)))
     service.mark_lesson_read(current_user, version, number)
+    standing = standing_of(current_user.id, _record.id)
+    if retraining:
+        # On to the next lesson still to read again; after the last, the course page,
+        # whose next step is the exam (the course was evaluated in the first reading).
+        left = _lessons_to_reread(standing)
+        if left:
+            return redirect(url_for("courses.lesson", slug=slug, number=left[0]))
+        flash(_l("You have read every lesson again: the new round of the exam is open."), "success")
+        return redirect(url_for("courses.course", slug=slug))
     later = [lesson for lesson in version.lessons if lesson.number > number]
     if later:
         return redirect(url_for("courses.lesson", slug=slug, number=later[0].number))
-    if standing_of(current_user.id, _record.id).all_lessons_read:
+    if standing.all_lessons_read and service.evaluation_of(current_user, version) is None:
         flash(_l("You have read every lesson. Tell us what you think of the course."), "success")
         return redirect(url_for("courses.evaluate", slug=slug))
     return redirect(url_for("courses.course", slug=slug))

@@ -58,6 +58,9 @@ class QuizAnswer(db.Model):
     )
     question_id: Mapped[str] = mapped_column(sa.String(100))
     response: Mapped[object] = mapped_column(sa.JSON)  # in bank keys, never in page tokens
+    # False: a draft the learner has not finished (an ordering with positions missing),
+    # kept so the page shows it again; it is never graded.
+    complete: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     saved_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     attempt: Mapped[QuizAttempt] = relationship(back_populates="answers")

@@ -7,11 +7,21 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext
 
 from trainer.courses.sync import course_for_version
 from trainer.extensions import db
 from trainer.models import CourseRecord, CourseVersion, QuizAttempt, QuizResult, User
 from trainer.quizzes.answers import describe_response
+
+
+def _in_words(question, response) -> str:
+    """A wrong answer as the trainer reads it: a true/false choice in the page's words (对/错),
+    as the exam offered it; other types as their module describes them."""
+    if question.type == "truefalse":
+        return gettext("True") if response else gettext("False")
+    return describe_response(question, response)
+
 
 # Share of the ranked learners in the upper and lower groups (the classic 27 %).
 GROUP_SHARE = 0.27
@@ -110,7 +120,7 @@ def item_analysis(record: CourseRecord) -> list[ItemStats]:
         discrimination = (high - low) if high is not None and low is not None else None
         wrong = Counter(_hashable(item["response"]) for item in answered if item["fraction"] < 1)
         common_wrong = (
-            describe_response(question, _unhashable(wrong.most_common(1)[0][0])) if wrong else None
+            _in_words(question, _unhashable(wrong.most_common(1)[0][0])) if wrong else None
         )
         flags = []
         if len(answered) >= MIN_ANSWERS_TO_FLAG:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -135,18 +137,26 @@ def _check_responses(user: User, attempt: QuizAttempt, responses: dict[str, obje
 
 
 def save_answers(
-    user: User, attempt: QuizAttempt, responses: dict[str, object], now: datetime | None = None
+    user: User,
+    attempt: QuizAttempt,
+    responses: dict[str, object],
+    now: datetime | None = None,
+    drafts: dict[str, object] | None = None,
+    cleared: Iterable[str] = (),
 ) -> None:
-    """Store answers given so far. Refused once the attempt is graded or its time is up."""
+    """Store each answer on its own: complete `responses`, incomplete `drafts` (kept to be
+    shown again, never graded), and forget the `cleared` ones. Refused once the attempt is
+    graded or its time is up."""
     now = now or utcnow()
-    _check_responses(user, attempt, responses)
+    drafts, cleared = drafts or {}, set(cleared)
+    _check_responses(user, attempt, {**responses, **drafts, **dict.fromkeys(cleared)})
     attempt_id, past_deadline = attempt.id, is_past_deadline(attempt, now)
     with write_transaction():
         if _is_graded(attempt_id):
             raise QuizError("already-submitted")
         if past_deadline:
             raise QuizError("time-up")
-        _store(attempt_id, responses, now)
+        _store(attempt_id, responses, drafts, cleared, now)
 
 
 def _saved_answers(attempt_id: int) -> dict[str, QuizAnswer]:
@@ -158,20 +168,68 @@ def _saved_answers(attempt_id: int) -> dict[str, QuizAnswer]:
     }
 
 
-def _store(attempt_id: int, responses: dict[str, object], now: datetime) -> None:
-    """Insert new answers and update changed ones (the ORM sends each kind as one batch)."""
+def _store(
+    attempt_id: int,
+    responses: dict[str, object],
+    drafts: dict[str, object],
+    cleared: set[str],
+    now: datetime,
+) -> None:
+    """Insert new answers, update changed ones, delete cleared ones (the ORM sends each
+    kind as one batch)."""
     existing = _saved_answers(attempt_id)
-    for question_id, response in responses.items():
+    given = [(qid, response, True) for qid, response in responses.items()]
+    given += [(qid, draft, False) for qid, draft in drafts.items()]
+    for question_id, response, complete in given:
         answer = existing.get(question_id)
         if answer is None:
             db.session.add(
                 QuizAnswer(
-                    attempt_id=attempt_id, question_id=question_id, response=response, saved_at=now
+                    attempt_id=attempt_id,
+                    question_id=question_id,
+                    response=response,
+                    complete=complete,
+                    saved_at=now,
                 )
             )
-        elif answer.response != response:
+        elif answer.response != response or answer.complete != complete:
             answer.response = response
+            answer.complete = complete
             answer.saved_at = now
+    for question_id in cleared:
+        if question_id in existing:
+            db.session.delete(existing[question_id])
+
+
+@dataclass(frozen=True)
+class AnswerCounts:
+    """Where an open attempt stands, from what the server has stored: positions (1-based)
+    of the questions left unanswered and of those saved incomplete."""
+
+    total: int
+    unanswered: tuple[int, ...]
+    incomplete: tuple[int, ...]  # drafts: graded as no answer unless finished
+
+    @property
+    def answered(self) -> int:
+        return self.total - len(self.unanswered) - len(self.incomplete)
+
+
+def stored_answers(attempt: QuizAttempt) -> dict[str, QuizAnswer]:
+    """The attempt's stored answers (complete and incomplete), by question id."""
+    return _saved_answers(attempt.id)
+
+
+def answer_counts(attempt: QuizAttempt) -> AnswerCounts:
+    stored = _saved_answers(attempt.id)
+    unanswered, incomplete = [], []
+    for position, entry in enumerate(attempt.draw, start=1):
+        answer = stored.get(entry["id"])
+        if answer is None:
+            unanswered.append(position)
+        elif not answer.complete:
+            incomplete.append(position)
+    return AnswerCounts(len(attempt.draw), tuple(unanswered), tuple(incomplete))
 
 
 def submit_attempt(
@@ -209,6 +267,7 @@ def grade_attempt(
             answers = {
                 question_id: answer.response
                 for question_id, answer in _saved_answers(attempt_id).items()
+                if answer.complete  # a draft is graded as no answer
             }
             answers.update(last_responses or {})
             result = QuizResult(**_grade(attempt_id, draw, course, answers, closed_by, now))

@@ -26,7 +26,18 @@ from trainer.hr.reports.exports import Table, to_csv
 from trainer.models import CourseRecord, User, utcnow
 from trainer.progress import standing_of
 from trainer.quizzes import analysis, service
-from trainer.quizzes.answers import AnswerError, describe_response, form_values, response_from_form
+from trainer.quizzes.answers import (
+    ANSWERED,
+    CLEARED,
+    INCOMPLETE,
+    NOT_SENT,
+    REFUSED,
+    describe_response,
+    draft_values,
+    form_values,
+    incomplete_code,
+    read_answers,
+)
 from trainer.quizzes.forms import GrantExtraAttemptForm
 
 bp = Blueprint("quizzes", __name__, url_prefix="/quiz")
@@ -73,42 +84,77 @@ def get_attempt_or_404(attempt_id: int):
     return attempt
 
 
-def _responses_from(questions, form) -> tuple[dict, list[tuple[int, str]]]:
-    responses, problems = responses_from(questions, form)
-    return responses, [(index, str(ANSWER_MESSAGES[code])) for index, code in problems]
+def _answer_message(code: str | None) -> str:
+    return str(ANSWER_MESSAGES.get(code, ANSWER_MESSAGES["unknown-type"]))
 
 
-def responses_from(questions, form) -> tuple[dict, list[tuple[int, str]]]:
-    """The answers in a form, by question id, and the (position, AnswerError code) of each
-    answer the page could not have sent."""
-    responses, problems = {}, []
+def _refused(answers) -> list[tuple[int, str]]:
+    return [(a.index, _answer_message(a.code)) for a in answers if a.state == REFUSED]
+
+
+def _store_form(attempt, answers) -> None:
+    """Store every answer of a posted form on its own (complete, incomplete or emptied)."""
+    service.save_answers(
+        current_user,
+        attempt,
+        {a.question_id: a.value for a in answers if a.state == ANSWERED},
+        drafts={a.question_id: a.value for a in answers if a.state == INCOMPLETE},
+        cleared=[a.question_id for a in answers if a.state == CLEARED],
+    )
+
+
+def _state_text(state: str, code: str | None) -> str:
+    """What the page says under a question about the server's copy of its answer."""
+    if state == ANSWERED:
+        return str(_l("Saved."))
+    if state == INCOMPLETE:
+        return str(
+            _l(
+                "Saved as incomplete: %(problem)s It scores nothing until it is complete.",
+                problem=_answer_message(code),
+            )
+        )
+    if state == REFUSED:
+        return str(_l("Not saved: %(problem)s", problem=_answer_message(code)))
+    return str(_l("No answer saved."))
+
+
+def _question_states(attempt, questions) -> dict[int, tuple[str, str]]:
+    """{position: (state, words)} of each question with a stored answer."""
+    stored = service.stored_answers(attempt)
+    states = {}
     for index, (question, entry) in enumerate(questions, start=1):
-        try:
-            response = response_from_form(question, entry, index, form)
-        except AnswerError as error:
-            problems.append((index, error.code))
+        answer = stored.get(question.id)
+        if answer is None:
             continue
-        if response is not None:
-            responses[question.id] = response
-    return responses, problems
+        if answer.complete:
+            states[index] = (ANSWERED, _state_text(ANSWERED, None))
+        else:
+            code = incomplete_code(question, entry, index, answer.response)
+            states[index] = (INCOMPLETE, _state_text(INCOMPLETE, code))
+    return states
 
 
 def _attempt_page(attempt, values=None, errors=(), status=200):
     questions = service.drawn_questions(attempt)
     if values is None:
-        saved = {a.question_id: a.response for a in attempt.answers}
+        stored = service.stored_answers(attempt)
         values = {}
         for index, (question, entry) in enumerate(questions, start=1):
-            values.update(form_values(question, entry, index, saved.get(question.id)))
+            answer = stored.get(question.id)
+            if answer is None:
+                continue
+            read_back = form_values if answer.complete else draft_values
+            values.update(read_back(question, entry, index, answer.response))
     return render_template(
         "quizzes/attempt.html",
         attempt=attempt,
         questions=questions,
         values=values,
         errors=dict(errors),
+        states=_question_states(attempt, questions),
         form=EmptyForm(),
         title=attempt.version.title,
-        answered={a.question_id for a in attempt.answers},
     ), status
 
 
@@ -145,15 +191,9 @@ def _wants_json() -> bool:
 @login_required
 def save(attempt_id: int):
     attempt = get_attempt_or_404(attempt_id)
-    responses, errors = _responses_from(service.drawn_questions(attempt), request.form)
-    if errors:
-        if _wants_json():
-            return jsonify(
-                saved=False, errors=[{"question": i, "message": m} for i, m in errors]
-            ), 400
-        return _attempt_page(attempt, request.form.to_dict(flat=False), errors, 400)
+    answers = read_answers(service.drawn_questions(attempt), request.form)
     try:
-        service.save_answers(current_user, attempt, responses)
+        _store_form(attempt, answers)
     except service.QuizError as error:
         if _wants_json():
             return jsonify(
@@ -163,10 +203,50 @@ def save(attempt_id: int):
             ), 409
         flash(quiz_message(error), "error")
         return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+    refused = _refused(answers)
     if _wants_json():
-        return jsonify(saved=True, answered=len(responses))
+        # Per question, what the server now holds: the page says "saved" only for these.
+        return jsonify(
+            saved=not refused,
+            answered=sum(1 for a in answers if a.state == ANSWERED),
+            questions={
+                str(a.index): {"state": a.state, "text": _state_text(a.state, a.code)}
+                for a in answers
+                if a.state != NOT_SENT
+            },
+        )
+    if refused:
+        return _attempt_page(attempt, request.form.to_dict(flat=False), refused, 400)
     flash(_l("Your answers are saved. You can come back and finish later."), "success")
     return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+
+
+@bp.post("/attempt/<int:attempt_id>/confirm")
+@login_required
+def confirm_submit(attempt_id: int):
+    """交卷, step one: store the answers as they are, then ask, saying what is missing.
+    Only the confirmation page's own form grades (a page served here: no script needed)."""
+    attempt = get_attempt_or_404(attempt_id)
+    if attempt.result is not None:
+        return redirect(url_for("quizzes.result", attempt_id=attempt_id))
+    if service.is_past_deadline(attempt, utcnow()):
+        return submit(attempt_id)  # time is up: graded as it stood, no question to ask
+    answers = read_answers(service.drawn_questions(attempt), request.form)
+    try:
+        _store_form(attempt, answers)
+    except service.QuizError as error:
+        flash(quiz_message(error), "error")
+        return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
+    refused = _refused(answers)
+    if refused:
+        return _attempt_page(attempt, request.form.to_dict(flat=False), refused, 400)
+    return render_template(
+        "quizzes/confirm.html",
+        attempt=attempt,
+        counts=service.answer_counts(attempt),
+        form=EmptyForm(),
+        title=attempt.version.title,
+    )
 
 
 @bp.post("/attempt/<int:attempt_id>/submit")
@@ -176,9 +256,12 @@ def submit(attempt_id: int):
     result_url = url_for("quizzes.result", attempt_id=attempt_id)
     if attempt.result is not None:
         return redirect(result_url)  # a double click or a replay: the stored result stands
-    responses, errors = _responses_from(service.drawn_questions(attempt), request.form)
-    if errors and not service.is_past_deadline(attempt, utcnow()):
-        return _attempt_page(attempt, request.form.to_dict(flat=False), errors, 400)
+    answers = read_answers(service.drawn_questions(attempt), request.form)
+    refused = _refused(answers)
+    if refused and not service.is_past_deadline(attempt, utcnow()):
+        return _attempt_page(attempt, request.form.to_dict(flat=False), refused, 400)
+    # Incomplete answers are graded as no answer; the confirmation step said how many.
+    responses = {a.question_id: a.value for a in answers if a.state == ANSWERED}
     try:
         result = service.submit_attempt(current_user, attempt, responses)
     except service.QuizError as error:

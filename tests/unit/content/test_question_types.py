@@ -48,7 +48,9 @@ def test_each_type_has_its_template_with_the_four_macros(name):
     assert template == f"quizzes/types/{name}.html"
     source = (TEMPLATES / template).read_text(encoding="utf-8")
     defined = set(re.findall(r"{%-?\s*macro\s+(\w+)\(", source))
-    assert defined == set(MACROS)
+    # your_answer(q, response, described) is optional: the learner's answer in the page's
+    # own words on the review (true/false: 对/错), where the plain description would not do.
+    assert set(MACROS) <= defined <= set(MACROS) | {"your_answer"}
 
 
 def test_gift_import_order_follows_moodle():

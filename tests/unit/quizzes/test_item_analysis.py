@@ -25,7 +25,7 @@ crosses a group's edge). An eleventh learner has an attempt still open: it does 
     c         9 (L06-)  6      6/9 = 0.667  1/3          3/3          1/3 - 1   = -0.67
     d         9 (L10-)  1      1/9 = 0.111  1/3          0/2          1/3 - 0   = +0.33
 
-Most common wrong answer: a: W1 (4 times, W2 once); b, c, d: false ("✗").
+Most common wrong answer: a: W1 (4 times, W2 once); b, c, d: false, shown as "错".
 Flags (at least 5 answers): c "negative-discrimination" (below 0); d "nearly-all-wrong"
 (share below 0.2); a and b none.
 """
@@ -103,9 +103,9 @@ PERCENT = {
 # question -> (answered, share right, discrimination, most common wrong answer, flags)
 EXPECTED = {
     "a": (9, 4 / 9, 1.0, "先推销", ()),
-    "b": (10, 0.5, 2 / 3, "✗", ()),
-    "c": (9, 6 / 9, 1 / 3 - 1, "✗", ("negative-discrimination",)),
-    "d": (9, 1 / 9, 1 / 3, "✗", ("nearly-all-wrong",)),
+    "b": (10, 0.5, 2 / 3, "错", ()),
+    "c": (9, 6 / 9, 1 / 3 - 1, "错", ("negative-discrimination",)),
+    "d": (9, 1 / 9, 1 / 3, "错", ("nearly-all-wrong",)),
 }
 
 
@@ -143,8 +143,9 @@ def analysed(app):
     return record
 
 
-def test_item_analysis_matches_the_hand_computed_figures(analysed):
-    items = {item.question_id: item for item in analysis.item_analysis(analysed)}
+def test_item_analysis_matches_the_hand_computed_figures(app, analysed):
+    with app.test_request_context():  # the trainers' page reads it in their language
+        items = {item.question_id: item for item in analysis.item_analysis(analysed)}
     assert list(items) == ["a", "b", "c", "d"]
     for question, (answered, share, discrimination, common_wrong, flags) in EXPECTED.items():
         item = items[question]

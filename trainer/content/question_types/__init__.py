@@ -12,7 +12,12 @@ from importlib import import_module
 from typing import TypeVar
 
 from trainer.content.question_model import Question
-from trainer.content.question_types.base import AnswerError, FormData, QuestionType
+from trainer.content.question_types.base import (
+    AnswerError,
+    FormData,
+    IncompleteAnswer,
+    QuestionType,
+)
 
 QUESTION_TYPES: dict[str, type[QuestionType]] = {}
 Kind = TypeVar("Kind", bound=type[QuestionType])
@@ -72,6 +77,7 @@ __all__ = [
     "QUESTION_TYPES",
     "AnswerError",
     "FormData",
+    "IncompleteAnswer",
     "Question",
     "QuestionType",
     "asked_question",

@@ -6,14 +6,17 @@ branches on a type's name.
 
     quiz.md     parse(block) → (question or None, problems); to_quiz_md(question)
     attempt     freeze(question, rng): the opaque tokens an attempt shows instead of keys
-                read_form(question, entry, name, form) → response in bank keys, or None
+                read_form(question, entry, name, form) → response in bank keys, or None;
+                    raises IncompleteAnswer (with a draft) for an answer half given
+                draft_values(question, entry, name, draft): a stored draft as form fields
                 form_values(question, entry, name, response): a saved response as form fields
     grading     grade(question, response) → fraction of the points, 0..1, never raises
     review      describe(question, response) → the learner's answer in words
     GIFT        gift_order / gift_claims(answers) / from_gift(gift, report): import
                 to_gift(question) → GiftAnswers: export
     page        template: macros stem(q), inputs(q, entry, name, values), answer_key(q)
-                and feedback(q, response)
+                and feedback(q, response); optionally your_answer(q, response,
+                described), the answer in the page's words on the review
 
 A form is anything with `get(name, default)` and `getlist(name)` (Werkzeug's MultiDict):
 this package has no Flask in it.
@@ -59,6 +62,16 @@ class AnswerError(ValueError):
         super().__init__(code)
         self.code = code
         self.question_id = question_id
+
+
+class IncompleteAnswer(AnswerError):
+    """An answer the learner has started but not finished (an ordering with a position
+    missing, a number half typed). `draft` holds what was given, JSON-able in bank keys, so
+    it can be stored and shown again; it is never graded."""
+
+    def __init__(self, code: str, question_id: str, draft: object):
+        super().__init__(code, question_id)
+        self.draft = draft
 
 
 class QuestionType:
@@ -128,6 +141,11 @@ class QuestionType:
     def form_values(cls, question: Question, entry: dict, name: str, response: object) -> dict:
         """A saved response as {field name: [values]}, so a reloaded page shows it."""
         raise NotImplementedError
+
+    @classmethod
+    def draft_values(cls, question: Question, entry: dict, name: str, draft: object) -> dict:
+        """A stored IncompleteAnswer draft as form fields (default: like a response)."""
+        return cls.form_values(question, entry, name, draft)
 
     # --- grading and review ----------------------------------------------------------
 

@@ -18,7 +18,7 @@ from trainer.content.model import Problem
 from trainer.content.normalise import parse_decimal
 from trainer.content.question_model import Question
 from trainer.content.question_types import register
-from trainer.content.question_types.base import AnswerError, QuestionType, typed_text
+from trainer.content.question_types.base import IncompleteAnswer, QuestionType, typed_text
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -106,7 +106,8 @@ class Numerical(QuestionType):
     def read_form(cls, question, entry, name, form):
         text = typed_text(question, name, form)
         if text is not None and parse_decimal(text) is None:
-            raise AnswerError("not-a-number", question.id)
+            # Kept as typed, so a reload shows it; a number is needed before it counts.
+            raise IncompleteAnswer("not-a-number", question.id, text)
         return text
 
     @classmethod

@@ -18,6 +18,7 @@ from trainer.content.question_parsing import stable_key
 from trainer.content.question_types import register
 from trainer.content.question_types.base import (
     AnswerError,
+    IncompleteAnswer,
     QuestionType,
     shuffled_tokens,
     token_map,
@@ -97,12 +98,26 @@ class Ordering(QuestionType):
             return None
         positions = {}
         for token, value in chosen.items():
+            if value == "":
+                continue
             if not value.isdigit() or not 1 <= int(value) <= len(items):
-                raise AnswerError("incomplete-order", question.id)
+                raise AnswerError("unknown-option", question.id)
             positions[token] = int(value)
+        # A draft: {item key: position given}, what the learner has set so far.
+        draft = {items[token]: position for token, position in positions.items()}
+        if len(positions) < len(items):
+            raise IncompleteAnswer("incomplete-order", question.id, draft)
         if len(set(positions.values())) != len(positions):
-            raise AnswerError("position-twice", question.id)
+            raise IncompleteAnswer("position-twice", question.id, draft)
         return [items[token] for token in sorted(positions, key=positions.get)]
+
+    @classmethod
+    def draft_values(cls, question, entry, name, draft):
+        if not isinstance(draft, dict):
+            return {}
+        return {
+            f"{name}-{token}": [str(draft.get(key, ""))] for token, key in entry.get("items", [])
+        }
 
     @classmethod
     def form_values(cls, question, entry, name, response):

@@ -105,6 +105,10 @@ class Scenario(QuestionType):
         return type_of(question.asked).form_values(question.asked, entry, name, response)
 
     @classmethod
+    def draft_values(cls, question, entry, name, draft):
+        return type_of(question.asked).draft_values(question.asked, entry, name, draft)
+
+    @classmethod
     def grade(cls, question, response):
         return grade_response(question.asked, response)
 

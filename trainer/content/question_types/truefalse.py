@@ -65,7 +65,9 @@ class TrueFalse(QuestionType):
 
     @classmethod
     def describe(cls, question, response):
-        return "✓" if response else "✗"
+        # The choice as quiz.md writes it, not ✓/✗: a right "false" is not a cross. The
+        # review page shows it in the page's words (对/错) through the template.
+        return "true" if response else "false"
 
     @classmethod
     def gift_claims(cls, answers):
