@@ -7,9 +7,9 @@ by the app's service and fetched as one department ZIP.
   issue   `issue_if_complete` for 200 learners of one region (two stores) who passed the
           exam of a course that needs nothing else: completion check, serial number, PDF,
           row and audit event, each committed. Reported, no goal of its own.
-  zip     GET /certificates/department.zip?department=<the region> as HR, through the app's
-          test client (routing, access check and the view's query included): it reuses the
-          200 stored PDFs (none is revoked, and only a revoked one is rendered again).
+  zip     POST /certificates/department.zip (the region) as HR through the app's test client,
+          its background job run in-process (JOBS_IMMEDIATE), then GET of the stored file: the
+          job reuses the 200 stored PDFs (none is revoked; only a revoked one is re-rendered).
           Goal: <= 60 s.
 
 Also reported: whether HarfBuzz's subsetting library is installed (`ldconfig -p`), without
@@ -67,6 +67,7 @@ def _app(scratch: Path):
             "CONTENT_DIR": ROOT / "content",
             "WTF_CSRF_ENABLED": False,  # only for the test client's sign-in; not timed
             "RATELIMIT_ENABLED": False,
+            "JOBS_IMMEDIATE": True,  # the ZIP's job runs inside the timed request
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         }
     )
@@ -177,10 +178,15 @@ def _time_issue_and_zip(app) -> dict:
     stored = {row.pdf_sha256 for row in issued}
     for _ in range(ZIP_RUNS):
         started = time.perf_counter()
-        response = client.get(f"/certificates/department.zip?department={region_id}")
+        # HR asks for the ZIP (a POST that enqueues the job; the job runs in-process here,
+        # JOBS_IMMEDIATE), then downloads the file it stored.
+        asked = client.post("/certificates/department.zip", data={"department": region_id})
+        if asked.status_code != 302:
+            raise RuntimeError(f"department.zip answered {asked.status_code}")
+        response = client.get(asked.headers["Location"].split("?")[0] + ".zip")
         zip_runs.append(time.perf_counter() - started)
         if response.status_code != 200:
-            raise RuntimeError(f"department.zip answered {response.status_code}")
+            raise RuntimeError(f"the ZIP's download answered {response.status_code}")
         size = len(response.data)
         with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
             names = archive.namelist()
@@ -293,7 +299,8 @@ def _section(pdf: dict, figures: dict) -> Section:
         f"| issuing {CERTIFICATES} course certificates (`issue_if_complete`, each with its "
         f"PDF; total {seconds(sum(issue))}) | {len(issue)} | "
         f"{statistics.median(issue):.3f} s each | {max(issue):.3f} s | no goal |",
-        f"| department ZIP of the {CERTIFICATES} (GET `/certificates/department.zip` as HR, "
+        f"| department ZIP of the {CERTIFICATES} (HR's POST, its job run in-process, then "
+        f"the file's GET; "
         f"stored PDFs reused, {figures['size'] // 1024} KiB) | {len(zips)} | "
         f"{seconds(median_zip)} | {seconds(max(zips))} | <= {ZIP_GOAL:g} s: "
         f"{zip_goal.verdict} |",
@@ -301,9 +308,8 @@ def _section(pdf: dict, figures: dict) -> Section:
         f"The ZIP re-renders only revoked certificates (none here): each revoked one adds "
         f"about one PDF render. Issuing the {CERTIFICATES} and zipping them took "
         f"{seconds(sum(issue) + median_zip)} together. A quiz submit that completes a "
-        f"course issues its certificate inside the same request, so such a submit costs "
-        f"about one issue ({statistics.median(issue):.3f} s) more than the submits "
-        f"measured above.",
+        f"course only writes a certificate request; the background job then spends about "
+        f"one issue ({statistics.median(issue):.3f} s) on it, outside any request.",
         "",
         f"- While the PDF was timed, {pdf['load'].describe()}.",
         f"- While certificates were issued and zipped, {figures['load'].describe()}.",

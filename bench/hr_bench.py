@@ -116,7 +116,7 @@ def _generate(rng: random.Random, today: date) -> dict:
             settings={
                 "practical_required": practical,
                 "attitude_required": index % 6 == 0,
-                "quiz": {"pass_mark": 80},
+                "quiz": {"pass_mark": 80, "questions_per_attempt": 10},
             },
         )
         session.add(version)
