@@ -17,10 +17,10 @@ from flask import (
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from trainer import completion
 from trainer.auth.access import login_required, public, role_required
 from trainer.certificates import issuing, service, zips
 from trainer.certificates.forms import DepartmentZipForm, RevokeForm, VerifyForm
+from trainer.completion import listen
 from trainer.extensions import db, limiter
 from trainer.models import (
     Certificate,
@@ -45,7 +45,7 @@ EXPIRING_DAYS_DEFAULT = 60
 # Progress that may complete a course opens a certificate request; a background job issues
 # the certificate (trainer.certificates.issuing). may_be_complete rules out most committed
 # progress (an exam passed on a course still waiting for its assessment) with one query.
-completion.listen(issuing.request_certificate, relevant=service.may_be_complete)
+listen(issuing.request_certificate, relevant=service.may_be_complete)
 
 
 def get_certificate_or_404(certificate_id: int) -> Certificate:
