@@ -63,6 +63,9 @@ def _copy_course(template: Path, target: Path, index: int, prerequisites: list[s
     text = course_md.read_text(encoding="utf-8")
     text = _TITLE.sub(lambda m: f"title: {m.group(1).strip()}（第 {index + 1} 期）", text, count=1)
     text = _PREREQUISITES.sub(f"prerequisites: [{', '.join(prerequisites)}]", text, count=1)
+    # The bank is cut to the first questions below, so per-lesson quotas could ask for tags
+    # that are gone: the copies draw freely.
+    text = re.sub(r"^[ \t]*tag_quotas:.*\n", "", text, flags=re.M)
     course_md.write_text(text, encoding="utf-8")
     quiz_md = target / "quiz.md"
     quiz_md.write_text(

@@ -338,7 +338,7 @@ def _sign_in_everyone(app: Server, prepared: list[Prepared]) -> list[str]:
         path = f"/quiz/attempt/{first_attempt[employee_no]}"
         status, headers, body = http_request(app.port, "GET", path, headers={"Cookie": cookie})
         token = csrf_token(body)
-        if status != 200 or token is None or f"{path}/submit" not in body:
+        if status != 200 or token is None or f"{path}/confirm" not in body:
             raise RuntimeError(
                 f"{employee_no}: {path} answered {status} {headers.get('Location', '')}, "
                 f"CSRF token found: {token is not None}\n{app.log_tail()}"
