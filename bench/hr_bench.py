@@ -9,7 +9,8 @@ required), a fifth failed an attempt, a fifth part-way through the lessons, the 
 started. Then, through the app's test client (routing, access checks, templates included):
 
   matrix      GET /hr/reports/matrix?department=<a 200-person store>   goal <= 0.3 s (median)
-  export      GET /hr/reports/matrix.xlsx (10,000 people × 40 courses)  goal <= 10 s
+  export      POST /hr/reports/matrix.xlsx (its job run in-process, JOBS_IMMEDIATE), then GET
+              of the stored file (10,000 people × 40 courses)                goal <= 10 s
   import      upload a 10,000-row CSV + GET its preview page            goal <= 10 s
 
 `run()` returns one dict per figure: name, value, unit, goal, met. Run alone with
@@ -57,6 +58,7 @@ def _app(scratch: Path):
             "SECRET_KEY": "bench",
             "WTF_CSRF_ENABLED": False,
             "RATELIMIT_ENABLED": False,
+            "JOBS_IMMEDIATE": True,  # the export's job runs inside the timed request
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
             "CONTENT_DIR": scratch / "content",
         }
@@ -395,9 +397,13 @@ def run() -> list[dict]:
         )
 
         started = time.perf_counter()
-        response = client.get("/hr/reports/matrix.xlsx")
+        # HR asks for the file (a POST that enqueues the job; the job runs in-process here),
+        # then downloads the file it stored.
+        asked = client.post("/hr/reports/matrix.xlsx")
+        assert asked.status_code == 302, asked.status_code
+        response = client.get(asked.headers["Location"] + "/file")
         elapsed = time.perf_counter() - started
-        assert response.status_code == 200
+        assert response.status_code == 200, response.status_code
         results.append(
             _figure(
                 f"XLSX export of the whole matrix ({PEOPLE:,} × {COURSES}, "

@@ -82,8 +82,10 @@ def test_hr_imports_two_stores_assigns_onboarding_and_reminds_once(
         "已逾期"
     )
     expect(matrix.locator('tr[data-employee="E1001"]')).to_have_count(0)
+    page.get_by_test_id("export-xlsx").click()  # the file is built by a job (run at once)
+    expect(page.get_by_test_id("export-status")).to_have_attribute("data-status", "done")
     with page.expect_download() as download_info:
-        page.get_by_test_id("export-xlsx").click()
+        page.get_by_test_id("export-download").click()
     saved = tmp_path / "matrix.xlsx"
     download_info.value.save_as(saved)
     sheet = load_workbook(saved).active

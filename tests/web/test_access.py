@@ -120,6 +120,8 @@ ACCESS: dict[str, frozenset[str]] = {
     "reports.expiring": HR_ONLY,
     "reports.onboarding": HR_ONLY,
     "reports.export": HR_ONLY,
+    "reports.export_status": HR_ONLY,
+    "reports.export_file": HR_ONLY,
     "staff.import_upload": HR_ONLY,
     "staff.import_preview": HR_ONLY,
     "staff.import_apply": HR_ONLY,

@@ -197,7 +197,8 @@ def test_expiring_report_lists_and_exports_certificates_due_for_renewal(client, 
     db.session.commit()
     page = client.get("/hr/reports/expiring").get_data(as_text=True)
     assert f'data-serial="{certificate.serial}"' in page and "学员小张" in page
-    csv = client.get("/hr/reports/expiring.csv").get_data(as_text=True)
+    status_url = client.post("/hr/reports/expiring.csv").headers["Location"]
+    csv = client.get(f"{status_url}/file").get_data(as_text=True)  # built at once in tests
     assert certificate.serial in csv and "L0001" in csv
 
 

@@ -31,6 +31,8 @@ from trainer.courses.service import live_course
 from trainer.extensions import db
 from trainer.hr.plans import service as plans
 from trainer.hr.reminders.service import queue
+from trainer.hr.reports import jobs as report_jobs
+from trainer.hr.reports.service import Filters
 from trainer.hr.staff.importer import create_batch
 from trainer.models import (
     Certificate,
@@ -118,6 +120,7 @@ def seeded(app, users, synced, paths_dir):
     certificate = db.session.scalar(sa.select(Certificate).where(Certificate.kind == "course"))
     media = db.session.scalar(sa.select(CourseFile).where(~CourseFile.path.like("%.md")))
     department_zip = zips.request_zip(hr, shop)  # built at once: tests run jobs immediately
+    report_export = report_jobs.request_export(hr, "matrix", "xlsx", Filters(shop.id, None))
     return {
         "values": {
             "slug": ["basics", "store-service"],
@@ -136,6 +139,7 @@ def seeded(app, users, synced, paths_dir):
             "path": [media.path if media else "missing.png"],
             "filename": ["favicon.svg"],
             "zip_id": [department_zip.id],
+            "export_id": [report_export.id],
         },
         "department": shop.id,
         "expired_attempt": expired.id,

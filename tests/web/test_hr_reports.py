@@ -63,16 +63,33 @@ def test_matrix_page_with_filter_and_drill_down(client, signed_in, store):
     assert "已逾期" in client.get("/training/people/S1").get_data(as_text=True)
 
 
+def _export(client, report: str, fmt: str, **filters):
+    """Press the export button (a POST with the page's filters), then download the file the
+    job built (jobs run immediately in the tests)."""
+    response = client.post(f"/hr/reports/{report}.{fmt}", data=filters)
+    assert response.status_code == 302
+    status_url = response.headers["Location"]
+    page = client.get(status_url).get_data(as_text=True)
+    assert 'data-status="done"' in page and 'http-equiv="refresh"' not in page
+    response = client.get(f"{status_url}/file")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "private, no-store"
+    return response
+
+
 def test_matrix_exports_as_xlsx_and_csv_with_formulas_neutralised(client, signed_in, store):
     signed_in("hr")
-    response = client.get(f"/hr/reports/matrix.xlsx?position={store['sales-associate'].id}")
-    assert response.status_code == 200
+    response = _export(client, "matrix", "xlsx", position=store["sales-associate"].id)
     assert "attachment" in response.headers["Content-Disposition"]
+    assert response.headers["Content-Disposition"].endswith(
+        f'filename="matrix-{local_today().isoformat()}.xlsx"'
+    )
     sheet = load_workbook(io.BytesIO(response.data)).active
     rows = {row[0].value: [cell.value for cell in row] for row in sheet.iter_rows(min_row=2)}
     assert rows["S1"][1] == '\'=HYPERLINK("http://x")'
     assert "已逾期" in rows["S1"] and "已通过" in rows["S2"]
-    response = client.get("/hr/reports/matrix.csv")
+    response = _export(client, "matrix", "csv")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert response.data.startswith(b"\xef\xbb\xbf")
     table = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert table[0][:2] == ["工号", "姓名"]
@@ -82,10 +99,13 @@ def test_matrix_exports_as_xlsx_and_csv_with_formulas_neutralised(client, signed
 @pytest.mark.parametrize("report", ["overdue", "courses", "onboarding"])
 def test_every_report_page_and_export(client, signed_in, store, report):
     signed_in("hr")
-    assert client.get(f"/hr/reports/{report}").status_code == 200
+    page = client.get(f"/hr/reports/{report}").get_data(as_text=True)
     for fmt in ("csv", "xlsx"):
-        assert client.get(f"/hr/reports/{report}.{fmt}").status_code == 200
-    assert client.get(f"/hr/reports/{report}.pdf").status_code == 404
+        assert f'action="/hr/reports/{report}.{fmt}"' in page
+        assert _export(client, report, fmt).data
+    assert client.post(f"/hr/reports/{report}.pdf").status_code == 404
+    # The old download link now only answers a POST: nothing is built on a GET.
+    assert client.get(f"/hr/reports/{report}.csv").status_code == 405
 
 
 def test_overdue_page_lists_who_is_late(client, signed_in, store):
@@ -124,4 +144,21 @@ def test_notifications_in_the_app(app, client, store):
 
 def test_learner_cannot_export(client, signed_in, store):
     signed_in("learner")
-    assert client.get("/hr/reports/matrix.xlsx").status_code == 403
+    assert client.post("/hr/reports/matrix.xlsx").status_code == 403
+
+
+def test_an_export_is_seen_and_downloaded_only_by_who_asked_for_it(app, client, signed_in, store):
+    signed_in("hr")
+    status_url = client.post("/hr/reports/overdue.csv").headers["Location"]
+    assert client.get(f"{status_url}/file").status_code == 200
+    other = app.test_client()
+    sign_in(other, "M0001")  # the administrator: HR too, but not the one who asked
+    assert other.get(status_url).status_code == 404
+    assert other.get(f"{status_url}/file").status_code == 404
+
+
+def test_export_filters_travel_as_hidden_fields(client, signed_in, store):
+    signed_in("hr")
+    position = store["sales-associate"].id
+    page = client.get(f"/hr/reports/matrix?position={position}").get_data(as_text=True)
+    assert f'<input type="hidden" name="position" value="{position}">' in page

@@ -41,6 +41,7 @@ def register(jobs: Jobs, app: Flask) -> None:
     job(issue_certificate, **retry)
     job(issue_levels, **retry)
     job(build_certificate_zip, **retry)
+    job(build_report_export, **retry)
     job(apply_staff_import, **retry)
     periodic(close_expired_attempts, crontab(minute="*"))
     periodic(sweep_lost_jobs, crontab(minute="*/5"))
@@ -87,6 +88,13 @@ def build_certificate_zip(app: Flask, zip_id: int) -> int | None:
     return zips.build(app, zip_id)
 
 
+def build_report_export(app: Flask, export_id: int) -> int | None:
+    """One of HR's reports as CSV or XLSX (trainer.hr.reports.jobs)."""
+    from trainer.hr.reports import jobs
+
+    return jobs.build(export_id)
+
+
 def apply_staff_import(app: Flask, batch_id: int) -> dict | None:
     """A staff file HR confirmed, applied in one transaction (trainer.hr.staff.importer)."""
     from trainer.clock import local_today
@@ -110,13 +118,20 @@ def close_expired_attempts(app: Flask) -> int:
 
 def sweep_lost_jobs(app: Flask) -> int:
     """Enqueue again the requests no job has finished (lost or crashed jobs: the rows of
-    certificate_requests and certificate_zips still open, staff imports confirmed but not
-    applied); forget ZIPs built long ago."""
+    certificate_requests, certificate_zips and report_exports still open, staff imports
+    confirmed but not applied); forget ZIPs and report exports built long ago."""
     from trainer.certificates import issuing, zips
+    from trainer.hr.reports import jobs as report_exports
     from trainer.hr.staff.importer import requeue_lost_applies
 
     zips.forget_old()
-    return issuing.requeue_stale_requests() + zips.requeue_stale() + requeue_lost_applies()
+    report_exports.forget_old()
+    return (
+        issuing.requeue_stale_requests()
+        + zips.requeue_stale()
+        + report_exports.requeue_stale()
+        + requeue_lost_applies()
+    )
 
 
 def career_levels(app: Flask) -> int:

@@ -34,6 +34,7 @@ from trainer.models.people import (
 from trainer.models.plans import PlanAssignment, PlanItem, PlanTarget, SkillPlan
 from trainer.models.quizzes import QuizAnswer, QuizAttempt, QuizExtraAttempt, QuizResult
 from trainer.models.reminders import OutboxMessage
+from trainer.models.reports import ReportExport
 from trainer.models.staff import ImportBatch
 
 __all__ = [
@@ -61,6 +62,7 @@ __all__ = [
     "QuizAttempt",
     "QuizExtraAttempt",
     "QuizResult",
+    "ReportExport",
     "User",
     "UserRole",
     "utcnow",

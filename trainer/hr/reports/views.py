@@ -6,27 +6,30 @@ import json
 import math
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from trainer.auth.access import role_required
+from trainer.auth.forms import EmptyForm
 from trainer.clock import local_today
 from trainer.extensions import db
 from trainer.hr.plans import rules
-from trainer.hr.reports import service
-from trainer.hr.reports.exports import to_csv, to_xlsx
+from trainer.hr.reports import jobs, service
 from trainer.hr.reports.tables import STATUS_COLOURS, TABLES, part_labels, status_labels
-from trainer.models import Department, Position
+from trainer.models import Department, Position, ReportExport
 from trainer.security import db_int
 
 bp = Blueprint("reports", __name__, url_prefix="/hr/reports")
 HR = ("hr", "admin")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _filters() -> service.Filters:
-    department_id = request.args.get("department", type=db_int) or None
-    position_id = request.args.get("position", type=db_int) or None
+def _filters(values=None) -> service.Filters:
+    """The filters of the page (its query string) or of an export form (its hidden fields);
+    a department or position that does not exist filters nothing."""
+    values = request.args if values is None else values
+    department_id = values.get("department", type=db_int) or None
+    position_id = values.get("position", type=db_int) or None
     if department_id is not None and db.session.get(Department, department_id) is None:
         department_id = None
     if position_id is not None and db.session.get(Position, position_id) is None:
@@ -51,6 +54,7 @@ def _page(template: str, **context):
         filters=filters,
         choices=_filter_choices(),
         status_labels=status_labels(),
+        export_form=EmptyForm(),
         part_labels=part_labels(),
         export_args={
             k: v
@@ -128,19 +132,58 @@ def expiring():
     )
 
 
-@bp.get("/<report>.<fmt>")
+@bp.post("/<report>.<fmt>")
 @role_required(*HR)
 def export(report: str, fmt: str):
-    if report not in TABLES or fmt not in ("csv", "xlsx"):
+    """Ask for a report as CSV or XLSX: built by a background job."""
+    if report not in TABLES or fmt not in jobs.FORMATS:
         abort(404)
-    table = TABLES[report](_filters(), local_today())
-    filename = f"{report}-{local_today().isoformat()}.{fmt}"
-    if fmt == "csv":
-        body, mimetype = to_csv(table), "text/csv; charset=utf-8"
-    else:
-        body, mimetype = to_xlsx(table), XLSX_TYPE
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    found = jobs.request_export(current_user, report, fmt, _filters(request.form))
+    return redirect(url_for("reports.export_status", export_id=found.id))
+
+
+def _export_or_404(export_id: int) -> ReportExport:
+    found = db.session.get(ReportExport, export_id)
+    if found is None or found.requested_by_id != current_user.id:
+        abort(404)
+    return found
+
+
+@bp.get("/exports/<int:export_id>")
+@role_required(*HR)
+def export_status(export_id: int):
+    found = _export_or_404(export_id)
+    filters = jobs.filters_of(found.filters)
+    position = db.session.get(Position, filters.position_id) if filters.position_id else None
+    titles = {
+        "matrix": _("Completion matrix"),
+        "overdue": _("Overdue"),
+        "courses": _("Results per course"),
+        "onboarding": _("Onboarding"),
+        "expiring": _("Certificates expiring"),
+    }
+    return render_template(
+        "reports/export.html",
+        export=found,
+        title=titles.get(found.report, found.report),
+        department=service.department_paths().get(filters.department_id or 0),
+        position=position.name if position else None,
+    )
+
+
+@bp.get("/exports/<int:export_id>/file")
+@role_required(*HR)
+def export_file(export_id: int):
+    found = _export_or_404(export_id)
+    if found.status != "done":
+        return redirect(url_for("reports.export_status", export_id=export_id))
     return Response(
-        body,
-        mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        found.content,
+        mimetype=jobs.MIMETYPES[found.fmt],
+        headers={
+            "Content-Disposition": f'attachment; filename="{found.filename}"',
+            "Cache-Control": "private, no-store",
+        },
     )
