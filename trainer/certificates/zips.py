@@ -17,7 +17,7 @@ from flask import Flask
 from trainer.assessments.rules import departments_below
 from trainer.database import write_transaction
 from trainer.extensions import db
-from trainer.jobs import enqueue, enqueue_after_commit
+from trainer.jobs import enqueue_after_commit, outbox
 from trainer.models import Certificate, CertificateZip, Department, User, utcnow
 
 OPEN = ("pending", "working")
@@ -113,33 +113,8 @@ def build(app: Flask, zip_id: int, now: datetime | None = None) -> int | None:
 
 def requeue_stale(now: datetime | None = None) -> int:
     """Enqueue again the requests whose job was lost (queue down, worker killed)."""
-    now = now or utcnow()
-    stale = db.session.scalars(
-        sa.select(CertificateZip.id).where(
-            sa.or_(
-                sa.and_(
-                    CertificateZip.status == "pending",
-                    CertificateZip.requested_at < now - timedelta(minutes=2),
-                ),
-                sa.and_(
-                    CertificateZip.status == "working",
-                    CertificateZip.claimed_at < now - WORKING_GRACE,
-                ),
-            )
-        )
-    ).all()
-    db.session.commit()
-    return sum(enqueue("build_certificate_zip", zip_id) for zip_id in stale)
+    return outbox.requeue_stale(CertificateZip, "build_certificate_zip", WORKING_GRACE, now)
 
 
 def forget_old(now: datetime | None = None) -> int:
-    with write_transaction():
-        result = db.session.execute(
-            sa.delete(CertificateZip)
-            .where(
-                CertificateZip.status == "done",
-                CertificateZip.done_at < (now or utcnow()) - KEPT_FOR,
-            )
-            .execution_options(synchronize_session=False)
-        )
-    return result.rowcount
+    return outbox.forget_done(CertificateZip, KEPT_FOR, now)

@@ -21,7 +21,7 @@ from trainer.extensions import db
 from trainer.hr.reports.exports import to_csv, to_xlsx
 from trainer.hr.reports.service import Filters
 from trainer.hr.reports.tables import TABLES
-from trainer.jobs import enqueue, enqueue_after_commit
+from trainer.jobs import enqueue_after_commit, outbox
 from trainer.models import ReportExport, User, utcnow
 
 OPEN = ("pending", "working")
@@ -131,33 +131,8 @@ def build(export_id: int, now: datetime | None = None) -> int | None:
 
 def requeue_stale(now: datetime | None = None) -> int:
     """Enqueue again the requests whose job was lost (queue down, worker killed)."""
-    now = now or utcnow()
-    stale = db.session.scalars(
-        sa.select(ReportExport.id).where(
-            sa.or_(
-                sa.and_(
-                    ReportExport.status == "pending",
-                    ReportExport.requested_at < now - timedelta(minutes=2),
-                ),
-                sa.and_(
-                    ReportExport.status == "working",
-                    ReportExport.claimed_at < now - WORKING_GRACE,
-                ),
-            )
-        )
-    ).all()
-    db.session.commit()
-    return sum(enqueue("build_report_export", export_id) for export_id in stale)
+    return outbox.requeue_stale(ReportExport, "build_report_export", WORKING_GRACE, now)
 
 
 def forget_old(now: datetime | None = None) -> int:
-    with write_transaction():
-        result = db.session.execute(
-            sa.delete(ReportExport)
-            .where(
-                ReportExport.status == "done",
-                ReportExport.done_at < (now or utcnow()) - KEPT_FOR,
-            )
-            .execution_options(synchronize_session=False)
-        )
-    return result.rowcount
+    return outbox.forget_done(ReportExport, KEPT_FOR, now)
