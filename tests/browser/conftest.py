@@ -97,3 +97,25 @@ def sign_in(page, base_url: str, login: str, password: str) -> None:
     page.get_by_label("工号或邮箱").fill(login)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
+
+
+SERIOUS = {"serious", "critical"}
+
+
+def accessibility_problems(page) -> list[str]:
+    """axe-core (bundled by axe-playwright-python, injected into the page under test) run on
+    the page as it is now: its serious and critical violations, one line each."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    response = Axe().run(page).response
+    return [
+        f"{page.url} {violation['id']} ({violation['impact']}): {violation['help']} — "
+        + "; ".join(node["target"][0] for node in violation["nodes"][:3])
+        for violation in response["violations"]
+        if violation["impact"] in SERIOUS
+    ]
+
+
+def assert_accessible(page) -> None:
+    problems = accessibility_problems(page)
+    assert not problems, "\n".join(problems)
