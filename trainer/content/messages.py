@@ -406,8 +406,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "numerical-other-credit": (
         "- = * 是“其他任何数字”的反馈，不得分，不能写百分比：请删掉百分比",
-        "- = * holds the feedback for any other number, which earns nothing: delete the "
-        "percentage",
+        "- = * holds the feedback for any other number, which earns nothing: delete the percentage",
     ),
     "numerical-other-twice": (
         "- = *（其他任何数字）只能写一次",

@@ -46,11 +46,10 @@ class SingleChoice(QuestionType):
 
     @classmethod
     def build(cls, block, common, text, answers, problems):
-        options = tuple(
-            _single_option(option)
-            for option in options_from(answers)
-            if credit_in_range(block.file, option.line, option.weight, problems)
-        )
+        options = options_from(answers)
+        for option in options:
+            credit_in_range(block.file, option.line, option.weight, problems)
+        options = tuple(_single_option(option) for option in options)
         need_two_options(block, options, problems)
         correct = [option for option in options if option.correct]
         if options and len(correct) != 1:

@@ -1,0 +1,149 @@
+"""The review shows the partial mark and the feedback of the very answer the learner gave."""
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from trainer.courses.sync import course_for_version, sync_content
+from trainer.extensions import db
+from trainer.models import QuizAttempt
+from trainer.quizzes.answers import form_values
+from trainer.quizzes.rules import freeze_question
+
+EXTRA_QUESTIONS = """
+
+## wait-single
+type: single
+
+顾客排队时，最多让顾客等多久就要打招呼？
+
+- [x] 1 分钟
+  > 对，先让顾客知道你看到他了。
+- [50%] 3 分钟
+  > 可以，但顾客已经有点着急了。
+- [ ] 10 分钟
+  > 太久了。
+
+## wait-fill
+type: fill
+
+看到顾客后，应在 ____ 秒内主动问候。
+
+- = 3
+- = 5（50%）
+  > 5 秒有点慢，标准是 3 秒。
+
+## wait-number
+type: numerical
+
+改裤长一般需要多少分钟？
+
+- = 15
+  > 对。
+- = 20 ± 5（25%）
+  > 太保守了：一般是 15 分钟。
+- = *
+  > 请看第三课。
+
+## wait-promise
+type: truefalse
+answer: false
+
+可以承诺裤子“马上就能改好”。
+
+- 对
+  > 不能承诺做不到的事。
+- 错
+  > 对，要告诉顾客具体的取裤时间。
+"""
+
+
+@pytest.fixture
+def exam(app, client, users, signed_in, courses_dir):
+    course_dir = Path(courses_dir) / "store-service"
+    quiz = course_dir / "quiz.md"
+    quiz.write_text(quiz.read_text(encoding="utf-8") + EXTRA_QUESTIONS, encoding="utf-8")
+    settings = course_dir / "course.md"
+    settings.write_text(
+        settings.read_text(encoding="utf-8").replace("review: after_pass", "review: always"),
+        encoding="utf-8",
+    )
+    report = sync_content(Path(app.config["CONTENT_DIR"]))
+    assert set(report.outcomes.values()) == {"new"}, report.problems
+    signed_in("learner")
+    response = client.post("/quiz/store-service/start")
+    attempt = db.session.get(QuizAttempt, int(response.headers["Location"].rsplit("/", 1)[1]))
+    by_id = course_for_version(attempt.version).questions_by_id
+    rng = random.Random(7)
+    attempt.draw = [
+        freeze_question(by_id[question_id], rng)
+        for question_id in ("wait-single", "wait-fill", "wait-number", "wait-promise")
+    ]
+    db.session.commit()
+    return attempt, by_id
+
+
+def _items(client, attempt, answers: dict[str, object]) -> list[str]:
+    attempt_row, by_id = attempt
+    form: dict[str, list[str]] = {}
+    for index, entry in enumerate(attempt_row.draw, start=1):
+        question = by_id[entry["id"]]
+        form.update(form_values(question, entry, index, answers[question.id]))
+    response = client.post(f"/quiz/attempt/{attempt_row.id}/submit", data=form)
+    assert response.status_code == 302
+    page = client.get(f"/quiz/attempt/{attempt_row.id}/result").get_data(as_text=True)
+    items = re.findall(r'<article class="card review-item.*?</article>', page, re.S)
+    return [" ".join(re.sub(r"<[^>]+>", " ", item).split()) for item in items]
+
+
+def test_partial_answers_show_their_points_and_their_own_feedback(client, exam):
+    single = next(o.key for o in exam[1]["wait-single"].options if o.text == "3 分钟")
+    items = _items(
+        client,
+        exam,
+        {"wait-single": single, "wait-fill": "５", "wait-number": "24", "wait-promise": True},
+    )
+
+    single_item, fill_item, number_item, promise_item = items
+    assert "0.5 / 1" in single_item and "◐ 部分正确" in single_item
+    assert "可以，但顾客已经有点着急了。" in single_item.split("正确答案")[0]
+    assert "太久了" not in single_item.split("正确答案")[0]
+    assert "0.5 / 1" in fill_item and "◐ 部分正确" in fill_item
+    assert "5 秒有点慢，标准是 3 秒。" in fill_item.split("正确答案")[0]
+    assert "0.25 / 1" in number_item and "◐ 部分正确" in number_item
+    assert "太保守了：一般是 15 分钟。" in number_item.split("正确答案")[0]
+    assert "请看第三课" not in number_item.split("正确答案")[0]
+    assert "0 / 1" in promise_item and "✗ 答错了" in promise_item
+    assert "不能承诺做不到的事。" in promise_item.split("正确答案")[0]
+    assert "要告诉顾客具体的取裤时间" not in promise_item.split("正确答案")[0]
+
+
+def test_full_marks_show_the_right_answers_feedback(client, exam):
+    single = next(o.key for o in exam[1]["wait-single"].options if o.correct)
+    items = _items(
+        client,
+        exam,
+        {"wait-single": single, "wait-fill": "3", "wait-number": "15", "wait-promise": False},
+    )
+
+    assert all("✓ 答对了" in item for item in items)
+    assert "1 / 1" in items[0] and "对，先让顾客知道你看到他了。" in items[0].split("正确答案")[0]
+    assert "5 秒有点慢" not in items[1].split("正确答案")[0]
+    assert "对。" in items[2].split("正确答案")[0]
+    assert "对，要告诉顾客具体的取裤时间。" in items[3].split("正确答案")[0]
+
+
+def test_a_number_no_answer_accepts_shows_the_feedback_for_any_other_number(client, exam):
+    single = next(o.key for o in exam[1]["wait-single"].options if o.text == "10 分钟")
+    items = _items(
+        client,
+        exam,
+        {"wait-single": single, "wait-fill": "十分钟", "wait-number": "60", "wait-promise": True},
+    )
+
+    assert "0 / 1" in items[2] and "✗ 答错了" in items[2]
+    assert "请看第三课。" in items[2].split("正确答案")[0]
+    assert "太久了。" in items[0].split("正确答案")[0]
+    assert "反馈" not in items[1].split("正确答案")[0]
