@@ -4,6 +4,9 @@ GIFT."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from trainer.content import format_problem, grade_response
@@ -383,3 +386,25 @@ def test_gift_export_writes_moodles_forms():
     assert "\t#15:1\n" in text
     assert "\tT#要主动。#没错。\n" in text
     assert "\tF#不能承诺。\n" in text
+
+
+# --- the documentation's example ---------------------------------------------------------
+
+AUTHORING = Path(__file__).resolve().parents[3] / "docs" / "authoring.md"
+
+
+def test_the_authoring_guides_examples_load_in_both_languages():
+    blocks = re.findall(
+        r"```markdown\n(## greet-delay\n.*?)```", AUTHORING.read_text("utf-8"), re.S
+    )
+
+    assert len(blocks) == 2  # the English half and the Chinese half
+    for block in blocks:
+        questions, problems = parse_quiz(block, "quiz.md")
+        assert problems == []
+        single, fill, numerical, truefalse = questions
+        assert grade_response(single, "o2") == 0.5
+        assert grade_response(fill, "5") == 0.5
+        assert grade_response(numerical, "12") == 0.5
+        assert numerical.feedback_for("99") == "请复习第三课“试衣与修改”。"
+        assert truefalse.feedback_for(True) == "不能承诺做不到的事。"
