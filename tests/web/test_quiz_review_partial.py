@@ -57,6 +57,28 @@ answer: false
   > 不能承诺做不到的事。
 - 错
   > 对，要告诉顾客具体的取裤时间。
+
+## wait-order
+type: ordering
+
+请把下列步骤按正确顺序排列。
+
+- [1] 主动迎宾
+- [2] 了解需求
+  > 先问清楚需要，再推荐。
+- [3] 推荐商品
+  > 推荐要在了解需求之后。
+
+## wait-match
+type: matching
+
+把情况和合适的说法连起来。
+
+- 顾客进店 => 您好，欢迎光临
+  > 进店先问候。
+- 顾客离店 => 谢谢光临，欢迎再来
+  > 离店要道谢。
+- 顾客等候 => 让您久等了
 """
 
 
@@ -79,7 +101,14 @@ def exam(app, client, users, signed_in, courses_dir):
     rng = random.Random(7)
     attempt.draw = [
         freeze_question(by_id[question_id], rng)
-        for question_id in ("wait-single", "wait-fill", "wait-number", "wait-promise")
+        for question_id in (
+            "wait-single",
+            "wait-fill",
+            "wait-number",
+            "wait-promise",
+            "wait-order",
+            "wait-match",
+        )
     ]
     db.session.commit()
     return attempt, by_id
@@ -98,15 +127,30 @@ def _items(client, attempt, answers: dict[str, object]) -> list[str]:
     return [" ".join(re.sub(r"<[^>]+>", " ", item).split()) for item in items]
 
 
+def right_order_and_pairs(exam) -> dict:
+    by_id = exam[1]
+    order, match = by_id["wait-order"], by_id["wait-match"]
+    return {
+        "wait-order": list(order.correct_order),
+        "wait-match": {pair.left_key: pair.right_key for pair in match.pairs},
+    }
+
+
 def test_partial_answers_show_their_points_and_their_own_feedback(client, exam):
     single = next(o.key for o in exam[1]["wait-single"].options if o.text == "3 分钟")
     items = _items(
         client,
         exam,
-        {"wait-single": single, "wait-fill": "５", "wait-number": "24", "wait-promise": True},
+        {
+            "wait-single": single,
+            "wait-fill": "５",
+            "wait-number": "24",
+            "wait-promise": True,
+            **right_order_and_pairs(exam),
+        },
     )
 
-    single_item, fill_item, number_item, promise_item = items
+    single_item, fill_item, number_item, promise_item, _, _ = items
     assert "0.5 / 1" in single_item and "◐ 部分正确" in single_item
     assert "可以，但顾客已经有点着急了。" in single_item.split("正确答案")[0]
     assert "太久了" not in single_item.split("正确答案")[0]
@@ -125,7 +169,13 @@ def test_full_marks_show_the_right_answers_feedback(client, exam):
     items = _items(
         client,
         exam,
-        {"wait-single": single, "wait-fill": "3", "wait-number": "15", "wait-promise": False},
+        {
+            "wait-single": single,
+            "wait-fill": "3",
+            "wait-number": "15",
+            "wait-promise": False,
+            **right_order_and_pairs(exam),
+        },
     )
 
     assert all("✓ 答对了" in item for item in items)
@@ -133,6 +183,8 @@ def test_full_marks_show_the_right_answers_feedback(client, exam):
     assert "5 秒有点慢" not in items[1].split("正确答案")[0]
     assert "对。" in items[2].split("正确答案")[0]
     assert "对，要告诉顾客具体的取裤时间。" in items[3].split("正确答案")[0]
+    assert "先问清楚需要" not in items[4].split("正确答案")[0]
+    assert "进店先问候" not in items[5].split("正确答案")[0]
 
 
 def test_a_number_no_answer_accepts_shows_the_feedback_for_any_other_number(client, exam):
@@ -140,10 +192,44 @@ def test_a_number_no_answer_accepts_shows_the_feedback_for_any_other_number(clie
     items = _items(
         client,
         exam,
-        {"wait-single": single, "wait-fill": "十分钟", "wait-number": "60", "wait-promise": True},
+        {
+            "wait-single": single,
+            "wait-fill": "十分钟",
+            "wait-number": "60",
+            "wait-promise": True,
+            **right_order_and_pairs(exam),
+        },
     )
 
     assert "0 / 1" in items[2] and "✗ 答错了" in items[2]
     assert "请看第三课。" in items[2].split("正确答案")[0]
     assert "太久了。" in items[0].split("正确答案")[0]
     assert "反馈" not in items[1].split("正确答案")[0]
+
+
+def test_steps_and_pairs_placed_wrongly_show_their_own_feedback(client, exam):
+    by_id = exam[1]
+    order, match = by_id["wait-order"], by_id["wait-match"]
+    first, second, third = order.correct_order
+    pairs = {pair.left_key: pair.right_key for pair in match.pairs}
+    pairs["l1"], pairs["l3"] = pairs["l3"], pairs["l1"]  # 进店 and 等候 swapped
+    single = next(o.key for o in by_id["wait-single"].options if o.correct)
+    items = _items(
+        client,
+        exam,
+        {
+            "wait-single": single,
+            "wait-fill": "3",
+            "wait-number": "15",
+            "wait-promise": False,
+            "wait-order": [first, third, second],
+            "wait-match": pairs,
+        },
+    )
+
+    order_item, match_item = (item.split("正确答案")[0] for item in items[4:])
+    assert "了解需求: 先问清楚需要，再推荐。" in order_item
+    assert "推荐商品: 推荐要在了解需求之后。" in order_item
+    assert "◐ 部分正确" in match_item and "0.3333 / 1" in match_item
+    assert "顾客进店: 进店先问候。" in match_item
+    assert "离店要道谢" not in match_item

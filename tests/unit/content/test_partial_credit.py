@@ -269,6 +269,50 @@ def test_true_false_option_lines_are_still_warned_about():
     assert [p.code for p in problems] == ["options-not-used"]
 
 
+# --- ordering and matching --------------------------------------------------------------
+
+
+def test_ordering_feedback_is_shown_for_the_steps_placed_wrongly():
+    question = parsed(
+        "排序\n\n- [1] 迎宾\n- [2] 了解需求\n  > 先问需要。\n- [3] 推荐\n  > 最后推荐。",
+        "type: ordering",
+    )
+    first, second, third = question.correct_order
+
+    assert [item.feedback for item in question.items] == ["", "先问需要。", "最后推荐。"]
+    assert question.misplaced([first, second, third]) == []
+    assert [i.text for i in question.misplaced([first, third, second])] == ["了解需求", "推荐"]
+    assert len(question.misplaced("junk")) == 3
+
+
+def test_matching_feedback_is_shown_for_the_pairs_matched_wrongly():
+    question = parsed(
+        "连线\n\n- 进店 => 问候\n  > 先问候。\n- 离店 => 道谢\n- 等候 => 致歉\n  > 要致歉。",
+        "type: matching",
+    )
+    right = {pair.left_key: pair.right_key for pair in question.pairs}
+
+    assert [pair.feedback for pair in question.pairs] == ["先问候。", "", "要致歉。"]
+    assert question.wrong_pairs(right) == []
+    swapped = {**right, "l1": right["l3"], "l3": right["l1"]}
+    assert [pair.left for pair in question.wrong_pairs(swapped)] == ["进店", "等候"]
+    assert [pair.left for pair in question.wrong_pairs(None)] == ["进店", "离店", "等候"]
+
+
+def test_matching_feedback_cannot_go_to_gift_and_is_reported():
+    question = parsed(
+        "连线\n\n- 进店 => 问候\n  > 先问候。\n- 离店 => 道谢\n- 等候 => 致歉", "type: matching"
+    )
+
+    exported = export_gift([question])
+
+    assert exported.exported == 1
+    assert [(e.line, e.reason_code) for e in exported.not_exported] == [
+        (1, "gift-export-pair-feedback")
+    ]
+    assert "进店" in exported.not_exported[0].message_zh
+
+
 # --- round trips -------------------------------------------------------------------------
 
 BANK = """## single-partial
@@ -336,6 +380,15 @@ answer: true
 - 错
   > 要主动。
 
+## ordering-feedback
+type: ordering
+
+排序。
+
+- [2] 推荐
+  > 最后推荐。
+- [1] 迎宾
+
 ## truefalse-one-feedback
 type: truefalse
 answer: false
@@ -365,7 +418,7 @@ def test_the_bank_reads_back_from_the_quiz_md_it_writes():
 
 
 def test_gift_round_trip_keeps_credits_and_feedback():
-    questions = bank()
+    questions = [q for q in bank() if q.type != "ordering"]  # GIFT has no ordering
 
     exported = export_gift(questions)
     imported = import_gift(exported.text)
@@ -378,7 +431,7 @@ def test_gift_round_trip_keeps_credits_and_feedback():
 
 
 def test_gift_export_writes_moodles_forms():
-    text = export_gift(bank()).text
+    text = export_gift([q for q in bank() if q.type != "ordering"]).text
 
     assert "~%33.5%5 秒#慢了一点。" in text
     assert "=%50%5#慢了。" in text and "=%0%十秒#太慢了。" in text

@@ -167,6 +167,11 @@ GIFT_MESSAGES: dict[str, tuple[str, str]] = {
         "for each right answer and -100% for each wrong one (choosing some of the right "
         "answers now earns part of the marks)",
     ),
+    "gift-export-pair-feedback": (
+        "连线题 “{text}” 这一组的反馈没有导出：GIFT 的连线题没有每组的反馈",
+        "The feedback of the matching pair “{text}” was not exported: GIFT matching pairs "
+        "have no feedback",
+    ),
     "gift-export-tag": (
         "标签 “{tag}” 含有 < 或 >，Moodle 的标签不能有这些字符，没有导出这个标签",
         "The tag “{tag}” contains < or >, which Moodle tags cannot hold, so it was not exported",
