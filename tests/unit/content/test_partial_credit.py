@@ -461,3 +461,13 @@ def test_the_authoring_guides_examples_load_in_both_languages():
         assert grade_response(numerical, "12") == 0.5
         assert numerical.feedback_for("99") == "请复习第三课“试衣与修改”。"
         assert truefalse.feedback_for(True) == "不能承诺做不到的事。"
+
+
+def test_numerical_without_any_answer_is_reported_beside_other_mistakes():
+    question, problems = parse("Q", "type: numerical\npoints: two")
+
+    assert question is None
+    assert [(p.line, p.code) for p in problems] == [
+        (3, "question-points"),
+        (1, "numerical-no-answer"),
+    ]

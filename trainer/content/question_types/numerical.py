@@ -145,6 +145,7 @@ class Numerical(QuestionType):
         if main is False:
             return None
         written = [main] if main is not None else []
+        reported_before = len(problems)
         other_feedback = None
         for line in answers:
             value, percent = split_credit(line.groups[0])
@@ -161,7 +162,8 @@ class Numerical(QuestionType):
             if answer is not None:
                 credit = 100.0 if percent is None else percent
                 written.append(replace(answer, credit=credit, feedback=line.feedback))
-        if not written and not any(p.is_error for p in problems):
+        lines_refused = any(p.is_error for p in problems[reported_before:])
+        if not written and not lines_refused:
             problems.append(
                 Problem.error(block.file, block.line, "numerical-no-answer", id=block.id)
             )
