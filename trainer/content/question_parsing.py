@@ -14,8 +14,9 @@ from trainer.content.sources import lines_outside_code
 COMMON_KEYS = ("type", "points", "tags", "difficulty")
 DIFFICULTIES = ("easy", "medium", "hard")
 TAG_SEPARATOR = re.compile(r"[,，、;；]")
-FEEDBACK = re.compile(r"^\s+>\s?(.*)$")
-LOOKS_LIKE_OPTION = re.compile(r"^[-*+]\s+[\[［【][ xX]?[\]］】]")
+# Feedback under an answer: an indented `>`; a Chinese input method types `＞` or `》`.
+FEEDBACK = re.compile(r"^\s+[>＞》]\s?(.*)$")
+LOOKS_LIKE_OPTION = re.compile(r"^[-*+]\s+[\[［【][ xXｘＸ]?[\]］】]")
 # Partial credit written after an answer: `（50%）`, `(50%)`, `[50%]`, `［50％］`, `【50%】`.
 # Full-width and half-width brackets and percent signs are all accepted, since a Chinese
 # input method types the full-width ones. The number may be negative or over 100 here, so

@@ -53,6 +53,15 @@ def test_single_option_with_a_percentage_in_half_or_full_width(partial):
     assert question.options[2].feedback == "太慢了。"
 
 
+def test_full_width_marks_and_feedback_signs_typed_by_a_chinese_input_method():
+    question = parsed("Q\n\n- ［ｘ］ a\n  ＞ 对。\n- 【 】 b\n  》 不对。")
+
+    assert [(o.text, o.correct, o.feedback) for o in question.options] == [
+        ("a", True, "对。"),
+        ("b", False, "不对。"),
+    ]
+
+
 def test_single_hundred_percent_is_the_right_option_and_zero_percent_a_wrong_one():
     written = parsed("Q\n\n- [100%] a\n- [0%] b\n- [50%] c")
     plain = parsed("Q\n\n- [x] a\n- [ ] b\n- [50%] c")

@@ -19,7 +19,7 @@ from trainer.content.question_types.base import AnswerError, FormData, shuffled_
 from trainer.content.quiz_blocks import QuestionBlock
 
 # Brackets may be half-width `[ ]` or what a Chinese input method types: `［ ］`, `【 】`.
-CHOICE_LINE = re.compile(r"^[-*+]\s+[\[［【]\s*([xX✓√]?)\s*[\]］】]\s*(.+?)\s*$")
+CHOICE_LINE = re.compile(r"^[-*+]\s+[\[［【]\s*([xXｘＸ✓√]?)\s*[\]］】]\s*(.+?)\s*$")
 WEIGHTED_LINE = re.compile(
     r"^[-*+]\s+[\[［【]\s*([+-]?\d+(?:\.\d+)?)\s*[%％]\s*[\]］】]\s*(.+?)\s*$"
 )
