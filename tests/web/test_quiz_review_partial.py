@@ -233,3 +233,20 @@ def test_steps_and_pairs_placed_wrongly_show_their_own_feedback(client, exam):
     assert "◐ 部分正确" in match_item and "0.3333 / 1" in match_item
     assert "顾客进店: 进店先问候。" in match_item
     assert "离店要道谢" not in match_item
+
+
+def test_the_exam_page_gives_away_no_share_and_no_feedback(client, exam):
+    page = client.get(f"/quiz/attempt/{exam[0].id}").get_data(as_text=True)
+
+    assert "3 分钟" in page and "让您久等了" in page  # the questions are there
+    for secret in (
+        "50%",
+        "25%",
+        "可以，但顾客已经有点着急了",
+        "5 秒有点慢",
+        "请看第三课",
+        "不能承诺做不到的事",
+    ):
+        assert secret not in page
+    for secret in ("先问清楚需要", "进店先问候"):
+        assert secret not in page
