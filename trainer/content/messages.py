@@ -326,10 +326,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "- [x] right answer and - [ ] wrong answer",
     ),
     "single-correct-count": (
-        "单选题必须正好有一个 [x] 正确选项（现在有 {found} 个）：正确的写 - [x]，其余写 - [ ]；"
-        "有多个正确答案请改成 type: multiple",
-        "A single-choice question needs exactly one [x] option (it has {found}): mark the "
-        "right one - [x] and the others - [ ]; for several right answers use type: multiple",
+        "单选题必须正好有一个 [x]（满分 100%）的正确选项（现在有 {found} 个）：正确的写 - [x]，"
+        "得部分分的写 - [50%]，其余写 - [ ]；有多个正确答案请改成 type: multiple",
+        "A single-choice question needs exactly one [x] (100%) option (it has {found}): mark "
+        "the right one - [x], options worth part of the points - [50%], and the others "
+        "- [ ]; for several right answers use type: multiple",
+    ),
+    "credit-out-of-range": (
+        "部分得分 {percent}% 不正确：要写 0 到 100 之间的百分比，例如（50%）；答错不扣分，"
+        "不能写负数",
+        "The partial credit {percent}% is not valid: write a percentage from 0 to 100, e.g. "
+        "(50%); a wrong answer never takes marks away, so it cannot be negative",
     ),
     "multiple-no-correct": (
         "多选题至少要有一个 [x] 正确选项：把正确的选项写成 - [x]",
@@ -375,6 +382,35 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "填空题 {id} 没有答案：在题干下面一行写一个答案，例如 - = 补考；可以接受的其他写法各占一行",
         "Fill-in question {id} has no answers: write each accepted answer on its own line, "
         "e.g. - = retake",
+    ),
+    "fill-no-full-answer": (
+        "填空题至少要有一个满分答案：去掉其中一个答案后面的百分比（不写就是 100%）",
+        "A fill-in question needs at least one full-mark answer: remove the percentage after "
+        "one of the answers (no percentage means 100%)",
+    ),
+    "truefalse-choice-twice": (
+        "“{word}” 写了两次：判断题的 - 对 和 - 错 各写一次，反馈写在下面缩进的 > 行",
+        "“{word}” is written twice: write - 对 (true) and - 错 (false) once each, with the "
+        "feedback on indented > lines under them",
+    ),
+    "numerical-answer-line": (
+        "数值答案 “{value}” 看不懂：写成 - = 15、- = 15 ± 1（允许误差 1）或 - = 10..20（范围），"
+        "部分得分写在后面，例如 - = 14（50%）",
+        "The numerical answer “{value}” is not understood: write - = 15, - = 15 ± 1 (within "
+        "1) or - = 10..20 (a range), with partial credit after it, e.g. - = 14 (50%)",
+    ),
+    "numerical-no-full-answer": (
+        "数值题至少要有一个满分答案：去掉其中一个答案后面的百分比（不写就是 100%）",
+        "A numerical question needs at least one full-mark answer: remove the percentage "
+        "after one of the answers (no percentage means 100%)",
+    ),
+    "numerical-other-credit": (
+        "- = * 是“其他任何数字”的反馈，不得分，不能写百分比：请删掉百分比",
+        "- = * holds the feedback for any other number, which earns nothing: delete the percentage",
+    ),
+    "numerical-other-twice": (
+        "- = *（其他任何数字）只能写一次",
+        "- = * (any other number) can be written only once",
     ),
     "ordering-too-few": (
         "排序题至少要有两个步骤（现在有 {found} 个）：每行写一个，例如 - [1] 主动迎宾",

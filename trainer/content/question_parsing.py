@@ -6,6 +6,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
+from trainer.content.gift.syntax import plain_number
 from trainer.content.model import Problem
 from trainer.content.quiz_blocks import QuestionBlock
 from trainer.content.sources import lines_outside_code
@@ -13,8 +14,16 @@ from trainer.content.sources import lines_outside_code
 COMMON_KEYS = ("type", "points", "tags", "difficulty")
 DIFFICULTIES = ("easy", "medium", "hard")
 TAG_SEPARATOR = re.compile(r"[,，、;；]")
-FEEDBACK = re.compile(r"^\s+>\s?(.*)$")
-LOOKS_LIKE_OPTION = re.compile(r"^[-*+]\s+\[[ xX]?\]")
+# Feedback under an answer: an indented `>`; a Chinese input method types `＞` or `》`.
+FEEDBACK = re.compile(r"^\s+[>＞》]\s?(.*)$")
+LOOKS_LIKE_OPTION = re.compile(r"^[-*+]\s+[\[［【][ xXｘＸ]?[\]］】]")
+# Partial credit written after an answer: `（50%）`, `(50%)`, `[50%]`, `［50％］`, `【50%】`.
+# Full-width and half-width brackets and percent signs are all accepted, since a Chinese
+# input method types the full-width ones. The number may be negative or over 100 here, so
+# the checker can refuse it with a message instead of reading it as part of the answer.
+CREDIT_SUFFIX = re.compile(
+    r"^(?P<text>.*?)\s*[(（\[［【]\s*(?P<percent>[+-]?\d+(?:\.\d+)?)\s*[%％]\s*[)）\]］】]\s*$"
+)
 
 
 @dataclass
@@ -123,7 +132,9 @@ def split_body(
                     )
                 )
         else:
-            if answer_line is None and LOOKS_LIKE_OPTION.match(line):
+            # Types without options (true/false, numerical) take no `- [x]` line.
+            in_text = answer_line is None or index in outside_code
+            if in_text and LOOKS_LIKE_OPTION.match(line):
                 problems.append(
                     Problem.warning(block.file, number, "options-not-used", type=block.meta_type)
                 )
@@ -132,6 +143,37 @@ def split_body(
     if not text:
         problems.append(Problem.error(block.file, block.line, "question-no-text", id=block.id))
     return text, answers
+
+
+def split_credit(text: str) -> tuple[str, float | None]:
+    """(answer text, percent written after it or None): `补考（50%）` → ("补考", 50.0)."""
+    match = CREDIT_SUFFIX.match(text)
+    if match is None or not match.group("text"):
+        return text, None
+    return match.group("text"), float(match.group("percent"))
+
+
+def credit_suffix(text: str, percent: float) -> str:
+    """`text` as quiz.md writes an answer with `percent` of the marks: a suffix when it is
+    not 100%, or when the text itself ends like one (then `（100%）` keeps it text)."""
+    if percent != 100 or split_credit(text)[1] is not None:
+        return f"{text}（{plain_number(percent)}%）"
+    return text
+
+
+def feedback_lines(feedback: str) -> list[str]:
+    """Feedback as quiz.md writes it under its answer: indented `> ` lines."""
+    return [f"  > {line}" for line in feedback.split("\n")] if feedback else []
+
+
+def credit_in_range(file: str, line: int, percent: float | None, problems: list[Problem]) -> bool:
+    """Partial credit is a share of the question's points: 0 to 100 percent."""
+    if percent is not None and not 0 <= percent <= 100:
+        problems.append(
+            Problem.error(file, line, "credit-out-of-range", percent=plain_number(percent))
+        )
+        return False
+    return True
 
 
 def stable_key(prefix: str, question_id: str, text: str) -> str:

@@ -18,18 +18,6 @@ EXPECTED = {
         29,
         [
             (46, "gift-matching-too-few"),
-            (58, "gift-numerical-extra-answer"),
-            (81, "gift-feedback-dropped"),
-            (82, "gift-feedback-dropped"),
-            (86, "gift-feedback-dropped"),
-            (87, "gift-feedback-dropped"),
-            (90, "gift-feedback-dropped"),
-            (92, "gift-partial-credit-option"),
-            (96, "gift-partial-credit-option"),
-            (97, "gift-partial-credit-option"),
-            (101, "gift-feedback-dropped"),
-            (102, "gift-partial-credit-answer"),
-            (103, "gift-partial-credit-answer"),
             (121, "gift-essay"),
             (153, "gift-description"),
             (157, "gift-essay"),
@@ -38,7 +26,6 @@ EXPECTED = {
     "store-service-windows.gift": (
         12,
         [
-            (39, "gift-feedback-dropped"),
             (66, "gift-description"),
             (69, "gift-several-right-answers"),
         ],
@@ -47,11 +34,6 @@ EXPECTED = {
         8,
         [
             (15, "gift-html-image"),
-            (17, "gift-numerical-extra-answer"),
-            (18, "gift-feedback-dropped"),
-            (25, "gift-partial-credit-answer"),
-            (29, "gift-feedback-dropped"),
-            (29, "gift-feedback-dropped"),
             (47, "gift-matching-distractor"),
             (51, "gift-essay"),
             (54, "gift-description"),
@@ -60,10 +42,6 @@ EXPECTED = {
     "call-centre-bank.gift": (
         19,
         [
-            (77, "gift-partial-credit-option"),
-            (87, "gift-partial-credit-answer"),
-            (90, "gift-feedback-dropped"),
-            (90, "gift-feedback-dropped"),
             (93, "gift-essay"),
             (96, "gift-description"),
             (98, "gift-numerical-invalid"),

@@ -98,12 +98,22 @@ def test_partial_credit_in_a_single_answer_question_is_reported_at_its_line():
 
     assert question.id == "jesus-hometown"
     assert [option.text for option in question.options if option.correct] == ["Nazareth"]
-    assert [(e.line, e.reason_code) for e in result.not_converted] == [
-        (3, "gift-partial-credit-option"),
-        (4, "gift-partial-credit-option"),
+    assert [(option.text, option.credit) for option in question.options] == [
+        ("Jerusalem", 0.0),
+        ("Bethlehem", 25.0),
+        ("Galilee", 50.0),
+        ("Nazareth", 100.0),
     ]
-    assert "25%" in result.not_converted[0].message_en
-    assert "Bethlehem" in result.not_converted[0].message_zh
+    assert result.not_converted == []
+    assert "- [25%] Bethlehem\n- [50%] Galilee\n- [x] Nazareth\n" in result.quiz_md
+
+
+def test_a_penalty_on_a_single_answer_option_becomes_zero_and_is_reported():
+    text = "Q {\n=right\n~%-50%costly\n~free}"
+    question = only_question(text)
+
+    assert [option.credit for option in question.options] == [100.0, 0.0, 0.0]
+    assert reported(text) == [(3, "gift-negative-credit")]
 
 
 def test_single_answer_question_with_two_right_answers_is_not_converted():
@@ -127,11 +137,23 @@ def test_true_false(answer, expected):
     assert (question.type, question.answer) == ("truefalse", expected)
 
 
-def test_true_false_feedback_is_reported_not_silently_dropped():
+def test_true_false_feedback_goes_to_the_choice_it_is_shown_for():
+    # Moodle: {answer#shown when wrong#shown when right}.
     text = "Grant is buried in Grant's tomb.{\nFALSE#No one is buried there.#Right.\n}"
+    question = only_question(text)
 
-    assert only_question(text).answer is False
-    assert reported(text) == [(2, "gift-feedback-dropped"), (2, "gift-feedback-dropped")]
+    assert question.answer is False
+    assert (question.feedback_true, question.feedback_false) == (
+        "No one is buried there.",
+        "Right.",
+    )
+    assert reported(text) == []
+
+
+def test_true_false_with_only_the_right_answers_feedback():
+    question = only_question("The sun rises in the east.{T##Well done.}")
+
+    assert (question.feedback_true, question.feedback_false) == ("Well done.", "")
 
 
 def test_lower_case_true_is_a_short_answer_as_in_moodle():
@@ -150,7 +172,7 @@ def test_short_answer_keeps_a_blank_the_author_wrote():
     assert only_question("The capital is ____.{=Paris}").text == "The capital is ____."
 
 
-def test_short_answer_partial_credit_keeps_full_marks_answers_and_reports_the_rest():
+def test_short_answer_keeps_partial_credit_and_feedback_of_each_answer():
     text = (
         "::Jesus' hometown:: Jesus Christ was from {\n"
         "    =Nazareth#Yes! That's right!\n"
@@ -162,19 +184,17 @@ def test_short_answer_partial_credit_keeps_full_marks_answers_and_reports_the_re
     question = only_question(text)
 
     assert question.accepted == ("Nazareth",)
-    assert question.text == "Jesus Christ was from ____."
-    assert reported(text) == [
-        (2, "gift-feedback-dropped"),
-        (3, "gift-partial-credit-answer"),
-        (4, "gift-partial-credit-answer"),
+    assert [(a.text, a.credit, a.feedback) for a in question.answers] == [
+        ("Nazareth", 100.0, "Yes! That's right!"),
+        ("Nazereth", 75.0, "Right, but misspelled."),
+        ("Bethlehem", 25.0, "He was born here, but not raised here."),
     ]
+    assert question.text == "Jesus Christ was from ____."
+    assert reported(text) == []
 
 
 def test_short_answer_with_only_partial_credit_is_not_converted():
-    assert reported("Q {=%50%half}") == [
-        (1, "gift-partial-credit-answer"),
-        (1, "gift-no-right-answer"),
-    ]
+    assert reported("Q {=%50%half}") == [(1, "gift-no-right-answer")]
 
 
 def test_matching():
@@ -216,7 +236,7 @@ def test_numerical(answers, fields):
     assert (question.answer, question.tolerance, question.minimum, question.maximum) == fields
 
 
-def test_numerical_partial_credit_keeps_the_full_credit_answer_and_reports_the_rest():
+def test_numerical_keeps_every_answer_with_its_credit_and_feedback():
     text = (
         "When was Ulysses S. Grant born? {#\n"
         "    =%50%1822:2  #Close.\n"
@@ -225,12 +245,15 @@ def test_numerical_partial_credit_keeps_the_full_credit_answer_and_reports_the_r
         "}"
     )
 
-    assert only_question(text).answer == 1822.0
-    assert reported(text) == [
-        (2, "gift-numerical-extra-answer"),
-        (3, "gift-feedback-dropped"),
-        (4, "gift-feedback-dropped"),
+    question = only_question(text)
+
+    assert question.answer == 1822.0
+    assert [(a.answer, a.tolerance, a.credit, a.feedback) for a in question.answers] == [
+        (1822.0, 2.0, 50.0, "Close."),
+        (1822.0, 0.0, 100.0, "Correct!"),
     ]
+    assert question.other_feedback == "Not even close."
+    assert reported(text) == []
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from trainer.content import grade_response
 from trainer.content.normalise import normalise_fill_answer, parse_decimal
-from trainer.content.question_types.fill import FillQuestion
-from trainer.content.question_types.numerical import NumericalQuestion
+from trainer.content.question_types.fill import FillAnswer, FillQuestion
+from trainer.content.question_types.numerical import NumericalAnswer, NumericalQuestion
 
 
 @pytest.fixture
@@ -142,7 +142,7 @@ def _fill(accepted: str) -> FillQuestion:
         text="____",
         explanation="",
         line=1,
-        accepted=(accepted,),
+        answers=(FillAnswer(accepted, 100.0, "", 1),),
     )
 
 
@@ -179,10 +179,7 @@ def _numerical(answer: Decimal, tolerance: Decimal) -> NumericalQuestion:
         text="?",
         explanation="",
         line=1,
-        answer=float(answer),
-        tolerance=float(tolerance),
-        minimum=None,
-        maximum=None,
+        answers=(NumericalAnswer(float(answer), float(tolerance), None, None),),
     )
 
 

@@ -134,29 +134,10 @@ GIFT_MESSAGES: dict[str, tuple[str, str]] = {
         "please send this message and the GIFT file to the technical team",
     ),
     # --- import: parts of a question that was imported -----------------------------------
-    "gift-partial-credit-option": (
-        "选项 “{text}” 的部分得分（{percent}%）没有转换：我们的单选题没有部分得分，"
-        "它现在是一个错误选项",
-        "The partial credit ({percent}%) of the answer “{text}” was not converted: our "
-        "single-choice questions have no partial credit, so it is now a wrong answer",
-    ),
-    "gift-partial-credit-answer": (
-        "答案 “{text}” 的部分得分（{percent}%）没有转换：我们的填空题没有部分得分，"
-        "这个答案现在算错；要算对就把它改成满分",
-        "The answer “{text}” with partial credit ({percent}%) was not converted: our fill-in "
-        "questions have no partial credit, so this answer now counts as wrong; make it "
-        "full marks if it should count",
-    ),
-    "gift-numerical-extra-answer": (
-        "数值题的其他答案 “{value}”（{percent}%）没有转换：我们的数值题只有一个答案或范围，"
-        "保留了第一个满分答案",
-        "The other numerical answer “{value}” ({percent}%) was not converted: our numerical "
-        "questions have one answer or range, and the first full-mark answer was kept",
-    ),
-    "gift-feedback-dropped": (
-        "反馈 “{text}” 没有转换：我们的 {type} 题没有单个答案的反馈；需要的话请写进解析（####）",
-        "The feedback “{text}” was not converted: our {type} questions have no feedback per "
-        "answer; put it in the explanation (####) if it matters",
+    "gift-negative-credit": (
+        "答案 “{text}” 的负分（{percent}%）没有转换：我们的题目答错不扣分，这个答案现在得 0 分",
+        "The negative credit ({percent}%) of the answer “{text}” was not converted: our "
+        "questions never take marks away, so this answer now earns 0",
     ),
     "gift-matching-distractor": (
         "连线题多出来的右边选项 “{text}” 没有转换：我们的连线题没有干扰项",
@@ -185,6 +166,11 @@ GIFT_MESSAGES: dict[str, tuple[str, str]] = {
         "All-or-nothing scoring cannot be written in GIFT: exported as percentages, {percent}% "
         "for each right answer and -100% for each wrong one (choosing some of the right "
         "answers now earns part of the marks)",
+    ),
+    "gift-export-pair-feedback": (
+        "连线题 “{text}” 这一组的反馈没有导出：GIFT 的连线题没有每组的反馈",
+        "The feedback of the matching pair “{text}” was not exported: GIFT matching pairs "
+        "have no feedback",
     ),
     "gift-export-tag": (
         "标签 “{tag}” 含有 < 或 >，Moodle 的标签不能有这些字符，没有导出这个标签",

@@ -18,8 +18,11 @@ from trainer.content.question_parsing import AnswerLine
 from trainer.content.question_types.base import AnswerError, FormData, shuffled_tokens, token_map
 from trainer.content.quiz_blocks import QuestionBlock
 
-CHOICE_LINE = re.compile(r"^[-*+]\s+\[\s*([xX✓√]?)\s*\]\s+(.+?)\s*$")
-WEIGHTED_LINE = re.compile(r"^[-*+]\s+\[\s*([+-]?\d+(?:\.\d+)?)\s*[%％]\s*\]\s+(.+?)\s*$")
+# Brackets may be half-width `[ ]` or what a Chinese input method types: `［ ］`, `【 】`.
+CHOICE_LINE = re.compile(r"^[-*+]\s+[\[［【]\s*([xXｘＸ✓√]?)\s*[\]］】]\s*(.+?)\s*$")
+WEIGHTED_LINE = re.compile(
+    r"^[-*+]\s+[\[［【]\s*([+-]?\d+(?:\.\d+)?)\s*[%％]\s*[\]］】]\s*(.+?)\s*$"
+)
 CHOICE_OR_WEIGHTED_LINE = re.compile(f"{CHOICE_LINE.pattern}|{WEIGHTED_LINE.pattern}")
 
 
@@ -31,6 +34,13 @@ class Option:
     weight: float | None  # percent, only for `scoring: weighted`
     feedback: str
     line: int
+
+    @property
+    def credit(self) -> float:
+        """Percent of the points this option is worth: its weight, else 100 or 0."""
+        if self.weight is not None:
+            return self.weight
+        return 100.0 if self.correct else 0.0
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -73,7 +83,10 @@ def need_two_options(block: QuestionBlock, options: tuple[Option, ...], problems
 def option_lines(options: tuple[Option, ...], weighted: bool) -> list[str]:
     lines = []
     for option in options:
-        mark = f"{plain_number(option.weight)}%" if weighted else ("x" if option.correct else " ")
+        if weighted or option.weight is not None:
+            mark = f"{plain_number(option.weight)}%"
+        else:
+            mark = "x" if option.correct else " "
         lines.append(f"- [{mark}] {option.text}")
         if option.feedback:
             lines.extend(f"  > {line}" for line in option.feedback.split("\n"))

@@ -1,7 +1,9 @@
 """`matching`: pair each left side with its right side (shown shuffled); each pair right
-earns its share of the points.
+earns its share of the points. Feedback under a pair is shown at review to a learner who
+matched its left side wrongly.
 
     - 试衣间 => 主动递送尺码
+      > 顾客不用穿着试穿的衣服出来找。
     - 收银台 => 双手递还银行卡
     - 门口 => 三秒问候
 """
@@ -13,10 +15,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from trainer.content.gift.question import formatted, one_line, shorten
-from trainer.content.gift.syntax import GiftAnswers, escape
+from trainer.content.gift.syntax import GiftAnswers, GiftLoss, escape
 from trainer.content.model import Problem
 from trainer.content.question_model import Question
-from trainer.content.question_parsing import stable_key
+from trainer.content.question_parsing import feedback_lines, stable_key
 from trainer.content.question_types import register
 from trainer.content.question_types.base import (
     AnswerError,
@@ -35,11 +37,17 @@ class MatchingPair:
     right_key: str  # derived from the text: right sides are shown shuffled
     right: str
     line: int
+    feedback: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
 class MatchingQuestion(Question):
     pairs: tuple[MatchingPair, ...]
+
+    def wrong_pairs(self, response: object) -> list[MatchingPair]:
+        """The pairs whose left side the learner matched wrongly or left unmatched."""
+        given = response if isinstance(response, Mapping) else {}
+        return [pair for pair in self.pairs if given.get(pair.left_key) != pair.right_key]
 
 
 @register
@@ -48,6 +56,7 @@ class Matching(QuestionType):
 
     name = "matching"
     answer_line = MATCHING_LINE
+    has_feedback = True
     gift_order = 30
 
     @classmethod
@@ -59,6 +68,7 @@ class Matching(QuestionType):
                 right_key=stable_key("r", block.id, answer.groups[1]),
                 right=answer.groups[1],
                 line=answer.line,
+                feedback=answer.feedback,
             )
             for number, answer in enumerate(answers, start=1)
         )
@@ -79,7 +89,10 @@ class Matching(QuestionType):
 
     @classmethod
     def to_quiz_md(cls, question):
-        return {}, [f"- {pair.left} => {pair.right}" for pair in question.pairs]
+        lines = []
+        for pair in question.pairs:
+            lines += [f"- {pair.left} => {pair.right}", *feedback_lines(pair.feedback)]
+        return {}, lines
 
     @classmethod
     def freeze(cls, question, rng):
@@ -157,9 +170,16 @@ class Matching(QuestionType):
         arrow = next((pair.left for pair in question.pairs if "->" in pair.left), None)
         if arrow is not None:
             return GiftAnswers.unsupported(code="gift-export-arrow", text=arrow)
+        # GIFT's matching pairs have no feedback of their own.
+        losses = tuple(
+            GiftLoss.of(code="gift-export-pair-feedback", text=shorten(pair.left))
+            for pair in question.pairs
+            if pair.feedback
+        )
         return GiftAnswers(
             tuple(
                 f"={escape(pair.left)} -> {escape(pair.right, formatted=False)}"
                 for pair in question.pairs
-            )
+            ),
+            losses=losses,
         )

@@ -1,7 +1,9 @@
-"""`ordering`: put the steps in order; each line gives its right position.
+"""`ordering`: put the steps in order; each line gives its right position. Feedback under
+a step is shown at review to a learner who put that step in a wrong position.
 
 - [1] 微笑问候
 - [2] 了解需求
+  > 先问清楚需要，再推荐。
 - [3] 推荐商品
 """
 
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 from trainer.content.gift.syntax import GiftAnswers
 from trainer.content.model import Problem
 from trainer.content.question_model import Question
-from trainer.content.question_parsing import stable_key
+from trainer.content.question_parsing import feedback_lines, stable_key
 from trainer.content.question_types import register
 from trainer.content.question_types.base import (
     AnswerError,
@@ -35,6 +37,7 @@ class OrderingItem:
     text: str
     position: int  # 1-based correct position
     line: int
+    feedback: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -45,6 +48,13 @@ class OrderingQuestion(Question):
     def correct_order(self) -> tuple[str, ...]:
         return tuple(item.key for item in sorted(self.items, key=lambda item: item.position))
 
+    def misplaced(self, response: object) -> list[OrderingItem]:
+        """The items the learner put in a position other than their own, as written."""
+        if isinstance(response, str) or not isinstance(response, Iterable):
+            return list(self.items)
+        given = {key: position for position, key in enumerate(response, start=1)}
+        return [item for item in self.items if given.get(item.key) != item.position]
+
 
 @register
 class Ordering(QuestionType):
@@ -52,12 +62,17 @@ class Ordering(QuestionType):
 
     name = "ordering"
     answer_line = ORDERING_LINE
+    has_feedback = True
 
     @classmethod
     def build(cls, block, common, text, answers, problems):
         items = tuple(
             OrderingItem(
-                stable_key("i", block.id, a.groups[1]), a.groups[1], int(a.groups[0]), a.line
+                stable_key("i", block.id, a.groups[1]),
+                a.groups[1],
+                int(a.groups[0]),
+                a.line,
+                a.feedback,
             )
             for a in answers
         )
@@ -84,7 +99,10 @@ class Ordering(QuestionType):
 
     @classmethod
     def to_quiz_md(cls, question):
-        return {}, [f"- [{item.position}] {item.text}" for item in question.items]
+        lines = []
+        for item in question.items:
+            lines += [f"- [{item.position}] {item.text}", *feedback_lines(item.feedback)]
+        return {}, lines
 
     @classmethod
     def freeze(cls, question, rng):

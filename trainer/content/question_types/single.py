@@ -1,20 +1,22 @@
-"""`single`: exactly one right option.
+"""`single`: exactly one right option; other options may earn part of the points.
 
 - [x] 3 秒以内
-- [ ] 10 秒以内
+- [50%] 5 秒以内
   > feedback shown at review to whoever chose it
+- [ ] 10 秒以内
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from trainer.content.gift.question import shorten
 from trainer.content.gift.syntax import GiftAnswers, answer_line, plain_number
 from trainer.content.model import Problem
+from trainer.content.question_parsing import credit_in_range
 from trainer.content.question_types import register
 from trainer.content.question_types._choice import (
-    CHOICE_LINE,
+    CHOICE_OR_WEIGHTED_LINE,
     ChoiceQuestion,
     Option,
     chosen_keys,
@@ -38,13 +40,16 @@ class SingleChoiceQuestion(ChoiceQuestion):
 @register
 class SingleChoice(QuestionType):
     name = "single"
-    answer_line = CHOICE_LINE
+    answer_line = CHOICE_OR_WEIGHTED_LINE
     has_feedback = True
     gift_order = 20
 
     @classmethod
     def build(cls, block, common, text, answers, problems):
         options = options_from(answers)
+        for option in options:
+            credit_in_range(block.file, option.line, option.weight, problems)
+        options = tuple(_single_option(option) for option in options)
         need_two_options(block, options, problems)
         correct = [option for option in options if option.correct]
         if options and len(correct) != 1:
@@ -77,8 +82,10 @@ class SingleChoice(QuestionType):
 
     @classmethod
     def grade(cls, question, response):
-        correct = next(option.key for option in question.options if option.correct)
-        return 1.0 if isinstance(response, str) and response == correct else 0.0
+        if not isinstance(response, str):
+            return 0.0
+        chosen = next((option for option in question.options if option.key == response), None)
+        return chosen.credit / 100 if chosen is not None else 0.0
 
     @classmethod
     def describe(cls, question, response):
@@ -102,25 +109,36 @@ class SingleChoice(QuestionType):
         if len(right) > 1:
             report.error(right[1].line, "gift-several-right-answers", found=len(right))
             return None
-        for answer, credit in zip(answers, credits, strict=True):
-            if credit not in (0, 100):
+        options = []
+        for number, (answer, credit) in enumerate(zip(answers, credits, strict=True), start=1):
+            if credit < 0:  # Moodle's penalty for a wrong choice: ours never take marks away
                 report.error(
                     answer.line,
-                    "gift-partial-credit-option",
+                    "gift-negative-credit",
                     text=shorten(answer.text),
                     percent=plain_number(credit),
                 )
-        options = tuple(
-            Option(f"o{n}", a.text, a is right[0], None, a.feedback, a.line)
-            for n, a in enumerate(answers, start=1)
-        )
-        return SingleChoiceQuestion(**question.fields(cls.name), options=options)
+                credit = 0.0
+            option = Option(f"o{number}", answer.text, False, credit, answer.feedback, answer.line)
+            options.append(_single_option(option))
+        return SingleChoiceQuestion(**question.fields(cls.name), options=tuple(options))
 
     @classmethod
     def to_gift(cls, question):
         return GiftAnswers(
             tuple(
                 answer_line("=" if option.correct else "~", option.text, option.feedback)
+                if option.weight is None
+                else answer_line("~", option.text, option.feedback, option.weight)
                 for option in question.options
             )
         )
+
+
+def _single_option(option: Option) -> Option:
+    """One form per meaning: `[100%]` is `[x]`, `[0%]` is `[ ]`; only a share between
+    keeps its percentage (the right option is the one worth 100%)."""
+    credit = option.credit
+    if credit in (0, 100):
+        return replace(option, correct=credit == 100, weight=None)
+    return replace(option, correct=False, weight=credit)
