@@ -22,7 +22,7 @@ CRITICAL_ITEM = "greet-within-3s"
 
 @pytest.fixture
 def shipped(app):
-    """The shipped seven-step course and its prerequisite (syncing all twelve is slower)."""
+    """The shipped seven-step course and its prerequisite (syncing every shipped course is slower)."""
     courses = Path(app.config["CONTENT_DIR"]) / "courses"
     for slug in ("onboarding", "sales-seven-steps"):
         shutil.copytree(SHIPPED_COURSES / slug, courses / slug)
