@@ -24,7 +24,9 @@ from trainer.content import (
     load_course,
     media_url_for,
     render_markdown,
+    settings_of,
 )
+from trainer.content.lesson_values import fill_lesson_values
 from trainer.content.loader import DB_LIMITS
 from trainer.database import write_transaction
 from trainer.extensions import db
@@ -189,8 +191,13 @@ def _create_version(record: CourseRecord, course: Course) -> CourseVersion:
     version.intro_html = render_markdown(
         course.intro, media_url_for("course.md", course.media, to_url)
     ).html
+    # Exam settings a lesson shows come from the settings just stored on this version.
+    settings = settings_of(version)
     for lesson in course.lessons:
-        rendered = render_markdown(lesson.source, media_url_for(lesson.path, course.media, to_url))
+        rendered = render_markdown(
+            fill_lesson_values(lesson.source, settings),
+            media_url_for(lesson.path, course.media, to_url),
+        )
         version.lessons.append(
             CourseLesson(
                 number=lesson.number,
