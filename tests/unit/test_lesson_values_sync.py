@@ -51,3 +51,15 @@ def test_shipped_lessons_show_numbers_not_placeholders(app):
         "每次抽 10 题，限时 20 分钟，得分达到 80% 即为通过；每一轮可以考 3 次，"
         "两次考试之间至少等 30 分钟" in _lesson_html("onboarding", 2)
     )
+
+
+def test_course_intro_shows_the_settings_too(app, courses_dir):
+    course_md = courses_dir / "store-service" / "course.md"
+    course_md.write_text(
+        course_md.read_text(encoding="utf-8") + "\n考试及格线：{{及格分}}%。\n", encoding="utf-8"
+    )
+
+    sync_content(Path(app.config["CONTENT_DIR"]))
+
+    record = db.session.scalar(sa.select(CourseRecord).where(CourseRecord.slug == "store-service"))
+    assert "考试及格线：80%。" in record.current_version.intro_html

@@ -1,5 +1,7 @@
 """Exam settings shown in lessons: `{{考试题数}}` placeholders filled from the course's settings.
 
+(course.md's introduction may use them too; it is rendered the same way.)
+
 A lesson that tells the learner "10 questions, 20 minutes" goes stale the day the course's
 settings change. Instead it writes `{{考试题数}}` and `{{考试时长}}`; the sync fills them in
 from the course version's typed settings (`lesson_values`, the one place that maps a
@@ -165,17 +167,27 @@ def check_lesson_values(
 
     Without settings (course.md itself is broken) only the names are checked.
     """
-    values = lesson_values(settings) if settings is not None else None
     problems: list[Problem] = []
     for lesson in lessons:
         display = f"{display_root}/{lesson.path}"
-        for offset, (line, in_code) in enumerate(_lines_with_code_flag(lesson.source)):
-            number = lesson.source_line + offset
-            if in_code:
-                continue
-            problems.extend(_placeholder_problems(line, display, number, values))
-            if values is not None:
-                problems.extend(_hard_coded_problems(line, display, number, values))
+        problems.extend(check_text_values(lesson.source, display, lesson.source_line, settings))
+    return problems
+
+
+def check_text_values(
+    text: str, display: str, first_line: int, settings: CourseSettings | None
+) -> list[Problem]:
+    """The same checks for one Markdown text whose first line is `first_line` of its file
+    (a lesson's body, or course.md's introduction)."""
+    values = lesson_values(settings) if settings is not None else None
+    problems: list[Problem] = []
+    for offset, (line, in_code) in enumerate(_lines_with_code_flag(text)):
+        if in_code:
+            continue
+        number = first_line + offset
+        problems.extend(_placeholder_problems(line, display, number, values))
+        if values is not None:
+            problems.extend(_hard_coded_problems(line, display, number, values))
     return problems
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from trainer.content.checklist import parse_checklist
-from trainer.content.lesson_values import check_lesson_values
+from trainer.content.lesson_values import check_lesson_values, check_text_values
 from trainer.content.links import check_links, find_links, resolve_course_link
 from trainer.content.meta import parse_course_meta
 from trainer.content.model import Checklist, Course, Lesson, Problem
@@ -171,6 +171,10 @@ def _load_course(course_dir: Path, display_root: str) -> _CourseLoad:
     lessons = _load_lessons(course_dir, display_root, existing, problems)
     settings = CourseSettings.from_meta(meta) if meta is not None else None
     problems.extend(check_lesson_values(lessons, display_root, settings))
+    if front_matter is not None:
+        problems.extend(
+            check_text_values(front_matter.body, course_md, front_matter.body_line, settings)
+        )
     questions = _load_questions(course_dir, display_root, existing, problems)
     if meta is not None and questions is not None:
         problems.extend(check_quiz_settings(questions, meta.quiz, course_md, front_matter.line_of))

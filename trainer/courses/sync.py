@@ -188,11 +188,13 @@ def _create_version(record: CourseRecord, course: Course) -> CourseVersion:
     def to_url(path: str) -> str:
         return media_path(course.slug, version.id, path)
 
-    version.intro_html = render_markdown(
-        course.intro, media_url_for("course.md", course.media, to_url)
-    ).html
-    # Exam settings a lesson shows come from the settings just stored on this version.
+    # Exam settings a lesson or the introduction shows come from the settings just stored
+    # on this version.
     settings = settings_of(version)
+    version.intro_html = render_markdown(
+        fill_lesson_values(course.intro, settings),
+        media_url_for("course.md", course.media, to_url),
+    ).html
     for lesson in course.lessons:
         rendered = render_markdown(
             fill_lesson_values(lesson.source, settings),

@@ -241,3 +241,12 @@ def test_escaped_full_width_placeholder_shows_its_braces():
     html = _render("写成 \\｛｛考试题数｝｝ 即可。", _settings())
 
     assert "｛｛考试题数｝｝" in html and "\\" not in html
+
+
+def test_course_intro_is_checked_too_at_its_line_in_course_md(course):
+    course.write("course.md", course.read("course.md").rstrip("\n") + "\n\n共 {{题目数}} 题。\n")
+
+    problem = course.problem("lesson-placeholder-unknown")
+
+    assert problem.file == "courses/store-service/course.md"
+    assert problem.line == course.line_exactly("course.md", "共 {{题目数}} 题。")
