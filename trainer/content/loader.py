@@ -12,12 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from trainer.content.checklist import parse_checklist
+from trainer.content.lesson_values import check_lesson_values, check_text_values
 from trainer.content.links import check_links, find_links, resolve_course_link
 from trainer.content.meta import parse_course_meta
 from trainer.content.model import Checklist, Course, Lesson, Problem
 from trainer.content.prerequisites import check_prerequisites
 from trainer.content.question_model import Question
 from trainer.content.quiz import check_quiz_settings, parse_quiz
+from trainer.content.settings import CourseSettings
 from trainer.content.sources import FrontMatter, read_markdown, split_front_matter
 
 COURSE_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -167,6 +169,12 @@ def _load_course(course_dir: Path, display_root: str) -> _CourseLoad:
         )
 
     lessons = _load_lessons(course_dir, display_root, existing, problems)
+    settings = CourseSettings.from_meta(meta) if meta is not None else None
+    problems.extend(check_lesson_values(lessons, display_root, settings))
+    if front_matter is not None:
+        problems.extend(
+            check_text_values(front_matter.body, course_md, front_matter.body_line, settings)
+        )
     questions = _load_questions(course_dir, display_root, existing, problems)
     if meta is not None and questions is not None:
         problems.extend(check_quiz_settings(questions, meta.quiz, course_md, front_matter.line_of))
@@ -409,12 +417,15 @@ def _load_lesson(
         problems.append(Problem.error(display, (first or 0) + 1, "lesson-no-title"))
         return None
     problems.extend(check_links(text, relative, display, existing))
+    body = lines[first + 1 :]
+    blank_lines_before_body = next((i for i, line in enumerate(body) if line), len(body))
     return Lesson(
         number=number,
         slug=lesson_slug,
         title=title_match.group(1),
-        source="\n".join(lines[first + 1 :]).strip("\n"),
+        source="\n".join(body).strip("\n"),
         path=relative,
+        source_line=first + 2 + blank_lines_before_body,
     )
 
 

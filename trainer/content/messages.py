@@ -228,6 +228,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The lesson has no title: its first line must be “# Lesson title”, e.g. "
         "# Step one: greet the customer",
     ),
+    "lesson-placeholder-unknown": (
+        "不认识的占位符 {placeholder}：可以用的有 {known}（名字要一字不差）；"
+        "如果要显示花括号本身，在前面加一个反斜杠：\\{{{{名称}}}}",
+        "Unknown placeholder {placeholder}: the known ones are {known} (spelt exactly so); "
+        "to show the braces themselves, put a backslash in front: \\{{{{name}}}}",
+    ),
+    "lesson-placeholder-no-value": (
+        "{placeholder} 没有数字可显示：本课程的 {setting} 是 0（不限时或不用等待）。"
+        "请删掉这句话，或在 course.md 里设置 {setting}",
+        "{placeholder} has no number to show: this course's {setting} is 0 (no time limit "
+        "or no wait). Delete the sentence, or set {setting} in course.md",
+    ),
+    "lesson-hard-coded-setting": (
+        "“{text}” 和本课程的考试设置 {setting}: {value} 一样：请改写成 {placeholder}，"
+        "以后修改 course.md 里的设置，课文会自动跟着变",
+        "“{text}” is the same as this course's exam setting {setting}: {value}: write "
+        "{placeholder} instead, so the lesson follows when course.md's setting changes",
+    ),
     "link-broken": (
         "找不到链接或图片 “{target}”（应在课程文件夹的 {resolved}）：请检查文件名和大小写，"
         "路径从当前文件所在文件夹算起，例如 ../media/图片.png",

@@ -109,6 +109,7 @@ class Lesson:
     title: str  # text of the "# title" line
     source: str  # Markdown body after the title line
     path: str  # relative to the course folder, e.g. "lessons/01-warm-reception.md"
+    source_line: int = 1  # the file's line number of the first line of `source`
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,9 @@ from trainer.content import (
     load_course,
     media_url_for,
     render_markdown,
+    settings_of,
 )
+from trainer.content.lesson_values import fill_lesson_values
 from trainer.content.loader import DB_LIMITS
 from trainer.database import write_transaction
 from trainer.extensions import db
@@ -186,11 +188,18 @@ def _create_version(record: CourseRecord, course: Course) -> CourseVersion:
     def to_url(path: str) -> str:
         return media_path(course.slug, version.id, path)
 
+    # Exam settings a lesson or the introduction shows come from the settings just stored
+    # on this version.
+    settings = settings_of(version)
     version.intro_html = render_markdown(
-        course.intro, media_url_for("course.md", course.media, to_url)
+        fill_lesson_values(course.intro, settings),
+        media_url_for("course.md", course.media, to_url),
     ).html
     for lesson in course.lessons:
-        rendered = render_markdown(lesson.source, media_url_for(lesson.path, course.media, to_url))
+        rendered = render_markdown(
+            fill_lesson_values(lesson.source, settings),
+            media_url_for(lesson.path, course.media, to_url),
+        )
         version.lessons.append(
             CourseLesson(
                 number=lesson.number,
