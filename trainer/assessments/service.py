@@ -24,6 +24,7 @@ from trainer.assessments.outcomes import (
     checklist_choices,
     checklist_for,
     pending_for,
+    retake_waits,
 )
 from trainer.assessments.scope import (
     check_may_assess,
@@ -59,6 +60,7 @@ __all__ = [
     "pending_for",
     "recent_results_by",
     "results_of",
+    "retake_waits",
     "save_draft",
     "scope_department_ids",
     "score_sheet",
