@@ -15,9 +15,9 @@ from trainer.content.model import Checklist
 from trainer.courses.service import live_courses_query
 from trainer.courses.sync import course_for_version
 from trainer.extensions import db
-from trainer.models import CourseRecord, CourseVersion, User
+from trainer.models import Assessment, CourseRecord, CourseVersion, User
 from trainer.models.assessments import ASSESSMENT_KINDS
-from trainer.progress import PASSED, standings
+from trainer.progress import FAILED, PASSED, standings
 
 KINDS = ASSESSMENT_KINDS
 
@@ -63,6 +63,44 @@ def required(version: CourseVersion, kind: str) -> bool:
 
 def wait_minutes(version: CourseVersion) -> int:
     return settings_of(version).quiz.wait_minutes
+
+
+# --- the outcome of one result ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResultOutcome:
+    """What a submitted result's page says: one final outcome; when an appeal overturned the
+    original, what the original was and why (a note, never a second verdict)."""
+
+    passed: bool  # the outcome that counts (the correction's, when there is one)
+    changed_on_appeal: bool
+    original_passed: bool
+    original_critical_failed: bool  # the original failed on a critical item
+
+    @property
+    def key(self) -> str:
+        return PASSED if self.passed else FAILED
+
+    @property
+    def original_key(self) -> str:
+        return PASSED if self.original_passed else FAILED
+
+    @property
+    def shows_critical_failure(self) -> bool:
+        """The critical-item warning is the verdict's reason only while the fail stands."""
+        return self.original_critical_failed and not self.passed
+
+
+def outcome_of(assessment: Assessment) -> ResultOutcome:
+    correction = assessment.correction
+    original = bool(assessment.passed)
+    return ResultOutcome(
+        passed=correction.passed if correction is not None else original,
+        changed_on_appeal=correction is not None and correction.passed != original,
+        original_passed=original,
+        original_critical_failed=bool(assessment.critical_failed),
+    )
 
 
 # --- what is still to assess --------------------------------------------------------------

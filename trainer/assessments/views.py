@@ -258,6 +258,7 @@ def _render_detail(
         "assessments/detail.html",
         assessment=assessment,
         sheet=service.score_sheet(assessment),
+        outcome=service.outcome_of(assessment),
         mode_labels=MODE_LABELS,
         is_learner=assessment.learner_id == current_user.id,
         appeal_form=(appeal_form or AppealForm()) if refusal is None else None,
