@@ -83,3 +83,27 @@ def test_once_the_wait_is_over_the_practical_can_be_assessed_again(client, peopl
     page = client.get("/assessments/").get_data(as_text=True)
     assert "后重评" not in page
     assert f"/assessments/learners/{learner.id}/new?checklist=store-service:practical" in page
+
+
+def test_an_open_draft_says_when_it_can_be_submitted_after_someone_elses_fail(
+    client, people, signed_in
+):
+    learner = people["learner"]
+    signed_in("assessor")
+    started = client.post(
+        f"/assessments/learners/{learner.id}/new",
+        data={
+            "checklist": "store-service:practical",
+            "mode": "observed",
+            "place": "上海一店",
+            "observed_on": "2026-09-01",
+        },
+    )
+    assert started.status_code == 302
+    draft_page = started.headers["Location"]
+    assert 'data-testid="retake-wait"' not in client.get(draft_page).get_data(as_text=True)
+    failed_at = utcnow().replace(microsecond=0) - timedelta(minutes=5)
+    submitted(people["second_assessor"], learner, CRITICAL_FAILED, at=failed_at)
+    page = client.get(draft_page).get_data(as_text=True)
+    opens = shanghai_text(failed_at + timedelta(minutes=30))
+    assert f"这份草稿可于 {opens} 起提交" in page

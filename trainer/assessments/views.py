@@ -212,6 +212,9 @@ def score(assessment_id: int):
         form=form,
         missing=missing,
         mode_labels=MODE_LABELS,
+        retake_at=service.retake_waits(assessment.learner).get(
+            f"{assessment.course.slug}:{assessment.kind}"
+        ),
     ), status
 
 
