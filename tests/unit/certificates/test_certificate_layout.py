@@ -20,6 +20,8 @@ BORDER = 0.8
 SHIPPED = Path(__file__).resolve().parents[3] / "content" / "courses"
 HOLDER = "欧阳明月"  # a four-character name
 SYNTHETIC_TITLE = "门店售中服务标准与顾客投诉处理流程及情绪管理压力应对综合"  # 30 characters
+# 45 characters: too long for one line, so the title line wraps, still inside the frame.
+WRAPPING_TITLE = SYNTHETIC_TITLE + "门店售中服务标准与顾客投诉处"
 
 
 def longest_shipped_title() -> str:
@@ -99,11 +101,13 @@ def check_fits(document) -> None:
     assert statement_end < bottom_row
 
 
-@pytest.mark.parametrize("title", [longest_shipped_title(), SYNTHETIC_TITLE])
+@pytest.mark.parametrize("title", [longest_shipped_title(), SYNTHETIC_TITLE, WRAPPING_TITLE])
 @pytest.mark.parametrize("revoked", [None, "2027-01-05"])
 def test_a_course_certificate_fits_a4_landscape(app, title, revoked):
     with render(app, title, revoked=revoked) as document:
         check_fits(document)
+        if title != WRAPPING_TITLE:  # the title and its sentence on one line
+            assert f"《{title}》的学习，" in line_with(document.pages[0], "已完成课程")["text"]
         text = level_text(document.pages[0]).extract_text()
         assert HOLDER in text and f"《{title}》" in text.replace("\n", "")
         assert "特发此证。" in line_with(document.pages[0], "特发")["text"]
