@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import timedelta
 
 import sqlalchemy as sa
 
@@ -25,17 +25,23 @@ POSITIONS = (
     ("tour-guide", "导游"),
 )
 
+# The last field: how many days before the day of setup the person was hired. Dates are
+# relative to today so a demo set up at any time tells the same story: the demo new hire
+# started a few days ago and has weeks to go; two colleagues hired earlier are overdue, so
+# HR's reports have something to show.
 DEMO_ACCOUNTS = (
-    ("demo-admin", "演示管理员", {"admin", "learner"}, STORE_A, "store-manager"),
-    ("demo-hr", "演示人事", {"hr", "learner"}, STORE_A, "store-manager"),
-    ("demo-trainer", "演示培训师", {"trainer", "learner"}, STORE_A, "store-supervisor"),
-    ("demo-assessor", "演示考核员", {"assessor", "learner"}, STORE_A, "store-supervisor"),
-    ("demo-learner", "演示新员工", {"learner"}, STORE_A, "sales-associate"),
-    ("S1001", "王芳", {"learner"}, STORE_A, "sales-associate"),
-    ("S1002", "李强", {"learner"}, STORE_A, "front-desk"),
-    ("S2001", "陈静", {"learner"}, STORE_B, "sales-associate"),
-    ("S2002", "赵磊", {"learner"}, STORE_B, "store-supervisor"),
+    ("demo-admin", "演示管理员", {"admin", "learner"}, STORE_A, "store-manager", 900),
+    ("demo-hr", "演示人事", {"hr", "learner"}, STORE_A, "store-manager", 700),
+    ("demo-trainer", "演示培训师", {"trainer", "learner"}, STORE_A, "store-supervisor", 600),
+    ("demo-assessor", "演示考核员", {"assessor", "learner"}, STORE_A, "store-supervisor", 500),
+    ("demo-learner", "演示新员工", {"learner"}, STORE_A, "sales-associate", 3),
+    ("S1001", "王芳", {"learner"}, STORE_A, "sales-associate", 45),
+    ("S1002", "李强", {"learner"}, STORE_A, "front-desk", 20),
+    ("S2001", "陈静", {"learner"}, STORE_B, "sales-associate", 10),
+    ("S2002", "赵磊", {"learner"}, STORE_B, "store-supervisor", 400),
 )
+# New hires of the last year get the demo onboarding plan.
+NEW_HIRE_DAYS = 365
 
 
 def ensure_positions() -> None:
@@ -45,9 +51,12 @@ def ensure_positions() -> None:
 
 def create_demo_accounts(password: str) -> list[tuple[str, str, bool]]:
     """Create what is missing; returns (sign-in name, display name, created now)."""
+    from trainer.clock import local_today
+
     ensure_positions()
+    today = local_today()
     report = []
-    for employee_no, name, roles, department, position in DEMO_ACCOUNTS:
+    for employee_no, name, roles, department, position, hired_days_ago in DEMO_ACCOUNTS:
         exists = db.session.scalar(sa.select(User.id).where(User.employee_no == employee_no))
         if not exists:
             create_user(
@@ -58,7 +67,7 @@ def create_demo_accounts(password: str) -> list[tuple[str, str, bool]]:
                     roles=frozenset(roles),
                     department_path=department,
                     position_code=position,
-                    hire_date=date(2026, 9, 1),
+                    hire_date=today - timedelta(days=hired_days_ago),
                 )
             )
         report.append((employee_no, name, not exists))
@@ -95,7 +104,11 @@ def _create_demo_onboarding_plan() -> None:
         for code in ("sales-associate", "front-desk"):
             position = db.session.scalar(sa.select(Position).where(Position.code == code))
             plans.add_target(
-                hr, plan, "new_hires", position=position, hired_since=date(today.year, 1, 1)
+                hr,
+                plan,
+                "new_hires",
+                position=position,
+                hired_since=today - timedelta(days=NEW_HIRE_DAYS),
             )
     plans.sync_plan(None, plan, today)
 

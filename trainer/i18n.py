@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from flask import Flask, current_app, session
+from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
 from trainer.config import SUPPORTED_LOCALES
@@ -21,3 +24,42 @@ def select_locale() -> str:
 
 def init_i18n(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
+    register_date_filters(app)
+
+
+# --- dates and moments: one format per language ----------------------------------------------
+# Every page, message and e-mail shows a day and a moment in these patterns (CLDR syntax), so
+# a language never mixes "2026-12-08", "12/8/26" and "2026年12月8日". Moments are stored in
+# UTC and shown in the company's time zone (BABEL_DEFAULT_TIMEZONE).
+DAY_PATTERNS = {"zh_Hans_CN": "y年M月d日", "en": "d MMM y"}
+MOMENT_PATTERNS = {"zh_Hans_CN": "y年M月d日 HH:mm", "en": "d MMM y, HH:mm"}
+
+
+def _pattern(patterns: dict[str, str]) -> str:
+    locale = str(get_locale() or "")
+    if locale in patterns:
+        return patterns[locale]
+    return patterns["en"] if locale.startswith("en") else patterns["zh_Hans_CN"]
+
+
+def format_day(value: date | datetime | None) -> str:
+    """A day as this language writes it ("2026年12月8日", "8 Dec 2026"); a stored UTC moment
+    gives the company's day it fell on."""
+    if value is None:
+        return ""
+    return format_date(value, _pattern(DAY_PATTERNS))
+
+
+def format_moment(value: datetime | None) -> str:
+    """A stored UTC moment in the company's time zone ("2026年12月8日 14:00",
+    "8 Dec 2026, 14:00")."""
+    if value is None:
+        return ""
+    if not isinstance(value, datetime):
+        return format_day(value)
+    return format_datetime(value, _pattern(MOMENT_PATTERNS))
+
+
+def register_date_filters(app: Flask) -> None:
+    app.add_template_filter(format_day, "day")
+    app.add_template_filter(format_moment, "moment")

@@ -21,12 +21,16 @@ CRITICAL_ITEM = "greet-within-3s"
 
 
 @pytest.fixture
-def shipped(app):
-    """The shipped seven-step course and its prerequisite (syncing every shipped course is slower)."""
+def shipped(app, demo):
+    """The shipped courses of the demo onboarding plan (syncing every shipped course is slower), and
+    the plan itself: the assessor's list shows what the new hire is assigned."""
+    from trainer.demo import create_demo_accounts
+
     courses = Path(app.config["CONTENT_DIR"]) / "courses"
-    for slug in ("onboarding", "sales-seven-steps"):
+    for slug in ("onboarding", "sales-seven-steps", "reception-sop"):
         shutil.copytree(SHIPPED_COURSES / slug, courses / slug)
     sync_content(Path(app.config["CONTENT_DIR"]))
+    create_demo_accounts(demo)  # again, now that the plan's courses are there
 
 
 @pytest.fixture
@@ -110,10 +114,10 @@ def test_phone_scoring_appeal_and_overturn_of_the_seven_step_checklist(
     expect(status).to_contain_text("未通过")
     status.get_by_role("link", name="逐项查看考核结果").click()
     missed = learner.locator(f'[data-item="{CRITICAL_ITEM}"]')
-    expect(missed).to_contain_text("0 / 2 分 · 未做到")
+    expect(missed).to_contain_text("0/2 × 权重 3 = 0 · 未做到")
     expect(missed).to_contain_text("关键项未做到")
     expect(missed).to_contain_text("顾客进店约 10 秒后才问候")
-    expect(learner.locator('[data-item="farewell"]')).to_contain_text("2 / 2 分 · 完全做到")
+    expect(learner.locator('[data-item="farewell"]')).to_contain_text("2/2 × 权重 2 = 4 · 完全做到")
     expect(learner.get_by_test_id("overall-comment")).to_have_text(
         "介绍和试衣做得很好，迎宾要更主动。"
     )
@@ -137,6 +141,10 @@ def test_phone_scoring_appeal_and_overturn_of_the_seven_step_checklist(
     desktop.get_by_role("button", name="保存处理结果").click()
     expect(desktop.get_by_text("申诉已处理：原结果已改判")).to_be_visible()
     expect(desktop.get_by_test_id("outcome-badge")).to_have_text("已通过")
+    # One outcome: the final pass, with a note that the appeal changed it; no red verdict.
+    expect(desktop.get_by_test_id("outcome-badge")).to_have_count(1)
+    expect(desktop.get_by_test_id("correction")).to_contain_text("原结果为“未通过”")
+    expect(desktop.get_by_test_id("critical-failure")).to_have_count(0)
 
     # The learner's course page now shows the new outcome.
     learner.goto(f"{live_server}/courses/sales-seven-steps")

@@ -112,3 +112,48 @@ def test_demo_has_an_onboarding_plan_for_new_hires(app, monkeypatch):
     # Sales associates and front-desk staff of the demo stores; not the supervisors.
     assert {"S1001", "S1002", "S2001", "demo-learner"} <= assigned and "S2002" not in assigned
     assert count_rows(PlanAssignment) == 12
+
+
+def _demo_set_up(app, monkeypatch):
+    from pathlib import Path
+
+    from tests.course_helpers import SHIPPED_COURSES, copy_fixture_courses
+
+    copy_fixture_courses(Path(app.config["CONTENT_DIR"]), SHIPPED_COURSES)
+    monkeypatch.setattr("flask_migrate.upgrade", lambda: None)
+    assert run(app, "setup", "--demo").exit_code == 0
+    return db.session.scalar(sa.select(User).where(User.employee_no == "demo-learner"))
+
+
+def test_demo_new_hire_is_due_in_the_coming_weeks_not_overdue(app, monkeypatch):
+    from datetime import timedelta
+
+    from trainer.clock import local_today
+    from trainer.hr.plans.training import training_of
+
+    learner = _demo_set_up(app, monkeypatch)
+    today = local_today()
+    assert today - timedelta(days=14) < learner.hire_date <= today
+    training = training_of(learner, today)
+    due_dates = sorted(view.due_on for view in training.assignments)
+    assert len(due_dates) == 3
+    assert all(today < due <= today + timedelta(weeks=8) for due in due_dates), due_dates
+    assert {view.status for view in training.assignments}.isdisjoint({"overdue"})
+
+
+def test_demo_assessor_list_is_the_demo_new_hires_assigned_checklists(app, monkeypatch):
+    from trainer.assessments import service
+    from trainer.clock import local_today
+
+    learner = _demo_set_up(app, monkeypatch)
+    pending = service.pending_for([learner], local_today())[learner.id]
+    # Assigned by the demo onboarding plan: onboarding (practical and attitude),
+    # sales-seven-steps and reception-sop (practical). complaint-sop targets sales
+    # associates too, but nobody assigned it to them.
+    assert sorted(task.choice.key for task in pending) == [
+        "onboarding:attitude",
+        "onboarding:practical",
+        "reception-sop:practical",
+        "sales-seven-steps:practical",
+    ]
+    assert {task.outcome for task in pending} == {"pending"}

@@ -37,7 +37,9 @@ def test_learner_reads_the_result_item_by_item_with_comments(client, failed, sig
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "门店售中服务 · 实际操作考核" in page and "未通过" in page
-    assert "三秒内主动问候" in page and "0 / 2 分 · 未做到" in page and "关键项未做到" in page
+    assert (
+        "三秒内主动问候" in page and "0/2 × 权重 2 = 0 · 未做到" in page and "关键项未做到" in page
+    )
     assert "顾客进店 10 秒后才问候" in page and "总体不错" in page
     assert "模拟演练" in page or "在岗观察" in page
     assert "如果你认为这个结果不公正，可以在" in page
@@ -150,7 +152,7 @@ def test_hr_overturns_and_the_course_page_follows(client, failed, signed_in):
     )
     page = decided.get_data(as_text=True)
     assert "申诉已处理：原结果已改判" in page
-    assert "根据申诉改判：现在的结果是“已通过”（原结果为“未通过”）" in page
+    assert "以“已通过”为准。原结果为“未通过”。" in page
     assert "已改判" in page and "监控显示顾客从侧门进入" in page and REASON in page
     client.post("/auth/logout")
     signed_in("learner")
@@ -158,6 +160,11 @@ def test_hr_overturns_and_the_course_page_follows(client, failed, signed_in):
     assert 'data-kind="practical" data-outcome="passed"' in course
     result = client.get(f"/assessments/{failed.id}").get_data(as_text=True)
     assert "这个结果的申诉已经处理完毕" in result and "提交申诉" not in result
+    # One outcome: the final one, with a note that the appeal changed it; no red verdict.
+    assert result.count('data-testid="outcome-badge"') == 1
+    assert '<span class="badge ok" data-testid="outcome-badge">已通过</span>' in result
+    assert 'data-testid="critical-failure"' not in result
+    assert "原结果未通过，是因为一个关键项被评为最低分。" in result
 
 
 def test_another_assessor_upholds_and_the_fail_stands(client, failed, signed_in):
@@ -174,3 +181,34 @@ def test_another_assessor_upholds_and_the_fail_stands(client, failed, signed_in)
     assert "申诉已处理：维持原结果" in response.get_data(as_text=True)
     assert count_rows(AssessmentCorrection) == 0
     assert db.session.get(Appeal, appeal_id).decided_by.employee_no == "A0002"
+
+
+def item_points(page: str) -> list[str]:
+    import re
+
+    return re.findall(r'data-testid="item-points">([^<·]+?) ·', page)
+
+
+def test_item_points_show_their_weights_and_add_up_to_the_total(client, people, signed_in):
+    # store-service: greet-within-3s 0-2 weight 2 (critical); the other two 0/1 weight 1.
+    result = submitted(
+        people["assessor"],
+        people["learner"],
+        {"greet-within-3s": 1, "polite-language": 1, "fitting-room-guide": 0},
+    )
+    signed_in("learner")
+    page = client.get(f"/assessments/{result.id}").get_data(as_text=True)
+    assert item_points(page) == ["1/2 × 权重 2 = 2", "1/1 × 权重 1 = 1", "0/1 × 权重 1 = 0"]
+    assert "得分 50%（6 分中得 3 分）；及格线 80%。" in page
+    assert "合计：6 分中得 3 分" in page
+
+
+def test_a_critical_fail_that_stands_shows_one_red_outcome_with_its_reason(
+    client, failed, signed_in
+):
+    signed_in("learner")
+    page = client.get(f"/assessments/{failed.id}").get_data(as_text=True)
+    assert page.count('data-testid="outcome-badge"') == 1
+    assert '<span class="badge error" data-testid="outcome-badge">未通过</span>' in page
+    assert 'data-testid="critical-failure"' in page and 'data-testid="correction"' not in page
+    assert "合计：6 分中得 2 分" in page

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 
 from trainer.assessments.errors import AssessmentError
+from trainer.i18n import format_moment
 
 OUTCOME_LABELS = {
     "passed": _l("Passed"),
@@ -92,7 +92,7 @@ def message(error: AssessmentError) -> str:
     params = {}
     for key, value in error.params.items():
         if isinstance(value, datetime):
-            value = format_datetime(value, "short")
+            value = format_moment(value)
         elif isinstance(value, list | tuple):
             value = "、".join(str(part) for part in value)
         params[key] = value

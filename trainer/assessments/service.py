@@ -23,7 +23,9 @@ from trainer.assessments.outcomes import (
     PendingTask,
     checklist_choices,
     checklist_for,
+    outcome_of,
     pending_for,
+    retake_waits,
 )
 from trainer.assessments.scope import (
     check_may_assess,
@@ -55,10 +57,12 @@ __all__ = [
     "get_assessment_for",
     "learners_in_scope",
     "may_assess",
+    "outcome_of",
     "own_assessment",
     "pending_for",
     "recent_results_by",
     "results_of",
+    "retake_waits",
     "save_draft",
     "scope_department_ids",
     "score_sheet",
@@ -374,6 +378,15 @@ class ItemResult:
     def critical_failed(self) -> bool:
         return is_critical_failure(self.item, self.score)
 
+    @property
+    def points(self) -> int | None:
+        """What the item adds to the total: its score times its weight (scoring.py)."""
+        return None if self.score is None else self.score * self.item.weight
+
+    @property
+    def max_points(self) -> int:
+        return self.item.max_score * self.item.weight
+
 
 @dataclass(frozen=True)
 class StepResult:
@@ -381,7 +394,26 @@ class StepResult:
     items: tuple[ItemResult, ...]
 
 
-def score_sheet(assessment: Assessment) -> list[StepResult]:
+@dataclass(frozen=True)
+class ScoreSheet:
+    steps: tuple[StepResult, ...]
+
+    def __iter__(self):
+        return iter(self.steps)
+
+    def __getitem__(self, index: int) -> StepResult:
+        return self.steps[index]
+
+    @property
+    def points(self) -> int:
+        return sum(result.points or 0 for step in self.steps for result in step.items)
+
+    @property
+    def max_points(self) -> int:
+        return sum(result.max_points for step in self.steps for result in step.items)
+
+
+def score_sheet(assessment: Assessment) -> ScoreSheet:
     """The checklist step by step with what the assessor gave each item."""
     rows = {row.item_id: row for row in assessment.scores}
     steps = []
@@ -393,4 +425,4 @@ def score_sheet(assessment: Assessment) -> list[StepResult]:
             label = dict(item.scale).get(score) if score is not None else None
             items.append(ItemResult(item, score, label, row.comment if row else ""))
         steps.append(StepResult(step.title, tuple(items)))
-    return steps
+    return ScoreSheet(tuple(steps))

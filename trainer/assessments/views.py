@@ -91,7 +91,7 @@ def index():
         "assessments/index.html",
         pagination=pagination,
         query=query,
-        pending=service.pending_for(list(pagination.items)),
+        pending=service.pending_for(list(pagination.items), local_today()),
         drafts=drafts,
         drafts_by_learner={draft.learner_id for draft in drafts},
         recent=service.recent_results_by(current_user),
@@ -107,7 +107,11 @@ def start(learner_id: int):
         service.check_may_assess(current_user, learner)
     except AssessmentError as error:
         return render_error(403, message(error))
-    choices = {choice.key: choice for choice in service.checklist_choices()}
+    waits = service.retake_waits(learner)
+    every_choice = service.checklist_choices()
+    # A checklist whose retake wait is not over is not offered: the page says when it opens.
+    choices = {choice.key: choice for choice in every_choice if choice.key not in waits}
+    waiting = [(choice, waits[choice.key]) for choice in every_choice if choice.key in waits]
     form = StartForm()
     form.checklist.choices = [
         SelectChoice(key, f"{choice.version.title} · {KIND_LABELS[choice.kind]}")
@@ -144,7 +148,11 @@ def start(learner_id: int):
     elif request.method == "POST":
         status = 400
     return render_template(
-        "assessments/start.html", form=form, learner=learner, has_choices=bool(choices)
+        "assessments/start.html",
+        form=form,
+        learner=learner,
+        has_choices=bool(choices),
+        waiting=waiting,
     ), status
 
 
@@ -204,6 +212,9 @@ def score(assessment_id: int):
         form=form,
         missing=missing,
         mode_labels=MODE_LABELS,
+        retake_at=service.retake_waits(assessment.learner).get(
+            f"{assessment.course.slug}:{assessment.kind}"
+        ),
     ), status
 
 
@@ -250,6 +261,7 @@ def _render_detail(
         "assessments/detail.html",
         assessment=assessment,
         sheet=service.score_sheet(assessment),
+        outcome=service.outcome_of(assessment),
         mode_labels=MODE_LABELS,
         is_learner=assessment.learner_id == current_user.id,
         appeal_form=(appeal_form or AppealForm()) if refusal is None else None,

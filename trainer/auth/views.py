@@ -10,7 +10,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
@@ -24,6 +23,7 @@ from trainer.auth.forms import (
     ResetWithLinkForm,
 )
 from trainer.extensions import limiter
+from trainer.i18n import format_moment
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -177,7 +177,7 @@ def _tell_about_reset(user) -> None:
             "%(by)s started a password reset for your account on %(when)s. If you did not "
             "ask for it, tell HR.",
             by=by,
-            when=format_datetime(notice.created_at, "short"),
+            when=format_moment(notice.created_at),
         ),
         "warning",
     )

@@ -71,9 +71,9 @@ ANSWER_MESSAGES = {
 def quiz_message(error: service.QuizError) -> str:
     message = QUIZ_MESSAGES.get(error.code, _l("That is not possible right now."))
     if error.code == "wait" and error.params.get("opens_at"):
-        from flask_babel import format_datetime
+        from trainer.i18n import format_moment
 
-        return message % {"opens_at": format_datetime(error.params["opens_at"], "short")}
+        return message % {"opens_at": format_moment(error.params["opens_at"])}
     return str(message)
 
 

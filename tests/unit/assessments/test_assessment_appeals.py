@@ -168,3 +168,31 @@ def test_an_appeal_is_decided_once(people, failed):
         == "appeal-closed"
     )
     assert count_rows(AssessmentCorrection) == 1
+
+
+@pytest.mark.parametrize(
+    ("overturn", "expected"),
+    [
+        # (final passed, changed on appeal, original passed, critical box shown)
+        (None, (False, False, False, True)),  # no appeal: the fail and its reason
+        (False, (False, False, False, True)),  # upheld: the same
+        (True, (True, True, False, False)),  # overturned: one outcome, a pass
+    ],
+)
+def test_the_outcome_a_result_page_shows(people, failed, overturn, expected):
+    from trainer.assessments.outcomes import outcome_of
+
+    if overturn is not None:
+        appeal = lodge(failed, people["learner"])
+        appeals.decide_appeal(
+            appeal, people["hr"], overturn=overturn, reason="复核", now=T0 + timedelta(days=2)
+        )
+        db.session.expire_all()
+    outcome = outcome_of(failed)
+    assert (
+        outcome.passed,
+        outcome.changed_on_appeal,
+        outcome.original_passed,
+        outcome.shows_critical_failure,
+    ) == expected
+    assert outcome.key == ("passed" if expected[0] else "failed")

@@ -244,22 +244,6 @@ def test_attitude_is_scored_against_its_own_checklist(people):
     assert outcome(people["learner"], "attitude") == "passed"
 
 
-def test_pending_lists_required_checklists_for_the_learners_position(people):
-    from trainer.hr.people.service import ensure_position
-
-    learner = people["learner"]
-    learner.position = ensure_position("sales-associate", "导购")
-    db.session.commit()
-    pending = service.pending_for([learner, people["outsider"]])
-    assert [(t.choice.key, t.outcome) for t in pending[learner.id]] == [
-        ("store-service:practical", "pending"),
-        ("store-service:attitude", "pending"),
-    ]
-    assert people["outsider"].id not in pending  # no position: nothing targets them
-    submitted(people["assessor"], learner, ALL_MAX, at=T0)
-    assert [t.choice.kind for t in service.pending_for([learner])[learner.id]] == ["attitude"]
-
-
 def test_database_refuses_a_second_draft_and_self_assessment(people):
     draft, _ = start(people["assessor"], people["learner"])
     values = {

@@ -15,7 +15,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import force_locale, format_datetime
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -27,6 +27,7 @@ from trainer.auth.forms import EmptyForm
 from trainer.extensions import db
 from trainer.hr.people import service
 from trainer.hr.reminders.service import MailSettings
+from trainer.i18n import format_moment
 from trainer.models import ROLES, User
 from trainer.security import db_int
 
@@ -115,7 +116,7 @@ def _reset_mail_texts(person: User):
                 name=person.display_name,
                 by=current_user.display_name,
                 link=link,
-                until=format_datetime(expires_at, "short"),
+                until=format_moment(expires_at),
             )
         return subject, body
 
@@ -157,7 +158,7 @@ def reset_password(user_id: int):
                     "A one-time link to choose a new password was sent to %(name)s's e-mail "
                     "address. It works until %(until)s.",
                     name=user.display_name,
-                    until=format_datetime(started.expires_at, "short"),
+                    until=format_moment(started.expires_at),
                 ),
                 "success",
             )

@@ -8,7 +8,7 @@ department; an assessor whose assigned departments include the person's.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 
@@ -40,10 +40,15 @@ class AssignmentView:
 
 
 def assignment_views(
-    people, today: date, plan_id: int | None = None, course_ids: list[int] | None = None
+    people,
+    today: date,
+    plan_id: int | None = None,
+    course_ids: list[int] | None = None,
+    now: datetime | None = None,
 ) -> list[AssignmentView]:
     """Current assignments (active people, not withdrawn, live courses) of `people` (user ids
-    or a SELECT of them), with status. A fixed number of queries."""
+    or a SELECT of them), with status and standing at `now` (default: the clock's now). A fixed
+    number of queries."""
     statement = (
         sa.select(
             PlanAssignment.id,
@@ -69,7 +74,7 @@ def assignment_views(
     if course_ids is not None:
         statement = statement.where(PlanItem.course_id.in_(course_ids))
     rows = db.session.execute(statement).all()
-    found = standings(people, {row.course_id for row in rows})
+    found = standings(people, {row.course_id for row in rows}, now)
     views = []
     for (
         assignment_id,
