@@ -261,12 +261,10 @@ def test_the_walkthrough_course_passes_the_check_with_nothing_to_report(walkthro
     assert [item.id for item in course.practical.items] == ["guide-to-room", "remind-belongings"]
 
 
-def test_option_marks_typed_in_chinese_mode_give_the_error_the_guide_shows(walkthrough):
+def test_a_step_numbered_twice_gives_the_errors_the_guide_shows(walkthrough):
     quiz = walkthrough / "quiz.md"
     quiz.write_text(
-        WALKTHROUGH_QUIZ_MD.replace("- [x] 主动上前帮", "- 【x】 主动上前帮")
-        .replace("- [ ] 用手指", "- 【 】 用手指")
-        .replace("- [ ] 等顾客自己", "- 【 】 等顾客自己"),
+        WALKTHROUGH_QUIZ_MD.replace("- [3] 引导到空着的试衣间", "- [2] 引导到空着的试衣间"),
         encoding="utf-8",
     )
 
@@ -274,18 +272,19 @@ def test_option_marks_typed_in_chinese_mode_give_the_error_the_guide_shows(walkt
 
     assert course is None
     messages = [(p.file, p.line, p.message("zh")) for p in problems]
-    assert (
-        "courses/fitting-room/quiz.md",
-        1,
-        "题目 fitting-room-first-action 只有 0 个选项：至少写两个，每个一行，"
-        "例如 - [x] 正确答案 和 - [ ] 错误答案",
-    ) in messages
-    # The bank now has 2 usable questions, fewer than questions_per_attempt (3).
-    assert (
-        "courses/fitting-room/course.md",
-        8,
-        "每次考试要抽 3 道题，但题库只有 2 道：请减少 questions_per_attempt 或在 quiz.md 里加题",
-    ) in messages
+    assert messages == [
+        (
+            "courses/fitting-room/quiz.md",
+            31,
+            "排序题的编号是 1, 2, 2, 4，应该正好是 1 到 4 各一次：方括号里写这一步的正确位置",
+        ),
+        # The bank now has 2 usable questions, fewer than questions_per_attempt (3).
+        (
+            "courses/fitting-room/course.md",
+            8,
+            "每次考试要抽 3 道题，但题库只有 2 道：请减少 questions_per_attempt 或在 quiz.md 里加题",
+        ),
+    ]
 
 
 # --- 评分规则与算例: each question type ------------------------------------------------------
