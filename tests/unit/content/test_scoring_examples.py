@@ -282,7 +282,8 @@ def test_a_step_numbered_twice_gives_the_errors_the_guide_shows(walkthrough):
         (
             "courses/fitting-room/course.md",
             8,
-            "每次考试要抽 3 道题，但题库只有 2 道：请减少 questions_per_attempt 或在 quiz.md 里加题",
+            "每次考试要抽 3 道题，但题库只有 2 道："
+            "请减少 questions_per_attempt 或在 quiz.md 里加题",
         ),
     ]
 
