@@ -112,3 +112,28 @@ def test_demo_has_an_onboarding_plan_for_new_hires(app, monkeypatch):
     # Sales associates and front-desk staff of the demo stores; not the supervisors.
     assert {"S1001", "S1002", "S2001", "demo-learner"} <= assigned and "S2002" not in assigned
     assert count_rows(PlanAssignment) == 12
+
+
+def test_demo_learner_has_notifications_to_open(app, monkeypatch):
+    from pathlib import Path
+
+    from tests.course_helpers import SHIPPED_COURSES, copy_fixture_courses
+    from trainer.models import OutboxMessage
+
+    copy_fixture_courses(Path(app.config["CONTENT_DIR"]), SHIPPED_COURSES)
+    monkeypatch.setattr("flask_migrate.upgrade", lambda: None)
+
+    def kinds_of_demo_learner() -> list[str]:
+        return sorted(
+            db.session.scalars(
+                sa.select(OutboxMessage.kind)
+                .join(User, OutboxMessage.recipient_id == User.id)
+                .where(User.employee_no == "demo-learner", OutboxMessage.read_at.is_(None))
+            )
+        )
+
+    assert run(app, "setup", "--demo").exit_code == 0
+    first = kinds_of_demo_learner()
+    assert first.count("extra_attempt") == 2  # whatever reminders are due today besides
+    assert run(app, "setup", "--demo").exit_code == 0  # again: nothing doubles
+    assert kinds_of_demo_learner() == first
