@@ -7,7 +7,7 @@ from email.header import decode_header, make_header
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import make_user, sign_in
+from tests.conftest import make_user, recorded_statements, sign_in
 from tests.unit.assessments.assessment_helpers import (
     ALL_MAX,
     CRITICAL_FAILED,
@@ -220,7 +220,7 @@ def test_english_readers_read_english_with_plural_forms(client, people):
 # --- the transaction: the event and its notification, or neither ----------------------------
 
 
-def test_a_decision_that_fails_leaves_no_notification(people, monkeypatch):
+def test_a_decision_that_fails_leaves_no_notification_and_sends_nothing(people, monkeypatch, smtp):
     learner = people["learner"]
     learner.email = "learner@example.com"
     db.session.commit()
@@ -234,6 +234,7 @@ def test_a_decision_that_fails_leaves_no_notification(people, monkeypatch):
     with pytest.raises(RuntimeError):
         appeals.decide_appeal(appeal, people["hr"], True, "推翻")
     assert notified() == before
+    assert smtp.messages == []
     db.session.expire_all()
     assert appeal.status == "open"
 
@@ -283,3 +284,11 @@ def test_hr_get_the_appeal_by_email_in_chinese(people, smtp):
     appeals.lodge_appeal(failed_result(people), people["learner"], "理由", WINDOW)
     subjects = {tuple(to): subject_of(m) for to, m in smtp.messages}
     assert subjects == {("hr@example.com",): "[Trainer] 学员小张 提出新的申诉：门店售中服务"}
+
+
+def test_the_bell_costs_one_query_per_page(client, people):
+    submitted(people["assessor"], people["learner"], ALL_MAX)
+    sign_in(client, people["learner"].employee_no)
+    with recorded_statements() as statements:
+        assert bell(client) == "1"
+    assert len([sql for sql in statements if "outbox_messages" in sql]) == 1
