@@ -292,3 +292,20 @@ def test_the_bell_costs_one_query_per_page(client, people):
     with recorded_statements() as statements:
         assert bell(client) == "1"
     assert len([sql for sql in statements if "outbox_messages" in sql]) == 1
+
+
+def test_the_error_page_does_not_count_when_the_database_failed(app, client, people):
+    """A 500 caused by the database still shows its page: the bell asks nothing more."""
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.get("/database-down-for-test")
+    def database_down():
+        raise sa.exc.OperationalError("SELECT 1", {}, Exception("the server is gone"))
+
+    database_down.access = "signed-in"
+    sign_in(client, people["learner"].employee_no)
+    with recorded_statements() as statements:
+        response = client.get("/database-down-for-test")
+    assert response.status_code == 500
+    assert "系统出现了问题" in response.get_data(as_text=True)
+    assert not [sql for sql in statements if "outbox_messages" in sql]
