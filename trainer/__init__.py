@@ -69,10 +69,10 @@ def register_blueprints(app: Flask) -> None:
     from trainer.hr.people.views import bp as people_bp
     from trainer.hr.plans.views import bp as plans_bp
     from trainer.hr.plans.views import training_bp
-    from trainer.hr.reminders.views import bp as notifications_bp
     from trainer.hr.reports.views import bp as reports_bp
     from trainer.hr.staff.views import bp as staff_bp
     from trainer.main.views import bp as main_bp
+    from trainer.notifications.views import bp as notifications_bp
     from trainer.quizzes.views import bp as quizzes_bp
     from trainer.templating import register_filters
 

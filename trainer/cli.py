@@ -242,6 +242,7 @@ def reminders_send_command():
         config["REMINDER_DAYS"],
         config["BABEL_DEFAULT_LOCALE"],
         config["SITE_NAME"],
+        config["BASE_URL"],
     )
     click.echo(f"reminders: {report.queued} new, {report.sent} e-mailed, {report.failed} failed")
     if not report.mail_configured:

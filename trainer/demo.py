@@ -74,6 +74,8 @@ def create_demo_accounts(password: str) -> list[tuple[str, str, bool]]:
     _assign_demo_assessor()
     db.session.commit()
     _create_demo_onboarding_plan()
+    db.session.commit()
+    _demo_notifications()
     return report
 
 
@@ -111,6 +113,51 @@ def _create_demo_onboarding_plan() -> None:
                 hired_since=today - timedelta(days=NEW_HIRE_DAYS),
             )
     plans.sync_plan(None, plan, today)
+
+
+DEMO_EXTRA_ATTEMPT_REASON = "演示：考试时网络中断，补一次考试机会。"
+DEMO_EXTRA_ATTEMPT_COURSES = ("onboarding", "sales-seven-steps")
+
+
+def _demo_notifications() -> None:
+    """So the bell shows something after `make run`: the reminders due today (the scheduler
+    would queue them within the hour) and an extra exam attempt on two of the demo new hire's
+    courses, each through the service that tells people in real use. Once only."""
+    from flask import current_app
+
+    from trainer.clock import local_today
+    from trainer.hr.reminders.service import queue
+    from trainer.models import CourseRecord, QuizExtraAttempt
+    from trainer.quizzes.service import QuizError, grant_extra_attempt
+
+    queue(local_today(), current_app.config["REMINDER_DAYS"])
+    people = {
+        user.employee_no: user
+        for user in db.session.scalars(
+            sa.select(User).where(User.employee_no.in_(("demo-learner", "demo-trainer")))
+        )
+    }
+    if len(people) < 2:
+        return
+    learner = people["demo-learner"]
+    granted = db.session.scalar(
+        sa.select(QuizExtraAttempt.id).where(QuizExtraAttempt.user_id == learner.id).limit(1)
+    )
+    records = db.session.scalars(
+        sa.select(CourseRecord)
+        .where(CourseRecord.slug.in_(DEMO_EXTRA_ATTEMPT_COURSES))
+        .order_by(CourseRecord.slug)
+    ).all()
+    db.session.commit()
+    if granted is not None:
+        return
+    for record in records:
+        if record.current_version is None:
+            continue  # content not loaded
+        try:
+            grant_extra_attempt(people["demo-trainer"], learner, record, DEMO_EXTRA_ATTEMPT_REASON)
+        except QuizError:
+            pass  # passed already: no attempt to grant
 
 
 def _assign_demo_assessor() -> None:

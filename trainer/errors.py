@@ -1,6 +1,6 @@
 """Error pages that tell people what happened and what to do, in their language."""
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -91,4 +91,5 @@ def register(app: Flask) -> None:
         from trainer.extensions import db
 
         db.session.rollback()  # the failed request may have left the session unusable
+        g.server_error = True  # the page asks the database nothing more (the bell's count)
         return render_error(500)

@@ -145,14 +145,18 @@ def home_sections_for(user) -> list[HomeSection]:
 
 def layout_context() -> dict:
     """What base.html needs on every page: the site's name, the menu for this person, the
-    languages to switch between."""
-    from flask import current_app
+    languages to switch between, the count on the notification bell."""
+    from flask import current_app, g
     from flask_babel import get_locale
     from flask_login import current_user
 
     from trainer.config import SUPPORTED_LOCALES
+    from trainer.notifications import unread_count
 
+    # No count on the page of a server error: the database may be what failed.
+    count_unread = getattr(current_user, "is_authenticated", False) and not g.get("server_error")
     return {
+        "unread_notifications": unread_count(current_user) if count_unread else 0,
         "site_name": current_app.config["SITE_NAME"],
         "navigation": navigation_for(current_user),
         "role_labels": ROLE_LABELS,

@@ -108,6 +108,18 @@ def test_phone_scoring_appeal_and_overturn_of_the_seven_step_checklist(
     learner = browser.new_context(locale="zh-CN", **PHONE).new_page()
     learner.set_default_timeout(10_000)
     sign_in(learner, live_server, "demo-learner", demo)
+    # The bell in the header (no menu to open) counts the result; opening it leads there.
+    bell = learner.get_by_test_id("bell")
+    expect(bell).to_be_visible()
+    expect(learner.get_by_test_id("bell-count")).to_have_text("1")
+    bell.click()
+    newest = learner.get_by_test_id("notifications").locator("li").first
+    expect(newest).to_contain_text("你的售中服务七步曲实际操作考核结果已出")
+    expect(newest).to_contain_text("结果：未通过。")
+    no_sideways_scrolling(learner)
+    newest.get_by_role("button").click()
+    expect(learner.locator(f'[data-item="{CRITICAL_ITEM}"]')).to_contain_text("关键项未做到")
+    expect(learner.get_by_test_id("bell-count")).to_have_count(0)  # read: nothing new
     learner.goto(f"{live_server}/courses/sales-seven-steps")
     status = learner.get_by_test_id("assessment-status")
     expect(status).to_contain_text("实际操作考核")
@@ -130,6 +142,7 @@ def test_phone_scoring_appeal_and_overturn_of_the_seven_step_checklist(
 
     # HR, not the assessor, reviews the appeal on a desktop and overturns the result.
     sign_in(desktop, live_server, "demo-hr", demo)
+    expect(desktop.get_by_test_id("bell-count")).to_have_text("1")  # the new appeal
     desktop.locator('[data-nav="assessments.appeal_list"]').click()
     queue = desktop.get_by_test_id("appeals-to-decide")
     expect(queue).to_contain_text("演示新员工")
@@ -149,6 +162,11 @@ def test_phone_scoring_appeal_and_overturn_of_the_seven_step_checklist(
     # The learner's course page now shows the new outcome.
     learner.goto(f"{live_server}/courses/sales-seven-steps")
     expect(learner.locator('[data-kind="practical"]')).to_contain_text("已通过")
+    expect(learner.get_by_test_id("bell-count")).to_have_text("1")  # the decision
+    learner.get_by_test_id("bell").click()
+    expect(learner.get_by_test_id("notifications").locator("li").first).to_contain_text(
+        "你的申诉已被采纳：结果改为通过。"
+    )
     learner.context.close()
 
     result = db.session.scalar(sa.select(Assessment))

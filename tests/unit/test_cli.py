@@ -157,3 +157,28 @@ def test_demo_assessor_list_is_the_demo_new_hires_assigned_checklists(app, monke
         "sales-seven-steps:practical",
     ]
     assert {task.outcome for task in pending} == {"pending"}
+
+
+def test_demo_learner_has_notifications_to_open(app, monkeypatch):
+    from pathlib import Path
+
+    from tests.course_helpers import SHIPPED_COURSES, copy_fixture_courses
+    from trainer.models import OutboxMessage
+
+    copy_fixture_courses(Path(app.config["CONTENT_DIR"]), SHIPPED_COURSES)
+    monkeypatch.setattr("flask_migrate.upgrade", lambda: None)
+
+    def kinds_of_demo_learner() -> list[str]:
+        return sorted(
+            db.session.scalars(
+                sa.select(OutboxMessage.kind)
+                .join(User, OutboxMessage.recipient_id == User.id)
+                .where(User.employee_no == "demo-learner", OutboxMessage.read_at.is_(None))
+            )
+        )
+
+    assert run(app, "setup", "--demo").exit_code == 0
+    first = kinds_of_demo_learner()
+    assert first.count("extra_attempt") == 2  # whatever reminders are due today besides
+    assert run(app, "setup", "--demo").exit_code == 0  # again: nothing doubles
+    assert kinds_of_demo_learner() == first

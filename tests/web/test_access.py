@@ -73,6 +73,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "certificates.career_map": SIGNED_IN,
     "notifications.index": SIGNED_IN,
     "notifications.mark_read": SIGNED_IN,
+    "notifications.open_one": SIGNED_IN,  # own notifications only (checked inside)
     "training.mine": SIGNED_IN,
     "training.team": SIGNED_IN,  # a manager's team; empty for others
     "training.person": SIGNED_IN,  # people one may see (checked inside)

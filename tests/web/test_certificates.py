@@ -223,7 +223,17 @@ def test_holder_is_reminded_once_when_recertification_opens(app, certificate):
     ).all()
     assert len(messages) == 1
     assert messages[0].recipient_id == certificate.user_id
-    assert "新员工入门" in messages[0].title and certificate.serial in messages[0].body
+    from flask_babel import force_locale
+
+    from trainer.notifications import notifications_of
+
+    with force_locale("zh_Hans_CN"):
+        (shown,) = [
+            shown
+            for shown in notifications_of(messages[0].recipient)
+            if shown.kind == "certificate_expiring"
+        ]
+    assert "新员工入门" in shown.title and certificate.serial in shown.body
 
 
 def test_hr_sees_who_is_ready_for_which_level(client, users, synced, paths_dir):

@@ -21,6 +21,7 @@ from trainer.completion import record_progress
 from trainer.database import write_transaction
 from trainer.extensions import db
 from trainer.models import Appeal, Assessment, AssessmentCorrection, User, utcnow
+from trainer.notifications import hr_who_manage, notify, path_for
 
 MAX_REASON_LENGTH = 2000
 _UNKNOWN = object()
@@ -78,6 +79,17 @@ def lodge_appeal(
                 **audit_facts(assessment),
                 reason=reason,
             )
+            facts = {
+                "name": user.display_name,
+                "no": user.employee_no,
+                "course": assessment.version.title,
+                "kind": assessment.kind,
+            }
+            link = path_for("assessments.detail", assessment_id=assessment.id)
+            for hr in hr_who_manage(user):
+                notify(
+                    db.session(), hr, "appeal_lodged", facts, link, subject=("appeal", appeal.id)
+                )
     except IntegrityError as error:  # the one-open-appeal index: another tab won the race
         raise AssessmentError("appeal-open") from error
     return appeal
@@ -148,6 +160,19 @@ def decide_appeal(
                 db.session.flush()
                 details.update(correction=correction.id, passed=correction.passed)
             record(user, f"appeal.{status}", "appeal", appeal.id, **details)
+            notify(
+                db.session(),
+                assessment.learner,
+                "appeal_decided",
+                {
+                    "course": assessment.version.title,
+                    "kind": assessment.kind,
+                    "overturned": overturn,
+                    "passed": assessment.passed != overturn,  # the outcome that now stands
+                },
+                path_for("assessments.detail", assessment_id=assessment.id),
+                subject=("appeal", appeal.id),
+            )
             if overturn:
                 # The outcome changed: a course may now be complete (certificate eligibility).
                 record_progress(assessment.learner_id, assessment.course_id)

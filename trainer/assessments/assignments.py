@@ -19,6 +19,7 @@ from trainer.models import (
     User,
     UserRole,
 )
+from trainer.notifications import notify, path_for
 
 
 def assignments() -> list[AssessorAssignment]:
@@ -66,6 +67,14 @@ def assign(actor: User, assessor: User, department: Department) -> AssessorAssig
                 assessor=assessor.employee_no,
                 assessor_name=assessor.display_name,
                 department=department.path,
+            )
+            notify(
+                db.session(),
+                assessor,
+                "assessor_assigned",
+                {"department": department.path},
+                path_for("assessments.index"),
+                subject=("assessor_assignment", assignment.id),
             )
     except IntegrityError as error:  # unique (assessor, department)
         raise AssessmentError(

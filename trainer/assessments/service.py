@@ -41,6 +41,7 @@ from trainer.database import write_transaction
 from trainer.extensions import db
 from trainer.models import Assessment, AssessmentScore, CourseVersion, User, utcnow
 from trainer.models.assessments import ASSESSMENT_MODES
+from trainer.notifications import notify, path_for
 from trainer.progress import standing_of
 
 __all__ = [
@@ -308,6 +309,14 @@ def submit_assessment(
             percent=task.percent,
             passed=task.passed,
             critical_failures=list(task.critical_failures),
+        )
+        notify(
+            db.session(),
+            assessment.learner,
+            "assessment_result",
+            {"course": assessment.version.title, "kind": assessment.kind, "passed": task.passed},
+            path_for("assessments.detail", assessment_id=assessment.id),
+            subject=("assessment", assessment.id),
         )
         if task.passed:  # may complete the course: a certificate request, in this transaction
             record_progress(assessment.learner_id, assessment.course_id)

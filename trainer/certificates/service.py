@@ -28,6 +28,7 @@ from trainer.models import (
     User,
     utcnow,
 )
+from trainer.notifications import notify, path_for
 from trainer.progress import CertificateState, Standing, standing_of, standings
 
 # Crockford's base32: no I, L, O or U, so a code read aloud or typed is not mistaken.
@@ -170,6 +171,14 @@ def _issue(
                 serial=certificate.serial,
                 user=user.employee_no,
                 title=title,
+            )
+            notify(
+                db.session(),
+                user,
+                "certificate_issued",
+                {"title": title, "serial": certificate.serial},
+                path_for("certificates.mine"),
+                subject=("certificate", certificate.id),
             )
     except IntegrityError:
         # Issued meanwhile by another job: that certificate stands (its serial number is

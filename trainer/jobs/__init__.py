@@ -72,8 +72,11 @@ def enqueue(name: str, *args) -> bool:
 
 def enqueue_after_commit(session: sa.orm.Session, name: str, *args) -> None:
     """Enqueue once `session`'s transaction commits (never if it rolls back): a job must not
-    look for rows that are not committed yet."""
-    session.info.setdefault(_AFTER_COMMIT, []).append((name, args))
+    look for rows that are not committed yet. The same job asked for twice in one
+    transaction is enqueued once (a job does all there is to do when it runs)."""
+    waiting = session.info.setdefault(_AFTER_COMMIT, [])
+    if (name, args) not in waiting:
+        waiting.append((name, args))
 
 
 @sa.event.listens_for(sa.orm.Session, "after_commit")

@@ -43,6 +43,7 @@ def register(jobs: Jobs, app: Flask) -> None:
     job(build_certificate_zip, **retry)
     job(build_report_export, **retry)
     job(apply_staff_import, **retry)
+    job(send_notifications, **retry)
     periodic(close_expired_attempts, crontab(minute="*"))
     periodic(sweep_lost_jobs, crontab(minute="*/5"))
     periodic(career_levels, crontab(minute="15"))
@@ -103,6 +104,23 @@ def apply_staff_import(app: Flask, batch_id: int) -> dict | None:
     return apply_requested(batch_id, local_today())
 
 
+def send_notifications(app: Flask) -> int:
+    """Send the e-mails waiting in the outbox (notifications of events, reminders), each in
+    its reader's language; nothing when SMTP is not configured (they stay in the app)."""
+    from trainer.hr.reminders.service import MailSettings, deliver
+
+    config = app.config
+    report = deliver(
+        MailSettings.from_config(config),
+        site_name=config["SITE_NAME"],
+        default_locale=config["BABEL_DEFAULT_LOCALE"],
+        base_url=config["BASE_URL"],
+    )
+    for error in report.errors:
+        logger.warning("notifications: %s", error)
+    return report.sent
+
+
 # --- the scheduler's timetable -------------------------------------------------------------
 
 
@@ -119,10 +137,12 @@ def close_expired_attempts(app: Flask) -> int:
 def sweep_lost_jobs(app: Flask) -> int:
     """Enqueue again the requests no job has finished (lost or crashed jobs: the rows of
     certificate_requests, certificate_zips and report_exports still open, staff imports
-    confirmed but not applied); forget ZIPs and report exports built long ago."""
+    confirmed but not applied, e-mails of notifications not sent); forget ZIPs and report
+    exports built long ago."""
     from trainer.certificates import issuing, zips
     from trainer.hr.reports import jobs as report_exports
     from trainer.hr.staff.importer import requeue_lost_applies
+    from trainer.notifications.service import requeue_lost_emails
 
     zips.forget_old()
     report_exports.forget_old()
@@ -131,6 +151,7 @@ def sweep_lost_jobs(app: Flask) -> int:
         + zips.requeue_stale()
         + report_exports.requeue_stale()
         + requeue_lost_applies()
+        + requeue_lost_emails()
     )
 
 
@@ -144,12 +165,10 @@ def career_levels(app: Flask) -> int:
 def recertification_windows(app: Flask) -> int:
     """Tell holders whose recertification window has opened (in the app, and by e-mail)."""
     from trainer.clock import local_today
-    from trainer.hr.reminders.service import MailSettings, deliver, queue_recertification_notices
+    from trainer.hr.reminders.service import queue_recertification_notices
 
-    queued = queue_recertification_notices(
-        local_today(), default_locale=app.config["BABEL_DEFAULT_LOCALE"]
-    )
-    deliver(MailSettings.from_config(app.config), site_name=app.config["SITE_NAME"])
+    queued = queue_recertification_notices(local_today())
+    send_notifications(app)
     return queued
 
 
@@ -166,6 +185,7 @@ def send_reminders(app: Flask) -> int:
         config["REMINDER_DAYS"],
         config["BABEL_DEFAULT_LOCALE"],
         config["SITE_NAME"],
+        config["BASE_URL"],
     )
     for error in report.errors:
         logger.warning("reminders: %s", error)

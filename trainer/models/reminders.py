@@ -1,8 +1,13 @@
-"""Reminders and notifications: one row per message, never two for the same occasion.
+"""Notifications (in the app and by e-mail) and reminders: one row per message, never two
+for the same occasion.
 
 The unique key (kind, subject, recipient, due date) is what keeps a reminder from being sent
 twice, even when two `trainer reminders send` runs overlap: the second insert of the same
 message fails and is skipped, and only the run that claimed a row sends it.
+
+A row keeps what happened (kind + params), not a sentence: the text is written when it is
+shown or sent, in the reader's language at that moment (trainer.notifications.texts). Rows
+written before that (params NULL) keep the title and body they were written with.
 """
 
 from __future__ import annotations
@@ -21,6 +26,11 @@ MESSAGE_KINDS = (
     "assessment_result",
     "cleared_for_duty",
     "certificate_expiring",
+    "appeal_lodged",
+    "appeal_decided",
+    "certificate_issued",
+    "extra_attempt",
+    "assessor_assigned",
 )
 EMAIL_STATES = ("pending", "sending", "sent", "failed", "no_email")
 
@@ -52,8 +62,10 @@ class OutboxMessage(db.Model):
     subject_id: Mapped[int]
     recipient_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
     due_on: Mapped[date] = mapped_column(sa.Date)  # the date the message is about
-    title: Mapped[str] = mapped_column(sa.String(300))
-    body: Mapped[str] = mapped_column(sa.Text)
+    params: Mapped[dict | None] = mapped_column(sa.JSON)  # what the text is written from
+    link: Mapped[str | None] = mapped_column(sa.String(300))  # the page it is about (a path)
+    title: Mapped[str | None] = mapped_column(sa.String(300))  # only rows older than params
+    body: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     email_to: Mapped[str | None] = mapped_column(sa.String(254))
     email_state: Mapped[str] = mapped_column(sa.String(20), default="pending")

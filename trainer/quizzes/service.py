@@ -26,6 +26,7 @@ from trainer.models import (
     User,
     utcnow,
 )
+from trainer.notifications import notify, path_for
 from trainer.progress import standing_of
 from trainer.quizzes import rules
 
@@ -377,5 +378,16 @@ def grant_extra_attempt(
             course=record.slug,
             reason=reason,
             grant_id=grant.id,
+        )
+        notify(
+            db.session(),
+            learner,
+            "extra_attempt",
+            {
+                "course": record.current_version.title if record.current_version else record.slug,
+                "granted_by": granted_by.display_name,
+            },
+            path_for("courses.course", slug=record.slug),
+            subject=("extra_attempt", grant.id),
         )
     return grant

@@ -126,4 +126,5 @@ def test_the_scheduler_tells_holders_when_their_recertification_window_opens(app
     enqueue_due(huey, TWENTY_PAST)
     enqueue_due(huey, TWENTY_PAST)
     [notice] = notices()
-    assert notice.recipient_id == users["learner"].id and certificate.serial in notice.body
+    assert notice.recipient_id == users["learner"].id
+    assert notice.params["serial"] == certificate.serial

@@ -5,7 +5,9 @@ Two steps, each safe to run twice at once:
    date) makes the second insert of the same occasion a no-op (ON CONFLICT DO NOTHING).
 2. deliver: claim rows with one UPDATE ... WHERE email_state = 'pending'; a row claimed by
    one run is not claimed by the other, so only one run sends it.
-The same rows are the in-app notifications, so people without e-mail see them too.
+The same rows are the in-app notifications (trainer.notifications), so people without e-mail
+see them too; each keeps its kind and facts, and is written in its reader's language when it
+is shown or sent.
 """
 
 from __future__ import annotations
@@ -17,8 +19,6 @@ from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 
 import sqlalchemy as sa
-from flask_babel import force_locale
-from flask_babel import gettext as _
 
 from trainer.database import write_transaction
 from trainer.extensions import db
@@ -30,9 +30,10 @@ from trainer.hr.plans.training import (
     onboarding_by_person,
     one_per_course,
 )
-from trainer.models import Assessment, Certificate, CourseRecord, User, utcnow
+from trainer.models import Certificate, User, utcnow
 from trainer.models.plans import PlanAssignment
 from trainer.models.reminders import OutboxMessage
+from trainer.notifications.service import email_of, path_for
 
 RECENT_DAYS = 14  # results and clearances older than this are not announced any more
 MAX_SEND_ATTEMPTS = 5
@@ -105,40 +106,6 @@ def _assignment_drafts(today: date, days_before: int) -> list[tuple]:
     return drafts
 
 
-def _assessment_drafts(now: datetime) -> list[tuple]:
-    rows = db.session.execute(
-        sa.select(
-            Assessment.id,
-            Assessment.learner_id,
-            Assessment.kind,
-            Assessment.passed,
-            Assessment.submitted_at,
-            CourseRecord.slug,
-        )
-        .join(CourseRecord, Assessment.course_id == CourseRecord.id)
-        .where(
-            Assessment.status == "submitted",
-            Assessment.submitted_at >= now - timedelta(days=RECENT_DAYS),
-        )
-    ).all()
-    titles = _course_titles()
-    return [
-        (
-            "assessment_result",
-            "assessment",
-            row.id,
-            row.learner_id,
-            row.submitted_at.date(),
-            {
-                "course": titles.get(row.slug, row.slug),
-                "kind": row.kind,
-                "passed": bool(row.passed),
-            },
-        )
-        for row in rows
-    ]
-
-
 def _certificate_drafts(today: date, now: datetime) -> list[tuple]:
     """Holders whose certificate's recertification window is open (and not yet renewed)."""
     from trainer.progress import standings
@@ -176,12 +143,6 @@ def _certificate_drafts(today: date, now: datetime) -> list[tuple]:
             )
         )
     return drafts
-
-
-def _course_titles() -> dict[str, str]:
-    from trainer.progress import live_courses
-
-    return {course.slug: course.title for course in live_courses().values()}
 
 
 def _clearance_drafts(today: date, now: datetime) -> list[tuple]:
@@ -230,81 +191,33 @@ def _supervisors_of(person: User) -> list[User]:
     )
 
 
-def _texts(kind: str, facts: dict) -> tuple[str, str]:
-    if kind == "due_soon":
-        return (
-            _("Training due on %(date)s: %(course)s", **facts),
-            _(
-                "The course %(course)s of the plan %(plan)s is due on %(date)s, in %(days)s "
-                "day(s). Open My training to continue.",
-                **facts,
-            ),
-        )
-    if kind == "overdue":
-        return (
-            _("Overdue training: %(course)s", **facts),
-            _(
-                "The course %(course)s of the plan %(plan)s was due on %(date)s and is not "
-                "passed yet. Open My training to finish it.",
-                **facts,
-            ),
-        )
-    if kind == "certificate_expiring":
-        return (
-            _("Your certificate for %(course)s expires on %(date)s", **facts),
-            _(
-                "Certificate %(serial)s for %(course)s is valid until %(date)s. Recertification "
-                "is open: pass the course again before then to get a new certificate.",
-                **facts,
-            ),
-        )
-    if kind == "assessment_result":
-        part = (
-            _("practical assessment") if facts["kind"] == "practical" else _("attitude evaluation")
-        )
-        outcome = _("passed") if facts["passed"] else _("not passed")
-        return (
-            _("Your %(part)s result for %(course)s is ready", part=part, course=facts["course"]),
-            _(
-                "Result: %(outcome)s. Open the course page to read the assessor's comments.",
-                outcome=outcome,
-            ),
-        )
-    if facts.get("to_self"):
-        return (
-            _("You are cleared to take up your post"),
-            _("You have passed every part of your onboarding training: 可以正式上岗."),
-        )
-    return (
-        _("%(name)s (%(no)s) is cleared to take up the post", name=facts["name"], no=facts["no"]),
-        _("%(name)s has passed every part of the onboarding training.", name=facts["name"]),
-    )
-
-
-def queue(
-    today: date, days_before: int, now: datetime | None = None, default_locale: str = "zh_Hans_CN"
-) -> int:
+def queue(today: date, days_before: int, now: datetime | None = None) -> int:
     """Put every message that is due now into the outbox, once. Returns how many are new."""
     now = now or utcnow()
+    # Assessment results are not here: they are announced when submitted
+    # (trainer.assessments.service.submit_assessment).
     drafts = (
         _assignment_drafts(today, days_before)
-        + _assessment_drafts(now)
         + _clearance_drafts(today, now)
         + _certificate_drafts(today, now)
     )
-    return _put_in_outbox(drafts, now, default_locale)
+    return _put_in_outbox(drafts, now)
 
 
-def queue_recertification_notices(
-    today: date, now: datetime | None = None, default_locale: str = "zh_Hans_CN"
-) -> int:
+def queue_recertification_notices(today: date, now: datetime | None = None) -> int:
     """Only the notices of recertification windows that have opened (the scheduler's check);
     the same rows as queue() makes, so neither sends one twice."""
     now = now or utcnow()
-    return _put_in_outbox(_certificate_drafts(today, now), now, default_locale)
+    return _put_in_outbox(_certificate_drafts(today, now), now)
 
 
-def _put_in_outbox(drafts: list[tuple], now: datetime, default_locale: str) -> int:
+def _link(kind: str, subject_id: int, recipient_id: int) -> str:
+    if kind == "cleared_for_duty" and subject_id != recipient_id:
+        return path_for("training.team")  # a supervisor hears of one of their team
+    return path_for("training.mine")
+
+
+def _put_in_outbox(drafts: list[tuple], now: datetime) -> int:
     if not drafts:
         return 0
     recipients = {
@@ -325,8 +238,6 @@ def _put_in_outbox(drafts: list[tuple], now: datetime, default_locale: str) -> i
             if kind == "cleared_for_duty"
             else facts
         )
-        with force_locale(recipient.locale or default_locale):
-            title, body = _texts(kind, facts)
         rows.append(
             {
                 "kind": kind,
@@ -334,8 +245,8 @@ def _put_in_outbox(drafts: list[tuple], now: datetime, default_locale: str) -> i
                 "subject_id": subject_id,
                 "recipient_id": recipient_id,
                 "due_on": due,
-                "title": title[:300],
-                "body": body,
+                "params": facts,
+                "link": _link(kind, subject_id, recipient_id),
                 "email_to": recipient.email,
                 "email_state": "pending" if recipient.email else "no_email",
                 "created_at": now,
@@ -395,8 +306,14 @@ def _mark(message_id: int, state: str, error: str | None = None) -> None:
 
 
 def deliver(
-    settings: MailSettings | None, now: datetime | None = None, site_name: str = "Trainer"
+    settings: MailSettings | None,
+    now: datetime | None = None,
+    site_name: str = "Trainer",
+    default_locale: str = "zh_Hans_CN",
+    base_url: str = "",
 ) -> Report:
+    """Send every e-mail waiting in the outbox (notifications and reminders alike), each in
+    its reader's language; the one way the app sends them."""
     report = Report(mail_configured=settings is not None)
     if settings is None:
         return report
@@ -404,7 +321,15 @@ def deliver(
     claimed = _claim(run_id, now or utcnow())
     if not claimed:
         return report
-    details = [(m.id, m.email_to, m.title, m.body) for m in claimed]
+    locales = dict(
+        db.session.execute(
+            sa.select(User.id, User.locale).where(User.id.in_({m.recipient_id for m in claimed}))
+        ).all()
+    )
+    details = [
+        (m.id, m.email_to, *email_of(m, locales.get(m.recipient_id), default_locale, base_url))
+        for m in claimed
+    ]
     try:
         smtp = smtplib.SMTP(settings.host, settings.port, timeout=30)
     except OSError as error:
@@ -457,41 +382,11 @@ def send_reminders(
     days_before: int,
     default_locale: str = "zh_Hans_CN",
     site_name: str = "Trainer",
+    base_url: str = "",
 ) -> Report:
-    queued = queue(today, days_before, default_locale=default_locale)
-    report = deliver(settings, site_name=site_name)
+    queued = queue(today, days_before)
+    report = deliver(
+        settings, site_name=site_name, default_locale=default_locale, base_url=base_url
+    )
     report.queued = queued
     return report
-
-
-# --- in the app -------------------------------------------------------------------------------
-
-
-def notifications_of(user: User, limit: int = 100) -> list[OutboxMessage]:
-    return list(
-        db.session.scalars(
-            sa.select(OutboxMessage)
-            .where(OutboxMessage.recipient_id == user.id)
-            .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
-            .limit(limit)
-        )
-    )
-
-
-def unread_count(user: User) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(OutboxMessage)
-        .where(OutboxMessage.recipient_id == user.id, OutboxMessage.read_at.is_(None))
-    )
-
-
-def mark_all_read(user: User) -> int:
-    with write_transaction():
-        result = db.session.execute(
-            sa.update(OutboxMessage)
-            .where(OutboxMessage.recipient_id == user.id, OutboxMessage.read_at.is_(None))
-            .values(read_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
-    return result.rowcount
