@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from trainer.content.examples import decimal_number
 from trainer.content.gift.question import (
     GiftAnswer,
     Report,
@@ -59,6 +60,7 @@ class Numerical(QuestionType):
                             "numerical-not-number",
                             key=key,
                             value=block.meta[key].value,
+                            example=decimal_number(block.meta[key].value, "15"),
                         )
                     )
                     return None
