@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import sign_in
+from tests.conftest import approve_promotions, sign_in
 from tests.unit.certificates.conftest import pass_quiz
 from trainer.extensions import db
 from trainer.models import Certificate, utcnow
@@ -169,6 +169,10 @@ def test_learning_map_moves_and_a_level_certificate_appears(client, users, synce
     assert "专业技术通道" in page and "初级服务专员" in page
     assert "已取得 0 / 1 门要求的课程证书" in page
     pass_quiz(users["learner"])
+    page = client.get("/career").get_data(as_text=True)
+    assert "具备晋升资格" in page and "已达到" not in page  # eligible: HR decides
+    assert db.session.scalar(sa.select(Certificate).where(Certificate.kind == "level")) is None
+    approve_promotions(users["learner"], users["hr"])
     level = db.session.scalar(sa.select(Certificate).where(Certificate.kind == "level"))
     assert level is not None and level.title == "初级服务专员"
     page = client.get("/career").get_data(as_text=True)
@@ -231,7 +235,10 @@ def test_hr_sees_who_is_ready_for_which_level(client, users, synced, paths_dir):
     page = client.get("/career/readiness").get_data(as_text=True)
     # Every test user lacks exactly one course (basics) for the first level: all are close.
     assert "学员小张" in page and "初级服务专员" in page and "basics" in page
-    pass_quiz(users["learner"])  # reaches 初级; 中级 needs 6 months in 初级 first
+    pass_quiz(users["learner"])  # eligible for 初级: ready, until HR approves
+    page = client.get("/career/readiness").get_data(as_text=True)
+    assert "学员小张" in page and "已满足" in page
+    approve_promotions(users["learner"], users["hr"])  # 中级 needs 6 months in 初级 first
     page = client.get("/career/readiness").get_data(as_text=True)
     assert "学员小张" not in page and "培训师老王" in page
     assert client.get("/certificates/manage").get_data(as_text=True).count("/career/readiness")
