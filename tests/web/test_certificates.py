@@ -4,6 +4,7 @@ career map and level certificates."""
 import io
 import zipfile
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -11,7 +12,7 @@ import sqlalchemy as sa
 from tests.conftest import approve_promotions, sign_in
 from tests.unit.certificates.conftest import pass_quiz
 from trainer.extensions import db
-from trainer.models import Certificate, utcnow
+from trainer.models import Certificate, User, utcnow
 
 
 @pytest.fixture
@@ -242,3 +243,27 @@ def test_hr_sees_who_is_ready_for_which_level(client, users, synced, paths_dir):
     page = client.get("/career/readiness").get_data(as_text=True)
     assert "学员小张" not in page and "培训师老王" in page
     assert client.get("/certificates/manage").get_data(as_text=True).count("/career/readiness")
+
+
+def test_a_level_of_ones_own_position_asks_hr_to_set_the_position(client, users, synced):
+    from trainer.hr.people.service import ensure_position
+
+    folder = Path(client.application.config["CONTENT_DIR"]) / "paths"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "specialist.md").write_text(
+        "---\ntitle: 专业技术通道\ntrack: specialist\n"
+        "position_courses:\n  sales-associate: [store-service]\nlevels:\n"
+        "  - id: junior\n    title: 初级服务专员\n    requires: [basics]\n"
+        "    own_position_courses: true\n---\n介绍。\n",
+        encoding="utf-8",
+    )
+    sign_in(client, "L0001")
+    page = client.get("/career").get_data(as_text=True)
+    assert "请联系人事部门设置你的岗位" in page
+
+    learner = db.session.get(User, users["learner"].id)
+    learner.position = ensure_position("sales-associate", "导购")
+    db.session.commit()
+    page = client.get("/career").get_data(as_text=True)
+    assert "请联系人事部门设置你的岗位" not in page
+    assert "已取得 0 / 2 门要求的课程证书" in page and "门店售中服务" in page

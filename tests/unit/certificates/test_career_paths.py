@@ -192,3 +192,42 @@ def test_an_unknown_position_code_is_a_warning(tmp_path):
     [problem] = loaded.problems
     assert (problem.code, problem.severity) == ("path-position-unknown", "warning")
     assert [track.slug for track in loaded.tracks] == ["specialist"]
+
+
+# --- the shipped tracks ----------------------------------------------------------------------
+
+SHIPPED = Path(__file__).resolve().parents[3] / "content"
+# The courses the shipped tracks name (some are written in parallel and may not be in
+# content/courses yet): the structure is checked here, the slugs by `content check`.
+SHIPPED_SLUGS = {
+    "onboarding", "service-standards", "appearance-courtesy", "service-smile",
+    "communication-listening", "first-asked-responsibility", "complaint-sop",
+    "emotions-stress", "reception-sop", "sales-seven-steps", "property-service",
+    "tour-guide", "tour-guide-basics", "station-duty-officer", "phone-online-etiquette",
+    "service-mindset", "service-quality-improvement", "service-process-design",
+    "rostering-planning", "violations-appeals", "coaching-demonstration", "quality-safety",
+}  # fmt: skip
+
+
+def test_shipped_tracks_follow_the_rules():
+    loaded = load_paths(SHIPPED, SHIPPED_SLUGS)
+
+    assert loaded.problems == []
+    specialist = next(t for t in loaded.tracks if t.track == "specialist")
+    management = next(t for t in loaded.tracks if t.track == "management")
+    assert [level.id for level in specialist.levels] == [
+        "junior-specialist",
+        "mid-specialist",
+        "senior-specialist",
+        "service-mentor",
+    ]
+    assert [level.id for level in management.levels] == ["team-leader", "supervisor", "manager"]
+    senior = specialist.level("senior-specialist")
+    receptionist = specialist.requirements(senior, "front-desk")
+    assert "reception-sop" in receptionist and "sales-seven-steps" not in receptionist
+    assert specialist.requirements(senior, "tour-guide")[-2:] == ("tour-guide-basics", "tour-guide")
+    assert specialist.level("service-mentor").requires == ("coaching-demonstration",)
+    leader = management.level("team-leader")
+    assert (leader.requires_level, leader.min_months_in_required_level) == ("mid-specialist", 6)
+    no_site_courses = {"reception-sop", "sales-seven-steps", "property-service", "tour-guide"}
+    assert not no_site_courses & set(management.level("manager").requires)
