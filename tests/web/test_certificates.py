@@ -267,3 +267,42 @@ def test_a_level_of_ones_own_position_asks_hr_to_set_the_position(client, users,
     page = client.get("/career").get_data(as_text=True)
     assert "请联系人事部门设置你的岗位" not in page
     assert "已取得 0 / 2 门要求的课程证书" in page and "门店售中服务" in page
+
+
+def test_hr_decision_without_a_reason_or_a_button_changes_nothing(client, users, synced, paths_dir):
+    from trainer.models import LevelPromotion
+
+    pass_quiz(users["learner"])
+    [promotion] = db.session.scalars(sa.select(LevelPromotion)).all()
+    sign_in(client, "H0001")
+    page = client.get("/career/promotions").get_data(as_text=True)
+    assert 'data-employee="L0001"' in page and "初级服务专员" in page
+
+    no_reason = client.post(
+        f"/career/promotions/{promotion.id}", data={"reason": " ", "approve": "批准晋升"}
+    )
+    no_button = client.post(f"/career/promotions/{promotion.id}", data={"reason": "业绩达标"})
+    page = client.get("/career/promotions").get_data(as_text=True)
+
+    assert no_reason.status_code == no_button.status_code == 302
+    assert "请写明审批理由" in page and "请选择批准还是不批准" in page
+    db.session.expire_all()
+    assert db.session.get(LevelPromotion, promotion.id).status == "eligible"
+    assert db.session.scalar(sa.select(Certificate).where(Certificate.kind == "level")) is None
+    assert 'data-employee="L0001"' in page
+
+
+def test_learner_cannot_see_or_decide_promotions(client, users, synced, paths_dir):
+    from trainer.models import LevelPromotion
+
+    pass_quiz(users["learner"])
+    [promotion] = db.session.scalars(sa.select(LevelPromotion)).all()
+    sign_in(client, "L0001")
+
+    assert client.get("/career/promotions").status_code == 403
+    response = client.post(
+        f"/career/promotions/{promotion.id}", data={"reason": "我自己批准", "approve": "批准晋升"}
+    )
+    assert response.status_code == 403
+    db.session.expire_all()
+    assert db.session.get(LevelPromotion, promotion.id).status == "eligible"

@@ -13,6 +13,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from trainer.audit import service as audit
 from trainer.auth.authority import Refused, check_manage, may_manage
@@ -644,6 +645,7 @@ def promotions_to_decide(app: Flask, actor: User) -> list[PromotionToDecide]:
     for promotion in db.session.scalars(
         sa.select(LevelPromotion)
         .where(LevelPromotion.status == "eligible")
+        .options(selectinload(LevelPromotion.user).selectinload(User.role_rows))
         .order_by(LevelPromotion.eligible_at, LevelPromotion.id)
     ):
         person = promotion.user

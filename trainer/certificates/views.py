@@ -298,6 +298,9 @@ def promotions():
 def decide_promotion(promotion_id: int):
     form = PromotionDecisionForm()
     reason = form.reason.data if form.validate_on_submit() else ""
+    if not (form.approve.data or form.decline.data):  # never decide for a button not pressed
+        flash(_l("Choose whether to approve or decline the promotion."), "error")
+        return redirect(url_for("certificates.promotions"))
     approve = bool(form.approve.data)
     try:
         promotion = service.decide_promotion(current_user, promotion_id, approve, reason)
