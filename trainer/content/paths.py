@@ -110,11 +110,16 @@ def load_paths(content_dir: Path, course_slugs: Collection[str]) -> PathCatalogu
         if track is not None:
             tracks.append(track)
             cross_references += [(track, reference) for reference in references]
-    # A level of another track can only be checked once every file is read.
-    known = {level.id for track in tracks for level in track.levels}
-    for track, reference in cross_references:
-        if reference.params["required"] not in known:
+    # A level of another track can only be checked once every file is read; a track left
+    # out for it can leave out another that requires one of its levels, hence the loop.
+    while True:
+        known = {level.id for track in tracks for level in track.levels}
+        broken = [(t, r) for t, r in cross_references if r.params["required"] not in known]
+        if not broken:
+            break
+        for track, reference in broken:
             problems.append(reference)
+            cross_references.remove((track, reference))
             if track in tracks:
                 tracks.remove(track)
     return PathCatalogue(tuple(tracks), problems)

@@ -231,3 +231,26 @@ def test_shipped_tracks_follow_the_rules():
     assert (leader.requires_level, leader.min_months_in_required_level) == ("mid-specialist", 6)
     no_site_courses = {"reception-sop", "sales-seven-steps", "property-service", "tour-guide"}
     assert not no_site_courses & set(management.level("manager").requires)
+
+
+def test_a_track_left_out_leaves_out_the_tracks_that_require_its_levels(tmp_path):
+    folder = tmp_path / "paths"
+    folder.mkdir()
+    level = (
+        "  - id: {id}\n    title: {id}\n    requires: [onboarding]\n    requires_level: {needs}\n"
+    )
+    for name, level_id, needs in (("a", "a-1", "b-1"), ("b", "b-1", "c-1")):
+        (folder / f"{name}.md").write_text(
+            f"---\ntitle: {name}\ntrack: management\nlevels:\n"
+            + level.format(id=level_id, needs=needs)
+            + "---\n",
+            encoding="utf-8",
+        )
+
+    loaded = load_paths(tmp_path, COURSES)
+
+    assert loaded.tracks == ()
+    assert sorted((p.file, p.params["required"]) for p in loaded.problems) == [
+        ("paths/a.md", "b-1"),
+        ("paths/b.md", "c-1"),
+    ]
