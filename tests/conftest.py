@@ -268,3 +268,19 @@ def paths_dir(app):
         encoding="utf-8",
     )
     return folder
+
+
+def approve_promotions(
+    person: User, hr: User, reason: str = "业绩、能力和职业操守都符合要求"
+) -> list:
+    """HR approves every promotion the person is eligible for (the level job then issues
+    the level certificates, at once under the tests' immediate queue)."""
+    from trainer.certificates import service
+    from trainer.models import LevelPromotion
+
+    eligible = db.session.scalars(
+        sa.select(LevelPromotion.id).where(
+            LevelPromotion.user_id == person.id, LevelPromotion.status == "eligible"
+        )
+    ).all()
+    return [service.decide_promotion(hr, promotion_id, True, reason) for promotion_id in eligible]

@@ -128,6 +128,7 @@ def content_check_command(path: Path | None):
         for problem in paths.problems:
             click.echo(format_problem(problem, locale))
             errors += problem.is_error
+            warnings += not problem.is_error
         click.echo(f"checked {len(paths.tracks)} career path(s)")
     click.echo(f"checked {len(slugs)} course(s): {errors} error(s), {warnings} warning(s)")
     if errors:

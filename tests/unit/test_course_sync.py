@@ -182,7 +182,8 @@ def test_a_course_the_database_refuses_leaves_the_others_loaded(app, courses_dir
     assert _record("store-service").current_version.title == "门店售中服务"
     basics = _record("basics")
     assert basics.status == "error" and basics.current_version_id is None
-    assert [p["code"] for p in basics.problems] == ["loader-failed"]
+    # Beside the small fixture bank's warnings (bank-too-small, lesson-no-quota-tag):
+    assert [p["code"] for p in basics.problems if p["severity"] == "error"] == ["loader-failed"]
 
 
 def test_content_limits_match_the_database_columns(app):

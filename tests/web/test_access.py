@@ -101,6 +101,8 @@ ACCESS: dict[str, frozenset[str]] = {
     "certificates.department_zip_status": HR_ONLY,
     "certificates.department_zip_file": HR_ONLY,
     "certificates.readiness": HR_ONLY,
+    "certificates.promotions": HR_ONLY,
+    "certificates.decide_promotion": HR_ONLY,
     "people.index": HR_ONLY,
     "people.reset_password": HR_ONLY,
     "people.set_active": HR_ONLY,

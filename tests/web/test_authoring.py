@@ -84,3 +84,13 @@ def test_evaluations_are_summarised_for_trainers(client, users, signed_in, synce
     page = client.get("/authoring/store-service").get_data(as_text=True)
     assert "1 份，平均 4.0 / 5" in page
     assert "用在门口迎宾" in page
+
+
+def test_trainer_sees_the_bank_warnings_of_a_published_course(client, users, signed_in, synced):
+    signed_in("trainer")
+    page = client.get("/authoring/store-service").get_data(as_text=True)
+
+    # The fixture bank: 10 questions for a draw of 6, and lesson 2 has no tag quota.
+    assert 'class="problem-warning"' in page
+    assert "题库只有 10 道题，每次抽 6 道" in page and "至少要有抽题数的三倍（18 道）" in page
+    assert "第 2 课（第二步：引导试衣）没有对应的考题标签" in page

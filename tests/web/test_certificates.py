@@ -4,14 +4,15 @@ career map and level certificates."""
 import io
 import zipfile
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import sign_in
+from tests.conftest import approve_promotions, sign_in
 from tests.unit.certificates.conftest import pass_quiz
 from trainer.extensions import db
-from trainer.models import Certificate, utcnow
+from trainer.models import Certificate, User, utcnow
 
 
 @pytest.fixture
@@ -169,6 +170,10 @@ def test_learning_map_moves_and_a_level_certificate_appears(client, users, synce
     assert "专业技术通道" in page and "初级服务专员" in page
     assert "已取得 0 / 1 门要求的课程证书" in page
     pass_quiz(users["learner"])
+    page = client.get("/career").get_data(as_text=True)
+    assert "具备晋升资格" in page and "已达到" not in page  # eligible: HR decides
+    assert db.session.scalar(sa.select(Certificate).where(Certificate.kind == "level")) is None
+    approve_promotions(users["learner"], users["hr"])
     level = db.session.scalar(sa.select(Certificate).where(Certificate.kind == "level"))
     assert level is not None and level.title == "初级服务专员"
     page = client.get("/career").get_data(as_text=True)
@@ -241,7 +246,73 @@ def test_hr_sees_who_is_ready_for_which_level(client, users, synced, paths_dir):
     page = client.get("/career/readiness").get_data(as_text=True)
     # Every test user lacks exactly one course (basics) for the first level: all are close.
     assert "学员小张" in page and "初级服务专员" in page and "basics" in page
-    pass_quiz(users["learner"])  # reaches 初级; 中级 needs 6 months in 初级 first
+    pass_quiz(users["learner"])  # eligible for 初级: ready, until HR approves
+    page = client.get("/career/readiness").get_data(as_text=True)
+    assert "学员小张" in page and "已满足" in page
+    approve_promotions(users["learner"], users["hr"])  # 中级 needs 6 months in 初级 first
     page = client.get("/career/readiness").get_data(as_text=True)
     assert "学员小张" not in page and "培训师老王" in page
     assert client.get("/certificates/manage").get_data(as_text=True).count("/career/readiness")
+
+
+def test_a_level_of_ones_own_position_asks_hr_to_set_the_position(client, users, synced):
+    from trainer.hr.people.service import ensure_position
+
+    folder = Path(client.application.config["CONTENT_DIR"]) / "paths"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "specialist.md").write_text(
+        "---\ntitle: 专业技术通道\ntrack: specialist\n"
+        "position_courses:\n  sales-associate: [store-service]\nlevels:\n"
+        "  - id: junior\n    title: 初级服务专员\n    requires: [basics]\n"
+        "    own_position_courses: true\n---\n介绍。\n",
+        encoding="utf-8",
+    )
+    sign_in(client, "L0001")
+    page = client.get("/career").get_data(as_text=True)
+    assert "请联系人事部门设置你的岗位" in page
+
+    learner = db.session.get(User, users["learner"].id)
+    learner.position = ensure_position("sales-associate", "导购")
+    db.session.commit()
+    page = client.get("/career").get_data(as_text=True)
+    assert "请联系人事部门设置你的岗位" not in page
+    assert "已取得 0 / 2 门要求的课程证书" in page and "门店售中服务" in page
+
+
+def test_hr_decision_without_a_reason_or_a_button_changes_nothing(client, users, synced, paths_dir):
+    from trainer.models import LevelPromotion
+
+    pass_quiz(users["learner"])
+    [promotion] = db.session.scalars(sa.select(LevelPromotion)).all()
+    sign_in(client, "H0001")
+    page = client.get("/career/promotions").get_data(as_text=True)
+    assert 'data-employee="L0001"' in page and "初级服务专员" in page
+
+    no_reason = client.post(
+        f"/career/promotions/{promotion.id}", data={"reason": " ", "approve": "批准晋升"}
+    )
+    no_button = client.post(f"/career/promotions/{promotion.id}", data={"reason": "业绩达标"})
+    page = client.get("/career/promotions").get_data(as_text=True)
+
+    assert no_reason.status_code == no_button.status_code == 302
+    assert "请写明审批理由" in page and "请选择批准还是不批准" in page
+    db.session.expire_all()
+    assert db.session.get(LevelPromotion, promotion.id).status == "eligible"
+    assert db.session.scalar(sa.select(Certificate).where(Certificate.kind == "level")) is None
+    assert 'data-employee="L0001"' in page
+
+
+def test_learner_cannot_see_or_decide_promotions(client, users, synced, paths_dir):
+    from trainer.models import LevelPromotion
+
+    pass_quiz(users["learner"])
+    [promotion] = db.session.scalars(sa.select(LevelPromotion)).all()
+    sign_in(client, "L0001")
+
+    assert client.get("/career/promotions").status_code == 403
+    response = client.post(
+        f"/career/promotions/{promotion.id}", data={"reason": "我自己批准", "approve": "批准晋升"}
+    )
+    assert response.status_code == 403
+    db.session.expire_all()
+    assert db.session.get(LevelPromotion, promotion.id).status == "eligible"

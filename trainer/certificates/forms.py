@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, StringField, TextAreaField
+from wtforms import IntegerField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 
@@ -32,3 +32,18 @@ class RevokeForm(FlaskForm):
 
 class DepartmentZipForm(FlaskForm):
     department = IntegerField(_l("Department"), validators=[DataRequired()])
+
+
+class PromotionDecisionForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Reason for the decision"),
+        validators=[
+            DataRequired(
+                message=_l("Write the reason for the decision (performance, ability, conduct).")
+            ),
+            Length(max=1000),
+        ],
+        render_kw={"rows": 2},
+    )
+    approve = SubmitField(_l("Approve the promotion"))
+    decline = SubmitField(_l("Decline"))

@@ -5,7 +5,8 @@
    One open request per learner and course: writing it twice is a no-op.
 2. After the commit, a job (trainer.jobs.tasks.issue_certificate) takes the request up: it
    decides completeness, issues the certificate at most once per cycle (a unique constraint
-   decides), renders the PDF outside any write transaction, then the level certificates.
+   decides), renders the PDF outside any write transaction, then records the career levels
+   now reached as eligible (HR approves a promotion before its level certificate is issued).
    A failing job is retried by the queue; a lost one (worker killed, queue unreachable) is
    enqueued again by the scheduler's sweep, because its request is still open.
 3. Until the request is done, the learner's pages say the certificate is being prepared.
@@ -27,6 +28,7 @@ from trainer.models import (
     CertificateRequest,
     CourseRecord,
     CourseVersion,
+    LevelPromotion,
     User,
     utcnow,
 )
@@ -177,6 +179,8 @@ def titles_being_prepared(user_id: int) -> list[str]:
 
 
 # --- career levels -------------------------------------------------------------------------
+# The same job records eligibility for newly reached levels and issues the certificates of
+# promotions HR approved (trainer.certificates.service.issue_levels).
 
 
 def issue_levels_of(app: Flask, user_id: int, now: datetime | None = None) -> list[Certificate]:
@@ -189,8 +193,9 @@ def issue_levels_of(app: Flask, user_id: int, now: datetime | None = None) -> li
 
 
 def enqueue_ready_levels(app: Flask, now: datetime | None = None) -> int:
-    """The scheduler's check: a job for everyone with a level ready to issue (its courses
-    done and, the case nothing else notices, its waiting time in the previous level over)."""
+    """The scheduler's check: a job for everyone with a level to record as eligible (its
+    courses done and, the case nothing else notices, its waiting time over) or an approved
+    promotion whose certificate is not issued yet (its job was lost)."""
     from trainer.certificates import service
 
     now = now or utcnow()
@@ -202,7 +207,7 @@ def enqueue_ready_levels(app: Flask, now: datetime | None = None) -> int:
         )
         .order_by(User.id)
     ).all()
-    ready = [
+    due = {
         user.id
         for user in holders
         if any(
@@ -210,6 +215,17 @@ def enqueue_ready_levels(app: Flask, now: datetime | None = None) -> int:
             for levels in service.level_progress(app, user, now)
             for progress in levels
         )
-    ]
+    }
+    due |= set(
+        db.session.scalars(
+            sa.select(LevelPromotion.user_id)
+            .join(User, User.id == LevelPromotion.user_id)
+            .where(
+                User.active.is_(True),
+                LevelPromotion.status == "approved",
+                LevelPromotion.certificate_id.is_(None),
+            )
+        )
+    )
     db.session.commit()
-    return sum(enqueue("issue_levels", user_id) for user_id in ready)
+    return sum(enqueue("issue_levels", user_id) for user_id in sorted(due))

@@ -13,18 +13,23 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from trainer.audit import service as audit
+from trainer.auth.authority import Refused, check_manage, may_manage
 from trainer.content import settings_of
 from trainer.content.paths import Level, PathCatalogue, Track, load_paths
 from trainer.courses.service import live_course
 from trainer.database import write_transaction
 from trainer.extensions import db
+from trainer.jobs import enqueue_after_commit
 from trainer.models import (
     Certificate,
     CertificateSerial,
     CourseRecord,
     CourseVersion,
+    LevelPromotion,
+    Position,
     User,
     utcnow,
 )
@@ -368,6 +373,12 @@ def certified_courses(people, now: datetime) -> dict[int, dict[str, CertificateS
     return certified
 
 
+# A declined promotion is recorded as eligible again, if the person still meets the level's
+# requirements, this many months after HR's decision: a decision stands for a while, but
+# does not close the level for good.
+RECONSIDER_AFTER_MONTHS = 3
+
+
 @dataclass(frozen=True)
 class LevelProgress:
     track: Track
@@ -376,7 +387,13 @@ class LevelProgress:
     done: tuple[str, ...]  # required course slugs with a valid certificate
     missing: tuple[str, ...]
     months_ok: bool
-    eligible_from: datetime | None  # when the time-in-previous-level rule is met
+    eligible_from: datetime | None  # when every time-in-level rule is met
+    # The level requires the person's own position's courses, and the person has no
+    # position this track names: HR has to set it before anything else can count.
+    position_missing: bool = False
+    promotion: LevelPromotion | None = None  # the latest eligibility and HR's decision
+    reconsider_from: datetime | None = None  # after a decline: when it may be eligible again
+    may_reconsider: bool = False  # that time has come
 
     @property
     def percent(self) -> int:
@@ -384,8 +401,41 @@ class LevelProgress:
         return round(100 * len(self.done) / total) if total else 100
 
     @property
+    def complete(self) -> bool:
+        """Every requirement met and not held yet: the person is eligible for promotion."""
+        return (
+            self.held is None and not self.missing and self.months_ok and not self.position_missing
+        )
+
+    @property
+    def awaiting_decision(self) -> bool:
+        return (
+            self.held is None and self.promotion is not None and self.promotion.status == "eligible"
+        )
+
+    @property
+    def approved(self) -> bool:
+        """Approved by HR, its certificate not issued yet (the job is on its way)."""
+        return (
+            self.held is None
+            and self.promotion is not None
+            and self.promotion.status == "approved"
+            and self.promotion.certificate_id is None
+        )
+
+    @property
+    def declined(self) -> bool:
+        return (
+            self.held is None and self.promotion is not None and self.promotion.status == "declined"
+        )
+
+    @property
     def ready(self) -> bool:
-        return self.held is None and not self.missing and self.months_ok
+        """Complete, and no eligibility recorded yet (or a decline old enough to reconsider):
+        the scheduler's job records it."""
+        if not self.complete:
+            return False
+        return self.promotion is None or self.may_reconsider
 
 
 def level_progress(
@@ -409,10 +459,31 @@ def levels_of(
         )
     ):
         held_by.setdefault(certificate.user_id, {})[certificate.level_id] = certificate
+    promotions_by: dict[int, dict[str, LevelPromotion]] = {}
+    for promotion in db.session.scalars(
+        sa.select(LevelPromotion)
+        .where(LevelPromotion.user_id.in_(user_ids))
+        .order_by(LevelPromotion.eligible_at, LevelPromotion.id)
+    ):  # the latest row of each level wins
+        promotions_by.setdefault(promotion.user_id, {})[promotion.level_id] = promotion
+    positions = dict(
+        db.session.execute(
+            sa.select(User.id, Position.code)
+            .join(Position, User.position_id == Position.id)
+            .where(User.id.in_(user_ids))
+        ).all()
+    )
     certified = certified_courses(user_ids, now)
     catalogue = career_paths(app)
     return {
-        user_id: _levels(catalogue, held_by.get(user_id, {}), certified.get(user_id, {}), now)
+        user_id: _levels(
+            catalogue,
+            held_by.get(user_id, {}),
+            certified.get(user_id, {}),
+            now,
+            positions.get(user_id),
+            promotions_by.get(user_id, {}),
+        )
         for user_id in user_ids
     }
 
@@ -422,54 +493,216 @@ def _levels(
     held: dict[str, Certificate],
     courses: dict[str, CertificateState],
     now: datetime,
+    position_code: str | None = None,
+    promotions: dict[str, LevelPromotion] | None = None,
 ) -> list[list[LevelProgress]]:
+    promotions = promotions or {}
     tracks = []
     for track in catalogue.tracks:
         levels = []
         for level in track.levels:
-            done = tuple(slug for slug in level.requires if slug in courses)
-            missing = tuple(slug for slug in level.requires if slug not in courses)
-            previous = held.get(level.after) if level.after else None
-            eligible_from = None
-            if level.after is None:
-                months_ok = True
-            elif previous is None:
-                months_ok = False
-            else:
-                eligible_from = add_months(previous.issued_at, level.min_months_in_previous)
-                months_ok = now >= eligible_from
+            required = track.requirements(level, position_code)
+            position_missing = required is None
+            required = required if required is not None else level.requires
+            done = tuple(slug for slug in required if slug in courses)
+            missing = tuple(slug for slug in required if slug not in courses)
+            months_ok, eligible_from = True, None
+            for needed, months in (
+                (level.after, level.min_months_in_previous),
+                (level.requires_level, level.min_months_in_required_level),
+            ):
+                if needed is None:
+                    continue
+                previous = held.get(needed)
+                if previous is None:
+                    months_ok = False
+                    continue
+                since = add_months(previous.issued_at, months)
+                eligible_from = max(eligible_from or since, since)
+                months_ok = months_ok and now >= since
+            promotion = promotions.get(level.id)
+            reconsider_from = None
+            if promotion is not None and promotion.status == "declined" and promotion.decided_at:
+                reconsider_from = add_months(promotion.decided_at, RECONSIDER_AFTER_MONTHS)
             levels.append(
                 LevelProgress(
-                    track, level, held.get(level.id), done, missing, months_ok, eligible_from
+                    track,
+                    level,
+                    held.get(level.id),
+                    done,
+                    missing,
+                    months_ok,
+                    eligible_from,
+                    position_missing,
+                    promotion,
+                    reconsider_from,
+                    reconsider_from is not None and now >= reconsider_from,
                 )
             )
         tracks.append(levels)
     return tracks
 
 
-def issue_levels(app: Flask, user: User, now: datetime | None = None) -> list[Certificate]:
-    """Issue every level certificate whose requirements are now met (lowest levels first)."""
+class PromotionError(Exception):
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def _insert_promotion():
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(LevelPromotion)
+
+
+def record_eligibility(app: Flask, user: User, now: datetime | None = None) -> list[str]:
+    """Record the person as eligible for every level whose requirements are now all met
+    (ids of the levels newly recorded). Eligible, not promoted: HR decides."""
     now = now or utcnow()
-    issued = []
-    for _ in range(10):  # a new level can make the next one eligible (no time rule)
-        ready = [p for levels in level_progress(app, user, now) for p in levels if p.ready]
-        if not ready:
-            break
+    ready = [p for levels in level_progress(app, user, now) for p in levels if p.ready]
+    recorded = []
+    if not ready:
+        return recorded
+    with write_transaction():
         for progress in ready:
-            certificate = _issue(
-                app,
-                user,
-                kind="level",
-                achievement=f"level:{progress.level.id}",
-                title=progress.level.title,
-                level_id=progress.level.id,
-                expires_at=None,
-                now=now,
-                template_extra={"track": progress.track.title},
+            promotion_id = db.session.scalar(
+                _insert_promotion()
+                .values(
+                    user_id=user.id, level_id=progress.level.id, status="eligible", eligible_at=now
+                )
+                .on_conflict_do_nothing()
+                .returning(LevelPromotion.id)
             )
-            if certificate is not None:
-                issued.append(certificate)
+            if promotion_id is None:  # recorded meanwhile by another job
+                continue
+            audit.record(
+                None,
+                "promotion.eligible",
+                "level_promotion",
+                promotion_id,
+                user=user.employee_no,
+                level=progress.level.id,
+            )
+            recorded.append(progress.level.id)
+    return recorded
+
+
+def issue_approved_levels(app: Flask, user: User, now: datetime | None = None) -> list[Certificate]:
+    """Issue the level certificate of every promotion HR approved (exactly once: the
+    achievement level:<id> is unique per person)."""
+    now = now or utcnow()
+    approved = db.session.scalars(
+        sa.select(LevelPromotion)
+        .where(
+            LevelPromotion.user_id == user.id,
+            LevelPromotion.status == "approved",
+            LevelPromotion.certificate_id.is_(None),
+        )
+        .order_by(LevelPromotion.id)
+    ).all()
+    catalogue = career_paths(app)
+    issued = []
+    for promotion in approved:
+        found = catalogue.level(promotion.level_id)
+        if found is None:  # the level left the path files after approval: nothing to issue
+            continue
+        track, level = found
+        certificate = _issue(
+            app,
+            user,
+            kind="level",
+            achievement=f"level:{level.id}",
+            title=level.title,
+            level_id=level.id,
+            expires_at=None,
+            now=now,
+            template_extra={"track": track.title},
+        )
+        with write_transaction():
+            db.session.execute(
+                sa.update(LevelPromotion)
+                .where(LevelPromotion.id == promotion.id)
+                .values(certificate_id=certificate.id)
+                .execution_options(synchronize_session=False)
+            )
+        issued.append(certificate)
     return issued
+
+
+def issue_levels(app: Flask, user: User, now: datetime | None = None) -> list[Certificate]:
+    """The level job: record newly reached levels as eligible, and issue the certificates of
+    the promotions HR approved."""
+    record_eligibility(app, user, now)
+    return issue_approved_levels(app, user, now)
+
+
+@dataclass(frozen=True)
+class PromotionToDecide:
+    promotion: LevelPromotion
+    person: User
+    track_title: str
+    level_title: str
+
+
+def promotions_to_decide(app: Flask, actor: User) -> list[PromotionToDecide]:
+    """Eligible promotions waiting for a decision, of the people the actor manages (the
+    who-manages-whom rule of trainer.auth.authority), oldest first."""
+    catalogue = career_paths(app)
+    rows = []
+    for promotion in db.session.scalars(
+        sa.select(LevelPromotion)
+        .where(LevelPromotion.status == "eligible")
+        .options(selectinload(LevelPromotion.user).selectinload(User.role_rows))
+        .order_by(LevelPromotion.eligible_at, LevelPromotion.id)
+    ):
+        person = promotion.user
+        if not person.active or not may_manage(actor, person):
+            continue
+        found = catalogue.level(promotion.level_id)
+        track_title, level_title = (
+            (found[0].title, found[1].title) if found else ("", promotion.level_id)
+        )
+        rows.append(PromotionToDecide(promotion, person, track_title, level_title))
+    return rows
+
+
+def decide_promotion(
+    actor: User, promotion_id: int, approve: bool, reason: str, now: datetime | None = None
+) -> LevelPromotion:
+    """HR approves or declines an eligible promotion, with a reason; audited. An approval
+    has the level job issue the certificate once this transaction commits."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise PromotionError("reason-missing")
+    now = now or utcnow()
+    with write_transaction():
+        promotion = db.session.get(LevelPromotion, promotion_id, populate_existing=True)
+        if promotion is None:
+            raise PromotionError("not-found")
+        try:
+            check_manage(actor, promotion.user)
+        except Refused as refused:
+            raise PromotionError("not-allowed") from refused
+        if promotion.status != "eligible":
+            raise PromotionError("already-decided")
+        promotion.status = "approved" if approve else "declined"
+        promotion.decided_at = now
+        promotion.decided_by_id = actor.id
+        promotion.reason = reason
+        audit.record(
+            actor,
+            "promotion.approved" if approve else "promotion.declined",
+            "level_promotion",
+            promotion.id,
+            user=promotion.user.employee_no,
+            level=promotion.level_id,
+            reason=reason,
+        )
+        if approve:
+            enqueue_after_commit(db.session(), "issue_levels", promotion.user_id)
+    return promotion
 
 
 def live_record(slug: str) -> CourseRecord | None:

@@ -19,7 +19,12 @@ from flask_login import current_user
 
 from trainer.auth.access import login_required, public, role_required
 from trainer.certificates import issuing, service, zips
-from trainer.certificates.forms import DepartmentZipForm, RevokeForm, VerifyForm
+from trainer.certificates.forms import (
+    DepartmentZipForm,
+    PromotionDecisionForm,
+    RevokeForm,
+    VerifyForm,
+)
 from trainer.completion import listen
 from trainer.extensions import db, limiter
 from trainer.models import (
@@ -38,6 +43,12 @@ HR = ("hr", "admin")
 CERTIFICATE_MESSAGES = {
     "reason-missing": _l("Write why the certificate is revoked (e.g. the violation)."),
     "already-revoked": _l("This certificate was already revoked."),
+}
+PROMOTION_MESSAGES = {
+    "reason-missing": _l("Write the reason for the decision (performance, ability, conduct)."),
+    "not-found": _l("This promotion does not exist."),
+    "not-allowed": _l("You may not decide promotions of this person."),
+    "already-decided": _l("This promotion was already decided."),
 }
 EXPIRING_DAYS_DEFAULT = 60
 
@@ -248,7 +259,14 @@ def career_map():
             )
         ).all()
     )
-    return render_template("certificates/career.html", tracks=tracks, course_titles=titles)
+    level_titles = {
+        level.id: level.title
+        for track in service.career_paths(current_app).tracks
+        for level in track.levels
+    }
+    return render_template(
+        "certificates/career.html", tracks=tracks, course_titles=titles, level_titles=level_titles
+    )
 
 
 @bp.get("/career/readiness")
@@ -265,3 +283,41 @@ def readiness():
             if next_level is not None and len(next_level.missing) <= 1 and next_level.months_ok:
                 rows.append((person, next_level))
     return render_template("certificates/readiness.html", rows=rows)
+
+
+@bp.get("/career/promotions")
+@role_required(*HR)
+def promotions():
+    """People eligible for a career level, waiting for HR's decision."""
+    rows = service.promotions_to_decide(current_app, current_user)
+    return render_template("certificates/promotions.html", rows=rows, form=PromotionDecisionForm())
+
+
+@bp.post("/career/promotions/<int:promotion_id>")
+@role_required(*HR)
+def decide_promotion(promotion_id: int):
+    form = PromotionDecisionForm()
+    reason = form.reason.data if form.validate_on_submit() else ""
+    if not (form.approve.data or form.decline.data):  # never decide for a button not pressed
+        flash(_l("Choose whether to approve or decline the promotion."), "error")
+        return redirect(url_for("certificates.promotions"))
+    approve = bool(form.approve.data)
+    try:
+        promotion = service.decide_promotion(current_user, promotion_id, approve, reason)
+    except service.PromotionError as error:
+        flash(PROMOTION_MESSAGES[error.code], "error")
+    else:
+        if approve:
+            flash(
+                _l(
+                    "Promotion of %(name)s approved: the level certificate is being prepared.",
+                    name=promotion.user.display_name,
+                ),
+                "success",
+            )
+        else:
+            flash(
+                _l("Promotion of %(name)s declined.", name=promotion.user.display_name),
+                "success",
+            )
+    return redirect(url_for("certificates.promotions"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from trainer.content.examples import positive_number
 from trainer.content.meta import FieldReader
 from trainer.content.model import Checklist, ChecklistItem, ChecklistStep, Problem
 from trainer.content.quiz import QUESTION_ID
@@ -129,7 +130,15 @@ def _item_line(item: _Item, line: str, number: int, display: str, problems: list
         if value.isascii() and value.isdigit() and int(value) >= 1:
             item.weight = int(value)
         else:
-            problems.append(Problem.error(display, number, "checklist-weight", value=value))
+            problems.append(
+                Problem.error(
+                    display,
+                    number,
+                    "checklist-weight",
+                    value=value,
+                    example=positive_number(value, 2),
+                )
+            )
     else:
         scale = _parse_scale(value)
         if scale is None:

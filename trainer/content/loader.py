@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from trainer.content.bank_checks import check_bank
 from trainer.content.checklist import parse_checklist
 from trainer.content.lesson_values import check_lesson_values, check_text_values
 from trainer.content.links import check_links, find_links, resolve_course_link
@@ -178,6 +179,17 @@ def _load_course(course_dir: Path, display_root: str) -> _CourseLoad:
     questions = _load_questions(course_dir, display_root, existing, problems)
     if meta is not None and questions is not None:
         problems.extend(check_quiz_settings(questions, meta.quiz, course_md, front_matter.line_of))
+        problems.extend(
+            check_bank(
+                questions,
+                lessons,
+                meta.quiz,
+                course_md,
+                f"{display_root}/quiz.md",
+                display_root,
+                front_matter.line_of,
+            )
+        )
     checklists: dict[str, Checklist | None] = {}
     for kind, file_name in CHECKLISTS.items():
         required = getattr(meta, f"{kind}_required", False) if meta else False
@@ -414,7 +426,15 @@ def _load_lesson(
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     title_match = LESSON_TITLE.match(lines[first]) if first is not None else None
     if title_match is None or not title_match.group(1):
-        problems.append(Problem.error(display, (first or 0) + 1, "lesson-no-title"))
+        written = lines[first].strip().lstrip("#").strip() if first is not None else ""
+        problems.append(
+            Problem.error(
+                display,
+                (first or 0) + 1,
+                "lesson-no-title",
+                example=written[:40] or "第一步：主动迎宾",
+            )
+        )
         return None
     problems.extend(check_links(text, relative, display, existing))
     body = lines[first + 1 :]

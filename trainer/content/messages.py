@@ -131,9 +131,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{field} must be text (it is {value}): e.g. {field}: Seven steps of service",
     ),
     "field-not-integer": (
-        "{field} 应该是一个整数（现在是 {value}）：只写数字，不要带单位，例如 {field}: 30",
+        "{field} 应该是一个整数（现在是 {value}）：只写数字，不要带单位，例如 {field}: {example}",
         "{field} must be a whole number (it is {value}): write only the number, no unit, "
-        "e.g. {field}: 30",
+        "e.g. {field}: {example}",
     ),
     "field-not-boolean": (
         "{field} 只能是 true 或 false（现在是 {value}）",
@@ -224,9 +224,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Lesson name “{slug}” is used by another lesson too: choose another name",
     ),
     "lesson-no-title": (
-        "课时缺少标题：第一行要写成 “# 课时标题”，例如 # 第一步：主动迎宾",
-        "The lesson has no title: its first line must be “# Lesson title”, e.g. "
-        "# Step one: greet the customer",
+        "课时缺少标题：第一行要写成 “# 课时标题”，例如 # {example}",
+        "The lesson has no title: its first line must be “# Lesson title”, e.g. # {example}",
     ),
     "lesson-placeholder-unknown": (
         "不认识的占位符 {placeholder}：可以用的有 {known}（名字要一字不差）；"
@@ -280,10 +279,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "a question",
     ),
     "question-id-invalid": (
-        "题目编号 “{value}” 不符合要求：## 后面只写小写英文字母、数字和 -，例如 ## "
-        "greet-within-3-seconds",
+        "题目编号 “{value}” 不符合要求：## 后面只写小写英文字母、数字和 -，例如 ## {example}",
         "Question id “{value}” is not valid: after ## write only lower-case letters, digits "
-        "and '-', e.g. ## greet-within-3-seconds",
+        "and '-', e.g. ## {example}",
     ),
     "question-id-duplicate": (
         "题目编号 {id} 已在第 {first_line} 行用过：每道题要有自己的编号，请换一个",
@@ -312,8 +310,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Unknown question type “{value}”: did you mean type: {suggestion}?",
     ),
     "question-points": (
-        "分值 “{value}” 不正确：points 写一个正整数，例如 points: 2",
-        "Points “{value}” is not valid: write a whole number of 1 or more, e.g. points: 2",
+        "分值 “{value}” 不正确：points 写一个正整数，例如 points: {example}",
+        "Points “{value}” is not valid: write a whole number of 1 or more, e.g. points: {example}",
     ),
     "question-difficulty": (
         "难度 “{value}” 不正确：difficulty 只能写 easy、medium 或 hard",
@@ -460,8 +458,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "or min: 10 and max: 20 in its settings",
     ),
     "numerical-not-number": (
-        "{key} 应该是一个数字（现在是 “{value}”）：只写数字，不要带单位，例如 {key}: 15",
-        "{key} must be a number (it is “{value}”): write only the number, no unit, e.g. {key}: 15",
+        "{key} 应该是一个数字（现在是 “{value}”）：只写数字，不要带单位，例如 {key}: {example}",
+        "{key} must be a number (it is “{value}”): write only the number, no unit, "
+        "e.g. {key}: {example}",
     ),
     "numerical-both": (
         "数值题只能二选一：要么写 answer（可加 tolerance），要么写 min 和 max",
@@ -573,8 +572,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "two levels, starting at 0, no repeated scores)",
     ),
     "checklist-weight": (
-        "权重 “{value}” 不正确：weight 写一个正整数，例如 weight: 2",
-        "Weight “{value}” is not valid: write a whole number of 1 or more, e.g. weight: 2",
+        "权重 “{value}” 不正确：weight 写一个正整数，例如 weight: {example}",
+        "Weight “{value}” is not valid: write a whole number of 1 or more, e.g. weight: {example}",
     ),
     "checklist-critical": (
         "critical 只能写 true 或 false（现在是 “{value}”）",
@@ -585,6 +584,61 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "/- 不应该： 行",
         "This line is not understood and will not be shown (“{text}”): under an item write "
         "only critical/weight/scale settings and - Should:/- Should not: lines",
+    ),
+    # --- the whole bank (bank_checks.py): warnings ---------------------------------------
+    "bank-right-is-longest": (
+        "单选题中正确答案是最长选项的占 {percent}%（{longest}/{total} 道），超过 {limit}%："
+        "学员只挑最长的选项也能答对不少。请把干扰项写得和正确答案一样具体，或把正确答案写得更简洁",
+        "In {percent}% of the single-choice questions ({longest} of {total}) the right answer "
+        "is the longest option, over {limit}%: a learner who always picks the longest option "
+        "scores well. Write distractors as specific as the right answer, or shorten the right one",
+    ),
+    "bank-multiple-right-majority": (
+        "全部 {total} 道多选题里，正确选项都不少于错误选项：学员多选几项就容易得分。"
+        "请至少在一部分多选题里多写几个似是而非的错误选项",
+        "In all {total} multiple-select questions the right options are at least as many as "
+        "the wrong ones: ticking most options pays. Give some of them more plausible wrong "
+        "options than right ones",
+    ),
+    "bank-too-small": (
+        "题库只有 {available} 道题，每次抽 {wanted} 道：考三次就几乎见过全部题目。"
+        "题库至少要有抽题数的三倍（{minimum} 道）",
+        "The bank has {available} questions and each attempt draws {wanted}: three attempts "
+        "show nearly all of it. Give it at least three times the draw ({minimum} questions)",
+    ),
+    "lesson-no-quota-tag": (
+        "第 {number} 课（{title}）没有对应的考题标签：course.md 的 quiz.tag_quotas 按课时顺序"
+        "每课写一个标签（第 {number} 个标签就是这一课的），再给这一课的题目加上这个标签",
+        "Lesson {number} ({title}) has no exam tag: quiz.tag_quotas in course.md names one "
+        "tag per lesson, in lesson order (tag number {number} is this lesson's); add it and "
+        "tag this lesson's questions with it",
+    ),
+    "lesson-not-examined": (
+        "第 {number} 课（{title}）没有任何考题：tag_quotas 里这一课的标签是 “{tag}”，"
+        "但题库里没有一道题带这个标签",
+        "Lesson {number} ({title}) is never examined: its tag in tag_quotas is “{tag}”, but "
+        "no question in the bank carries it",
+    ),
+    "text-has-setting": (
+        "题干里的 “{text}” 像是一项设置，却会作为题目文字显示给学员：设置写在 ## 题号下面、"
+        "用英文名称，例如 {example}",
+        "“{text}” in the question text looks like a setting, but learners will see it as part "
+        "of the question: settings go under the ## id line, in English, e.g. {example}",
+    ),
+    "text-has-explanation": (
+        "题干里的 “{text}” 像是解析，却会作为题目文字显示给学员：解析写在所有选项之后，"
+        "单独一行、顶格，例如 {example}",
+        "“{text}” in the question text looks like an explanation, but learners will see it "
+        "as part of the question: put it after all the options, on its own line at the left "
+        "edge, e.g. {example}",
+    ),
+    "text-has-answer": (
+        "题干里的 “{text}” 像是答案，却会作为题目文字显示给学员（等于把答案告诉了学员）："
+        "选择题在正确选项前写 - [x]；填空题在题干下写 - = {example}；判断题和数值题在设置里写 "
+        "answer: {example}",
+        "“{text}” in the question text looks like the answer, and learners will see it: mark "
+        "the right option - [x]; under a fill-in write - = {example}; for true/false and "
+        "numerical questions write answer: {example} in the settings",
     ),
     # --- GIFT import/export: gift/messages.py ----------------------------------------
     **GIFT_MESSAGES,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 
+from trainer.content.examples import whole_number
 from trainer.content.model import (
     CATEGORIES,
     POSITIONS,
@@ -130,7 +131,13 @@ class FieldReader:
         name = ".".join(path)
         # YAML reads `yes` as True, and True is an int in Python: refuse it explicitly.
         if isinstance(value, bool) or not isinstance(value, int):
-            self.error(path, "field-not-integer", field=name, value=describe(value))
+            self.error(
+                path,
+                "field-not-integer",
+                field=name,
+                value=describe(value),
+                example=whole_number(value, 30),
+            )
             return None
         if value < minimum:
             self.error(path, "number-too-small", field=name, value=value, minimum=minimum)

@@ -6,6 +6,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
+from trainer.content.examples import positive_number
 from trainer.content.gift.syntax import plain_number
 from trainer.content.model import Problem
 from trainer.content.quiz_blocks import QuestionBlock
@@ -24,6 +25,25 @@ LOOKS_LIKE_OPTION = re.compile(r"^[-*+]\s+[\[［【][ xXｘＸ]?[\]］】]")
 CREDIT_SUFFIX = re.compile(
     r"^(?P<text>.*?)\s*[(（\[［【]\s*(?P<percent>[+-]?\d+(?:\.\d+)?)\s*[%％]\s*[)）\]］】]\s*$"
 )
+# A Chinese `键: 值` line an author meant as a setting (settings are English keys, so the
+# settings block ends at it and it becomes question text). Only words that name a setting:
+# “顾客说：……” is ordinary question text.
+METADATA_LOOKALIKE = re.compile(
+    r"^\s*[【\[(（]?\s*(正确答案|参考答案|答案解析|答案|解析|分值|分数|难度|标签|知识点|题型|类型)"
+    r"\s*[】\])）]?\s*[:：]\s*(.*?)\s*$"
+)
+TYPE_WORDS = {
+    "单选": "single",
+    "多选": "multiple",
+    "判断": "truefalse",
+    "填空": "fill",
+    "排序": "ordering",
+    "连线": "matching",
+    "匹配": "matching",
+    "数值": "numerical",
+    "情景": "scenario",
+}
+DIFFICULTY_WORDS = {"易": "easy", "简单": "easy", "中": "medium", "难": "hard", "困难": "hard"}
 
 
 @dataclass
@@ -82,7 +102,13 @@ def common_fields(
             points = int(raw)
         else:
             problems.append(
-                Problem.error(block.file, block.meta_line("points"), "question-points", value=raw)
+                Problem.error(
+                    block.file,
+                    block.meta_line("points"),
+                    "question-points",
+                    value=raw,
+                    example=positive_number(raw, 2),
+                )
             )
             valid = False
     difficulty = None
@@ -138,6 +164,14 @@ def split_body(
                 problems.append(
                     Problem.warning(block.file, number, "options-not-used", type=block.meta_type)
                 )
+            lookalike = METADATA_LOOKALIKE.match(line) if index in outside_code else None
+            if lookalike:
+                code, example = metadata_hint(lookalike.group(1), lookalike.group(2))
+                problems.append(
+                    Problem.warning(
+                        block.file, number, code, text=line.strip()[:40], example=example
+                    )
+                )
             text_lines.append(line)
     text = "\n".join(text_lines).strip()
     if not text:
@@ -180,3 +214,27 @@ def stable_key(prefix: str, question_id: str, text: str) -> str:
     """A short key that survives reordering but reveals nothing about the right answer."""
     digest = hashlib.sha256(f"{question_id}\0{text}".encode()).hexdigest()
     return f"{prefix}{digest[:8]}"
+
+
+def metadata_hint(key: str, value: str) -> tuple[str, str]:
+    """(problem code, what to write instead) for a `键: 值` line, echoing the author's value."""
+    code = "text-has-setting"
+    if key in ("分值", "分数"):
+        example = f"points: {positive_number(value, 2)}"
+    elif key == "难度":
+        example = f"difficulty: {_english(value, DIFFICULTY_WORDS, 'medium')}"
+    elif key in ("标签", "知识点"):
+        example = f"tags: {value or '迎宾'}"
+    elif key in ("题型", "类型"):
+        example = f"type: {_english(value, TYPE_WORDS, 'single')}"
+    elif key in ("解析", "答案解析"):
+        code = "text-has-explanation"
+        example = f"解析：{value}"
+    else:
+        code = "text-has-answer"
+        example = value or "答案"
+    return code, example
+
+
+def _english(value: str, words: dict[str, str], default: str) -> str:
+    return next((english for chinese, english in words.items() if chinese in value), default)

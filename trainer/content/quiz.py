@@ -6,6 +6,7 @@ import difflib
 import re
 from collections.abc import Callable, Sequence
 
+from trainer.content.examples import identifier
 from trainer.content.model import Problem, QuizSettings
 from trainer.content.question_model import Question
 from trainer.content.question_types import QUESTION_TYPES
@@ -24,7 +25,13 @@ def parse_quiz(text: str, display: str) -> tuple[list[Question], list[Problem]]:
     for block in blocks:
         if not QUESTION_ID.match(block.id):
             problems.append(
-                Problem.error(display, block.line, "question-id-invalid", value=block.id)
+                Problem.error(
+                    display,
+                    block.line,
+                    "question-id-invalid",
+                    value=block.id,
+                    example=identifier(block.id, "greet-within-3-seconds"),
+                )
             )
         elif block.id in first_line_of:
             problems.append(

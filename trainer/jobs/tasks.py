@@ -76,7 +76,8 @@ def issue_certificate(app: Flask, request_id: int) -> str | None:
 
 
 def issue_levels(app: Flask, user_id: int) -> int:
-    """Issue the career levels this person has reached."""
+    """Record the career levels this person has reached as eligible (HR decides), and issue
+    the level certificates of the promotions HR approved."""
     from trainer.certificates import issuing
 
     return len(issuing.issue_levels_of(app, user_id))
@@ -156,7 +157,8 @@ def sweep_lost_jobs(app: Flask) -> int:
 
 
 def career_levels(app: Flask) -> int:
-    """Levels whose waiting time is over: nothing else happens on the day it ends."""
+    """Levels whose waiting time is over (nothing else happens on the day it ends) become
+    eligible; approved promotions whose certificate job was lost are taken up again."""
     from trainer.certificates import issuing
 
     return issuing.enqueue_ready_levels(app)

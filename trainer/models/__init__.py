@@ -13,6 +13,7 @@ from trainer.models.certificates import (
     CertificateRequest,
     CertificateSerial,
     CertificateZip,
+    LevelPromotion,
 )
 from trainer.models.courses import (
     CourseEvaluation,
@@ -56,6 +57,7 @@ __all__ = [
     "CourseVersion",
     "Department",
     "LessonProgress",
+    "LevelPromotion",
     "PasswordReset",
     "Position",
     "QuizAnswer",

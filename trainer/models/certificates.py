@@ -149,3 +149,50 @@ class CertificateZip(db.Model):
     certificates: Mapped[int | None]  # how many PDFs the file holds
     content: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
     last_error: Mapped[str | None] = mapped_column(sa.Text)
+
+
+PROMOTION_STATES = ("eligible", "approved", "declined")
+# Not declined: at most one such row per person and level.
+PROMOTION_OPEN_OR_APPROVED = sa.text("status IN ('eligible', 'approved')")
+
+
+class LevelPromotion(db.Model):
+    """A person who met every requirement of a career level (eligible), and HR's decision.
+
+    Promotion is a selection on performance, ability and conduct, not an automatic result
+    of courses: the scheduler's job records eligibility; HR approves or declines with a
+    reason (audited); only an approved promotion gets its level certificate, issued by the
+    same job that issues level certificates (trainer.certificates.service.issue_levels).
+    A declined promotion may be recorded as eligible again after a while (see
+    trainer.certificates.service.RECONSIDER_AFTER_MONTHS).
+    """
+
+    __tablename__ = "level_promotions"
+    __table_args__ = (
+        sa.Index(
+            "uq_level_promotions_open_or_approved",
+            "user_id",
+            "level_id",
+            unique=True,
+            sqlite_where=PROMOTION_OPEN_OR_APPROVED,
+            postgresql_where=PROMOTION_OPEN_OR_APPROVED,
+        ),
+        sa.CheckConstraint("status IN ('eligible', 'approved', 'declined')", name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    level_id: Mapped[str] = mapped_column(sa.String(100))
+    status: Mapped[str] = mapped_column(sa.String(10), default="eligible", index=True)
+    eligible_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+    certificate_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("certificates.id", ondelete="SET NULL")
+    )
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from tests.conftest import approve_promotions
 from tests.unit.certificates.conftest import pass_quiz, pdf_text, require_poppler
 from trainer.certificates import service
 from trainer.courses.sync import sync_content
@@ -82,6 +83,7 @@ def test_a_revoked_certificate_claims_no_part_it_was_not_issued_for(app, users, 
     the revocation, names the exam and no practical or attitude assessment."""
     require_poppler()
     pass_quiz(users["learner"])
+    approve_promotions(users["learner"], users["hr"])
     [certificate] = _certificates()
     issued = pdf_text(certificate.pdf, tmp_path)
     assert "通过理论知识考试" in issued and "实际操作考核" not in issued
@@ -93,13 +95,16 @@ def test_a_revoked_certificate_claims_no_part_it_was_not_issued_for(app, users, 
 
 
 def test_a_course_cycle_counts_only_that_course_certificates(app, users, synced, paths_dir):
-    """Passing basics also earns the junior level of the career path (a certificate of the
-    same person without a course): the basics recertification is still the course's cycle 2."""
+    """Passing basics also earns the junior level of the career path, once HR approves (a
+    certificate of the same person without a course): the basics recertification is still
+    the course's cycle 2."""
     from trainer.courses.service import live_course
     from trainer.models import utcnow
 
     learner = users["learner"]
     pass_quiz(learner)
+    assert sorted(c.kind for c in _certificates()) == ["course"]  # eligible, not promoted
+    approve_promotions(learner, users["hr"])
     assert sorted(c.kind for c in _certificates()) == ["course", "level"]
     level = next(c for c in _certificates() if c.kind == "level")
     assert (level.level_id, level.title, level.expires_at) == ("junior", "初级服务专员", None)
@@ -115,6 +120,7 @@ def test_a_course_cycle_counts_only_that_course_certificates(app, users, synced,
 def test_a_level_certificate_names_its_career_track(app, users, synced, paths_dir, tmp_path):
     require_poppler()
     pass_quiz(users["learner"])
+    approve_promotions(users["learner"], users["hr"])
     level = next(c for c in _certificates() if c.kind == "level")
     text = pdf_text(level.pdf, tmp_path)
     assert "职业等级证书" in text and "专 业 技 术 通 道" in text  # letter-spaced

@@ -6,6 +6,7 @@ import dataclasses
 import json
 import os
 
+from tests.unit.content.conftest import beyond_bank_warnings
 from trainer.content import QUESTION_TYPES, course_version, load_catalogue, load_course
 
 
@@ -13,7 +14,17 @@ def test_fixture_catalogue_loads_without_any_problem(content_dir):
     catalogue = load_catalogue(content_dir)
 
     assert sorted(catalogue.courses) == ["basics", "store-service"]
-    assert catalogue.problems == {"basics": [], "store-service": []}
+    assert catalogue.errors_for("basics") == []
+    # Only the bank warnings a deliberately small fixture earns:
+    assert sorted((p.file, p.code) for p in catalogue.problems["basics"]) == [
+        ("courses/basics/course.md", "bank-too-small"),
+        ("courses/basics/lessons/01-welcome.md", "lesson-no-quota-tag"),
+    ]
+    assert sorted((p.file, p.code) for p in catalogue.problems["store-service"]) == [
+        ("courses/store-service/course.md", "bank-too-small"),
+        ("courses/store-service/lessons/02-fitting.md", "lesson-no-quota-tag"),
+        ("courses/store-service/quiz.md", "bank-multiple-right-majority"),
+    ]
     assert catalogue.errors_for("store-service") == []
 
 
@@ -36,7 +47,7 @@ def test_course_settings_come_from_front_matter(course):
 def test_optional_settings_get_documented_defaults(content_dir):
     basics, problems = load_course(content_dir / "courses" / "basics")
 
-    assert problems == []
+    assert beyond_bank_warnings(problems) == []
     assert basics.meta.language == "zh-CN"
     assert basics.meta.quiz.time_limit_minutes == 0
     assert basics.meta.quiz.attempts_per_round == 3

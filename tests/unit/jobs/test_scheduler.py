@@ -8,12 +8,20 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from tests.conftest import approve_promotions
 from tests.unit.certificates.conftest import pass_quiz
 from trainer.certificates.service import add_months
 from trainer.extensions import db
 from trainer.jobs import jobs_of
 from trainer.jobs.scheduler import enqueue_due
-from trainer.models import Certificate, OutboxMessage, QuizAttempt, QuizResult, utcnow
+from trainer.models import (
+    Certificate,
+    LevelPromotion,
+    OutboxMessage,
+    QuizAttempt,
+    QuizResult,
+    utcnow,
+)
 
 A_QUARTER_PAST = datetime(2026, 12, 7, 3, 15)  # UTC: career levels are checked at :15
 TWENTY_PAST = datetime(2026, 12, 7, 3, 20)  # recertification windows at :20
@@ -61,10 +69,19 @@ def _levels() -> list[str]:
     ).all()
 
 
+def _eligible() -> list[str]:
+    db.session.commit()
+    return db.session.scalars(
+        sa.select(LevelPromotion.level_id).where(LevelPromotion.status == "eligible")
+    ).all()
+
+
 def test_the_scheduler_gives_a_level_once_its_waiting_time_is_over(app, users, synced, two_levels):
     learner = users["learner"]
     pass_quiz(learner)
-    assert _levels() == ["junior"]  # at once, with the course certificate
+    assert _levels() == []  # eligible at once, with the course certificate: HR decides
+    approve_promotions(learner, users["hr"])
+    assert _levels() == ["junior"]
     huey = jobs_of(app).huey
     enqueue_due(huey, A_QUARTER_PAST)
     assert _levels() == ["junior"]  # six months as a junior are not over
@@ -80,6 +97,9 @@ def test_the_scheduler_gives_a_level_once_its_waiting_time_is_over(app, users, s
     enqueue_due(huey, datetime(2026, 12, 7, 3, 1))  # not the career levels' minute
     assert _levels() == ["junior"]
     enqueue_due(huey, A_QUARTER_PAST)
+    assert _eligible() == ["senior"]  # recorded by the scheduler's job, not issued
+    assert _levels() == ["junior"]
+    approve_promotions(learner, users["hr"])
     assert _levels() == ["junior", "senior"]
     enqueue_due(huey, A_QUARTER_PAST)  # the next hour: nothing twice
     assert _levels() == ["junior", "senior"]

@@ -29,7 +29,7 @@ from trainer.content.model import Problem
 from trainer.content.question_model import Question
 from trainer.content.question_types import type_of
 
-BLANK = re.compile(r"_{4,}")
+BLANK = re.compile(r"_{4,}|＿{4,}")  # full-width ＿ as typed in Chinese input mode
 UNTAGGABLE = re.compile(r"[<>]")
 
 

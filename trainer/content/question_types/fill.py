@@ -34,7 +34,7 @@ from trainer.content.question_types import register
 from trainer.content.question_types.base import QuestionType, typed_text
 
 FILL_ANSWER_LINE = re.compile(r"^[-*+]\s+[=＝]\s*(.+?)\s*$")
-BLANKS = re.compile(r"_{4,}")
+BLANKS = re.compile(r"_{4,}|＿{4,}")  # full-width ＿ as typed in Chinese input mode
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
+from trainer.content.examples import decimal_number
 from trainer.content.gift.question import (
     GiftAnswer,
     Report,
@@ -304,6 +305,7 @@ def _meta_answer(block, problems) -> NumericalAnswer | None | bool:
                         "numerical-not-number",
                         key=key,
                         value=block.meta[key].value,
+                        example=decimal_number(block.meta[key].value, "15"),
                     )
                 )
                 return False
