@@ -69,17 +69,6 @@ def add_months(moment: datetime, months: int) -> datetime:
 # --- completion -------------------------------------------------------------------------
 
 
-def course_completion(
-    user: User, record: CourseRecord, version: CourseVersion, now: datetime | None = None
-) -> Standing:
-    """Where the learner stands on the course (trainer.progress decides); `may_issue` is the
-    certificate-issuing decision."""
-    standing = standing_of(user.id, record.id, now or utcnow())
-    if standing is None:
-        raise CertificateError("no-live-version")
-    return standing
-
-
 def may_be_complete(user_id: int, course_id: int) -> bool:
     """False when the course certainly is not done for this learner now."""
     standing = standing_of(user_id, course_id)
@@ -96,8 +85,8 @@ def issue_if_complete(
     version = record.current_version
     if version is None:
         return None
-    completion = course_completion(user, record, version, now)
-    if not completion.may_issue:
+    completion = standing_of(user.id, record.id, now)
+    if completion is None or not completion.may_issue:
         return None
     cycle_number = 1 + db.session.scalar(
         sa.select(sa.func.count())

@@ -1,0 +1,109 @@
+"""The certificate outbox at its edges, written for the mutants a mutation run left alive
+(docs/testing.md): the sweep's grace periods to the second, whose requests a page counts as
+"being prepared", the error a failing job leaves, and what a revoked level certificate
+re-rendered for download says."""
+
+from datetime import datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import approve_promotions
+from tests.unit.certificates.conftest import pass_quiz, pdf_text, require_poppler
+from tests.unit.jobs.test_certificate_jobs import pass_quiz_without_jobs
+from trainer.certificates import issuing, service
+from trainer.extensions import db
+from trainer.models import Certificate, CertificateRequest
+
+MOMENT = datetime(2026, 12, 7, 9, 0, 0)
+SECOND = timedelta(seconds=1)
+
+
+def _only_request() -> CertificateRequest:
+    [request] = db.session.scalars(sa.select(CertificateRequest)).all()
+    return request
+
+
+@pytest.mark.parametrize(
+    ("status", "grace", "age", "swept"),
+    [
+        # a pending request not taken up by its job within 10 minutes
+        ("pending", issuing.PENDING_GRACE, timedelta(0), 0),
+        ("pending", issuing.PENDING_GRACE, timedelta(minutes=10) - SECOND, 0),
+        ("pending", issuing.PENDING_GRACE, timedelta(minutes=10), 0),
+        ("pending", issuing.PENDING_GRACE, timedelta(minutes=10) + SECOND, 1),
+        # a working request whose job has not finished within 15 minutes
+        ("working", issuing.WORKING_GRACE, timedelta(minutes=15) - SECOND, 0),
+        ("working", issuing.WORKING_GRACE, timedelta(minutes=15), 0),
+        ("working", issuing.WORKING_GRACE, timedelta(minutes=15) + SECOND, 1),
+    ],
+)
+def test_the_sweep_waits_the_whole_grace_period(app, users, synced, status, grace, age, swept):
+    pass_quiz_without_jobs(app, users["learner"])
+    request = _only_request()
+    request.status = status
+    request.requested_at = request.claimed_at = MOMENT
+    db.session.commit()
+    assert issuing.requeue_stale_requests(now=MOMENT + age) == swept
+
+
+def test_a_done_request_is_never_swept(app, users, synced):
+    pass_quiz(users["learner"])
+    request = _only_request()
+    assert request.status == "done"
+    assert issuing.requeue_stale_requests(now=request.requested_at + timedelta(days=30)) == 0
+
+
+def test_being_prepared_counts_only_the_learners_own_requests(app, users, synced):
+    learner, colleague = users["learner"], users["trainer"]
+    pass_quiz_without_jobs(app, learner)
+    request = _only_request()
+    assert issuing.being_prepared(learner.id) == {request.course_id}
+    assert issuing.being_prepared(colleague.id) == set()
+    assert issuing.titles_being_prepared(colleague.id) == []
+    assert issuing.titles_being_prepared(learner.id) == ["新员工入门"]
+
+
+def test_a_failing_job_records_the_kind_of_error_and_at_most_1000_characters(
+    app, users, synced, monkeypatch
+):
+    from trainer.certificates import pdf
+
+    app.config["JOBS_RETRIES"] = 0
+
+    def broken(*args, **kwargs):
+        raise OSError("字" * 1500)
+
+    monkeypatch.setattr(pdf, "render_pdf", broken)
+    pass_quiz(users["learner"])
+    db.session.commit()
+    request = _only_request()
+    assert request.last_error.startswith("OSError: 字字")
+    assert len(request.last_error) == 1000
+
+
+def test_a_revocation_reason_of_nothing_is_refused(app, users, synced):
+    pass_quiz(users["learner"])
+    [certificate] = db.session.scalars(sa.select(Certificate).where(Certificate.kind == "course"))
+    for reason in (None, "", "  \n "):
+        with pytest.raises(service.CertificateError) as refused:
+            service.revoke(certificate, users["hr"], reason)
+        assert refused.value.code == "reason-missing"
+    assert certificate.revoked_at is None
+
+
+def test_a_revoked_level_certificate_still_names_its_track(app, users, synced, paths_dir, tmp_path):
+    """Downloaded after a revocation, a level certificate is rendered again from what it
+    states (its track), as when it was issued."""
+    require_poppler()
+    hr, learner = users["hr"], users["learner"]
+    pass_quiz(learner)
+    assert approve_promotions(learner, hr)
+    level = db.session.scalar(
+        sa.select(Certificate).where(Certificate.user_id == learner.id, Certificate.kind == "level")
+    )
+    assert level is not None
+    assert service.statement_of(app, level) == {"track": "专业技术通道"}
+    service.revoke(level, hr, "违规")
+    text = pdf_text(service.pdf_for_download(app, level), tmp_path)
+    assert "REVOKED" in text and "专 业 技 术 通 道" in text
