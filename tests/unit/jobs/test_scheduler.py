@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from tests.course_helpers import ready_for_exam
 from tests.unit.certificates.conftest import pass_quiz
 from trainer.certificates.service import add_months
 from trainer.extensions import db
@@ -95,6 +96,7 @@ def test_the_scheduler_closes_attempts_whose_time_ran_out(app, users, synced):
 
     record, version = live_course("basics")
     started = utcnow() - timedelta(hours=5)
+    ready_for_exam(users["learner"], "basics")
     attempt = quizzes.start_attempt(
         users["learner"], record, version, now=started, rng=random.Random(1)
     )
