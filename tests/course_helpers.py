@@ -97,9 +97,8 @@ def _holds_certificate(user, course_id: int) -> bool:
     )
 
 
-def ready_for_exam(user, slug: str, at=None) -> None:
-    """What the exam waits for by default (course.md `exam_requires`): every lesson read,
-    and every prerequisite course passed (here: a valid certificate for it)."""
+def pass_prerequisites(user, slug: str) -> None:
+    """Every prerequisite course of `slug` passed (here: a valid certificate for it)."""
     from trainer.content import settings_of
     from trainer.courses.service import live_course
 
@@ -108,4 +107,10 @@ def ready_for_exam(user, slug: str, at=None) -> None:
         found = live_course(prerequisite)
         if found is not None and not _holds_certificate(user, found[0].id):
             give_certificate(user, prerequisite)
+
+
+def ready_for_exam(user, slug: str, at=None) -> None:
+    """What the exam waits for by default (course.md `exam_requires`): every lesson read,
+    and every prerequisite course passed."""
+    pass_prerequisites(user, slug)
     read_every_lesson(user, slug, at)
