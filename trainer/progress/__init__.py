@@ -97,6 +97,7 @@ class Standings:
         }
         self._histories = found
         self._standings: dict[tuple[int, int], Standing] = {}
+        self._passed: dict[tuple[int, int], bool] = {}  # prerequisites, by (user, course)
         self._blanks: dict[int, Standing] = {}
 
     def __getitem__(self, key: tuple[int, int]) -> Standing:
@@ -126,12 +127,19 @@ class Standings:
             prerequisite = self._by_slug.get(slug)
             if prerequisite is None:
                 continue
-            history = self._histories.get((user_id, prerequisite.id), rules.EMPTY)
-            # Passing a course never depends on its own exam gate: no recursion needed.
-            found = rules.standing(user_id, prerequisite, history, self.now)
-            if not rules.prerequisite_passed(found):
+            if not self._prerequisite_passed(user_id, prerequisite):
                 missing.append(PrerequisiteState(prerequisite.id, slug, prerequisite.title))
         return tuple(missing)
+
+    def _prerequisite_passed(self, user_id: int, prerequisite: LiveCourse) -> bool:
+        key = (user_id, prerequisite.id)
+        passed = self._passed.get(key)
+        if passed is None:
+            history = self._histories.get(key, rules.EMPTY)
+            # Passing a course never depends on its own exam gate: no recursion needed.
+            found = rules.standing(user_id, prerequisite, history, self.now)
+            passed = self._passed[key] = rules.prerequisite_passed(found)
+        return passed
 
     def _blank(self, course: LiveCourse) -> Standing:
         blank = self._blanks.get(course.id)
