@@ -25,6 +25,8 @@ NAV_ITEMS = (
     NavItem("assessments.appeal_list", _l("Appeals"), frozenset({"assessor", "hr", "admin"})),
     NavItem("assessments.audit_log", _l("Audit log"), frozenset({"hr", "admin"})),
     NavItem("training.mine", _l("My training"), None),
+    NavItem("certificates.career_map", _l("My learning map"), None),
+    NavItem("assessments.mine", _l("My assessment results"), None),
     NavItem("notifications.index", _l("Notifications"), None),
     NavItem("plans.index", _l("Skill plans"), frozenset({"hr", "admin"})),
     NavItem("reports.index", _l("Reports"), frozenset({"hr", "admin"})),

@@ -119,3 +119,30 @@ def accessibility_problems(page) -> list[str]:
 def assert_accessible(page) -> None:
     problems = accessibility_problems(page)
     assert not problems, "\n".join(problems)
+
+
+def read_in_the_browser(page, base_url: str, slug: str) -> None:
+    """Read every lesson of a course to its end, pressing each lesson's main button (下一课,
+    then 完成本课 on the last), as a new hire does: what opens the exam."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{base_url}/courses/{slug}/lessons/1")
+    while True:
+        expect(page.locator("article.lesson h1")).to_be_visible()
+        button = page.get_by_test_id("lesson-done")
+        last = button.inner_text().strip() == "完成本课"
+        with page.expect_navigation():
+            button.click()
+        if last:
+            return
+
+
+def demo_user(login: str):
+    """A demo account, read afresh (the server wrote since the test's last read)."""
+    import sqlalchemy as sa
+
+    from trainer.extensions import db
+    from trainer.models import User
+
+    db.session.commit()
+    return db.session.scalar(sa.select(User).where(User.employee_no == login))

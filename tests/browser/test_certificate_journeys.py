@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import read_in_the_browser, sign_in
 from tests.quiz_helpers import correct_response
 from trainer.extensions import db
 from trainer.models import QuizAttempt
@@ -19,6 +19,7 @@ pytestmark = pytest.mark.browser
 def _pass_basics_in_the_browser(page, base_url):
     from tests.browser.test_quiz_journeys import _answer_all, _current_attempt_id
 
+    read_in_the_browser(page, base_url, "basics")  # the exam opens after reading
     page.goto(f"{base_url}/courses/basics")
     page.get_by_test_id("start-quiz").click()
     _answer_all(page, _current_attempt_id(page), correct_response)

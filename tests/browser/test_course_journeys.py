@@ -35,9 +35,10 @@ def test_new_hire_reads_a_whole_course_on_a_phone_and_evaluates_it(
         expect(phone.locator("article.lesson h1")).to_be_visible()
         # Readable on a 360-px screen: nothing forces sideways scrolling.
         assert phone.evaluate("document.documentElement.scrollWidth") <= 360
-        button = phone.get_by_role("button", name="标记为已读并继续")
+        # The main button at the end of the lesson records the reading.
+        button = phone.get_by_role("button", name="下一课")
         if button.count() == 0:
-            phone.get_by_role("button", name="标记为已读").click()
+            phone.get_by_role("button", name="完成本课").click()
             break
         button.click()
     assert lessons == 5
@@ -75,3 +76,43 @@ def test_trainer_previews_a_course_with_answers_on_desktop(desktop, live_server,
     expect(desktop.locator(".question-preview").first).to_be_visible()
     assert desktop.locator(".question-preview").count() >= 15
     expect(desktop.get_by_role("heading", name="实际操作考核", exact=False)).to_be_visible()
+
+
+def test_new_hire_follows_the_next_step_reads_to_the_end_and_the_exam_opens(
+    app, phone, live_server, demo, shipped
+):
+    """On a 360-px phone: the home page's first button leads into the onboarding course;
+    the exam stays closed until every lesson is read through its main button at the end."""
+    from trainer.demo import create_demo_accounts
+
+    create_demo_accounts(demo)  # again, now that the courses exist: the onboarding plan
+    sign_in(phone, live_server, "demo-learner", demo)
+    next_step = phone.get_by_test_id("next-step")
+    expect(next_step.get_by_role("link")).to_have_text("开始阅读《新员工入职必修》第1课")
+    next_step.get_by_role("link").click()
+    expect(phone).to_have_url(f"{live_server}/courses/onboarding/lessons/1")
+    phone.goto(f"{live_server}/courses/onboarding")
+    expect(phone.get_by_test_id("exam-gate")).to_contain_text("还有 5 课未读：")
+    expect(phone.get_by_test_id("start-quiz")).to_have_count(0)
+
+    phone.get_by_role("link", name="开始第一课").click()
+    for number in range(1, 6):
+        expect(phone).to_have_url(f"{live_server}/courses/onboarding/lessons/{number}")
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+        # The button sits after the whole lesson: the reader scrolls to it.
+        button = phone.get_by_test_id("lesson-done")
+        article = phone.locator("article.lesson").bounding_box()
+        assert button.bounding_box()["y"] >= article["y"] + article["height"]
+        expect(button).to_have_text("下一课" if number < 5 else "完成本课")
+        button.click()
+        if number == 4:  # one lesson left: the exam is still closed
+            phone.goto(f"{live_server}/courses/onboarding")
+            expect(phone.get_by_test_id("exam-gate")).to_contain_text("还有 1 课未读：")
+            phone.get_by_test_id("exam-gate").get_by_role("link").click()
+
+    phone.goto(f"{live_server}/")
+    expect(next_step.get_by_role("link")).to_have_text("参加《新员工入职必修》考试")
+    next_step.get_by_role("link").click()
+    expect(phone.get_by_test_id("exam-gate")).to_have_count(0)
+    phone.get_by_test_id("start-quiz").click()
+    expect(phone.get_by_role("heading", name="理论知识考试")).to_be_visible()

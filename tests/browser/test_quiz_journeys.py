@@ -7,10 +7,11 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import demo_user, read_in_the_browser, sign_in
+from tests.course_helpers import pass_prerequisites
 from tests.quiz_helpers import correct_response, wrong_response
 from trainer.extensions import db
-from trainer.models import QuizAttempt, QuizResult
+from trainer.models import LessonProgress, QuizAttempt, QuizResult
 from trainer.quizzes.answers import asked_question
 from trainer.quizzes.service import drawn_questions
 
@@ -57,6 +58,14 @@ def _age_results(minutes: int) -> None:
     db.session.commit()
 
 
+def _age_reading(hours: int) -> None:
+    """Let time pass since the first reading."""
+    db.session.commit()  # end the test's read snapshot: the server wrote since
+    for read in db.session.scalars(sa.select(LessonProgress)):
+        read.read_at -= timedelta(hours=hours)
+    db.session.commit()
+
+
 def _read_every_lesson(page, base_url):
     """Retraining through the lesson pages' main button, as a learner would."""
     page.goto(f"{base_url}/courses/store-service/lessons/1")
@@ -68,6 +77,9 @@ def _read_every_lesson(page, base_url):
 
 def test_fail_wait_retake_retrain_and_pass_on_a_phone(phone, live_server, demo, synced):
     sign_in(phone, live_server, "demo-learner", demo)
+    pass_prerequisites(demo_user("demo-learner"), "store-service")
+    read_in_the_browser(phone, live_server, "store-service")  # the exam opens after reading
+    _age_reading(hours=3)  # read earlier today, before the results this test ages
     phone.goto(f"{live_server}/courses/store-service")
     status = phone.get_by_test_id("quiz-status")
     expect(status).to_contain_text("第 1 轮：还有 3 次机会")
@@ -107,6 +119,8 @@ def test_fail_wait_retake_retrain_and_pass_on_a_phone(phone, live_server, demo, 
 
 def test_answers_are_kept_across_a_reload(phone, live_server, demo, synced):
     sign_in(phone, live_server, "demo-learner", demo)
+    pass_prerequisites(demo_user("demo-learner"), "store-service")
+    read_in_the_browser(phone, live_server, "store-service")
     phone.goto(f"{live_server}/courses/store-service")
     phone.get_by_test_id("start-quiz").click()
     attempt_id = _current_attempt_id(phone)

@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import demo_user, sign_in
+from tests.course_helpers import ready_for_exam
 from trainer import create_app
 from trainer.courses.sync import course_for_version
 from trainer.extensions import db
@@ -56,6 +57,7 @@ def server(app):
 def _start_exam(page, base_url, password) -> int:
     """Start the exam with question 1 the fill-in question and 2 the ordering one."""
     sign_in(page, base_url, "demo-learner", password)
+    ready_for_exam(demo_user("demo-learner"), "store-service")  # lessons read, basics passed
     page.goto(f"{base_url}/courses/store-service")
     page.get_by_test_id("start-quiz").click()
     expect(page.get_by_role("heading", name="理论知识考试")).to_be_visible()

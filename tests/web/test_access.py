@@ -194,3 +194,18 @@ def test_each_role_gets_exactly_what_the_table_allows(app, client, signed_in, ro
                 f"{method} {url} ({endpoint}): {response.status_code}, expected {expected}"
             )
     assert differences == [], f"as {role}:\n" + "\n".join(differences)
+
+
+@pytest.mark.parametrize("role", sorted(SIGNED_IN))
+def test_the_menu_offers_only_pages_the_table_allows(client, signed_in, role):
+    """Each menu entry a person sees leads to a page this table lets them open; a new hire's
+    menu reaches their learning map and their own assessment results."""
+    import re
+
+    signed_in(role)
+    home = client.get("/").get_data(as_text=True)
+    shown = set(re.findall(r'data-nav="([\w.]+)"', home))
+    assert {endpoint for endpoint in shown if role not in ACCESS[endpoint]} == set()
+    if role == LEARNER:
+        assert {"certificates.career_map", "assessments.mine", "training.mine"} <= shown
+        assert 'data-nav="people.index"' not in home

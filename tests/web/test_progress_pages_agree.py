@@ -82,7 +82,8 @@ PASSED_EVERYWHERE = {
 TO_DO_AGAIN = {
     "course: exam": "can_start",
     "course: next step": "read",  # lessons read before the certificate count no more
-    "course: may start the exam": True,
+    # The exam opens again only once the lessons are read again, in the new cycle.
+    "course: may start the exam": False,
     "training": "not_started",
     "training: next step": "read",
     "career: basics still missing": True,

@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 from jinja2 import ChoiceLoader, DictLoader
 
-from tests.course_helpers import FIXTURE_COURSES
+from tests.course_helpers import FIXTURE_COURSES, ready_for_exam
 from trainer.content.gift import export_gift, import_gift
 from trainer.content.gift.quiz_md import content
 from trainer.content.gift.syntax import GiftAnswers
@@ -192,6 +192,7 @@ def test_gift_round_trip_of_the_new_type(reflection):
 
 def test_learner_takes_an_exam_of_the_new_type(client, users, signed_in, reflect_course):
     signed_in("learner")
+    ready_for_exam(users["learner"], "reflect")
     response = client.post("/quiz/reflect/start")
     attempt_id = int(response.headers["Location"].rsplit("/", 1)[1])
     attempt = db.session.get(QuizAttempt, attempt_id)

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from tests.course_helpers import ready_for_exam
 from tests.quiz_helpers import answers_form, correct_response
 from trainer.courses.sync import course_for_version
 from trainer.extensions import db
@@ -18,6 +19,7 @@ from trainer.quizzes.rules import freeze_question
 def exam(client, users, signed_in, synced):
     """Question 1 is the ordering question, 6 the fill-in one; six points in all."""
     signed_in("learner")
+    ready_for_exam(users["learner"], "store-service")  # lessons read, prerequisite passed
     response = client.post("/quiz/store-service/start")
     attempt = db.session.get(QuizAttempt, int(response.headers["Location"].rsplit("/", 1)[1]))
     course = course_for_version(attempt.version)

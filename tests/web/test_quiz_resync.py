@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.course_helpers import ready_for_exam
 from trainer.courses.service import live_course
 from trainer.courses.sync import sync_content
 from trainer.extensions import db
@@ -28,9 +29,10 @@ answer: true
 
 
 @pytest.fixture
-def open_attempt(client, signed_in, synced):
+def open_attempt(client, signed_in, synced, users):
     """The learner's basics attempt, started before the course changes; then the re-sync."""
     signed_in("learner")
+    ready_for_exam(users["learner"], "basics")
     started = client.post("/quiz/basics/start")
     attempt = db.session.get(QuizAttempt, int(started.headers["Location"].rsplit("/", 1)[1]))
     old_version_id = attempt.version_id
@@ -72,6 +74,7 @@ def test_the_open_attempt_is_graded_on_the_key_it_started_with(client, open_atte
 def test_the_next_attempt_draws_the_new_questions(client, signed_in, open_attempt, users):
     client.post("/auth/logout")
     signed_in("trainer")  # another learner, starting after the re-sync
+    ready_for_exam(users["trainer"], "basics")
     started = client.post("/quiz/basics/start")
     attempt = db.session.get(QuizAttempt, int(started.headers["Location"].rsplit("/", 1)[1]))
     assert attempt.version_id != open_attempt.version_id

@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from tests.course_helpers import ready_for_exam
 from tests.quiz_helpers import answers_form, correct_response
 from trainer.courses.sync import course_for_version
 from trainer.extensions import db
@@ -13,6 +14,7 @@ from trainer.models import QuizAttempt
 @pytest.fixture
 def exam(client, users, signed_in, synced):
     signed_in("learner")
+    ready_for_exam(users["learner"], "store-service")  # lessons read, prerequisite passed
     response = client.post("/quiz/store-service/start")
     attempt = db.session.get(QuizAttempt, int(response.headers["Location"].rsplit("/", 1)[1]))
     # Question 1 is the true/false one whose right answer is "false" (错).

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from tests.course_helpers import ready_for_exam
 from tests.quiz_helpers import (
     answers_form,
     correct_response,
@@ -21,6 +22,7 @@ from trainer.models import QuizAnswer, QuizAttempt, QuizResult, utcnow
 def exam(client, users, signed_in, synced):
     """The learner has started the store-service exam; returns the attempt."""
     signed_in("learner")
+    ready_for_exam(users["learner"], "store-service")  # lessons read, prerequisite passed
     response = client.post("/quiz/store-service/start")
     attempt_id = int(response.headers["Location"].rsplit("/", 1)[1])
     return db.session.get(QuizAttempt, attempt_id)
@@ -28,6 +30,7 @@ def exam(client, users, signed_in, synced):
 
 def test_course_page_offers_the_exam(client, users, signed_in, synced):
     signed_in("learner")
+    ready_for_exam(users["learner"], "store-service")
     page = client.get("/courses/store-service").get_data(as_text=True)
     assert "第 1 轮：还有 3 次机会" in page
     assert 'data-testid="start-quiz"' in page
@@ -106,6 +109,7 @@ def test_submit_signed_in_by_the_remember_me_cookie_alone(client, users, synced)
     them in from that cookie and still finds and grades the attempt."""
     from tests.conftest import sign_in
 
+    ready_for_exam(users["learner"], "store-service")
     assert sign_in(client, "L0001", remember="y").status_code == 302
     response = client.post("/quiz/store-service/start")
     attempt = db.session.get(QuizAttempt, int(response.headers["Location"].rsplit("/", 1)[1]))

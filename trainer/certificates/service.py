@@ -34,7 +34,7 @@ from trainer.models import (
     utcnow,
 )
 from trainer.notifications import notify, path_for
-from trainer.progress import CertificateState, Standing, standing_of, standings
+from trainer.progress import CertificateState, standing_of, standings
 
 # Crockford's base32: no I, L, O or U, so a code read aloud or typed is not mistaken.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"

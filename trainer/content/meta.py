@@ -13,6 +13,7 @@ from trainer.content.model import (
     SCORE_COUNTS,
     CertificateSettings,
     CourseMeta,
+    ExamRequirements,
     Problem,
     QuizSettings,
 )
@@ -44,6 +45,7 @@ TOP_LEVEL_FIELDS = (
     "practical_required",
     "attitude_required",
     "certificate",
+    "exam_requires",
 )
 QUIZ_FIELDS = (
     "questions_per_attempt",
@@ -56,6 +58,7 @@ QUIZ_FIELDS = (
     "score_counts",
 )
 CERTIFICATE_FIELDS = ("validity_months", "recertify_window_days")
+EXAM_REQUIRES_FIELDS = ("all_lessons_read", "prerequisites_passed")
 
 _MISSING = object()
 
@@ -225,8 +228,9 @@ def parse_course_meta(
         "attitude_required", default=default_of(CourseSettings, "attitude_required")
     )
     certificate = _certificate_settings(reader)
+    exam_requires = _exam_requirements(reader)
     values = (title, summary, category, language, minutes, positions, prerequisites, quiz)
-    flags = (practical_required, attitude_required, certificate)
+    flags = (practical_required, attitude_required, certificate, exam_requires)
     if any(v is None for v in (*values, *flags)) or any(p.is_error for p in reader.problems):
         return None, reader.problems
     meta = CourseMeta(
@@ -241,6 +245,7 @@ def parse_course_meta(
         practical_required=practical_required,
         attitude_required=attitude_required,
         certificate=certificate,
+        exam_requires=exam_requires,
     )
     return meta, reader.problems
 
@@ -352,3 +357,17 @@ def _certificate_settings(reader: FieldReader) -> CertificateSettings | None:
     if months is None or window is None:
         return None
     return CertificateSettings(validity_months=months, recertify_window_days=window)
+
+
+def _exam_requirements(reader: FieldReader) -> ExamRequirements | None:
+    requires = reader.mapping("exam_requires", required=False)
+    if requires is None:
+        return None
+    reader.warn_unknown_keys(requires, EXAM_REQUIRES_FIELDS, "exam_requires")
+    values = {
+        name: reader.boolean("exam_requires", name, default=default_of(ExamRequirements, name))
+        for name in EXAM_REQUIRES_FIELDS
+    }
+    if any(value is None for value in values.values()):
+        return None
+    return ExamRequirements(**values)

@@ -88,6 +88,14 @@ class CertificateSettings:
 
 
 @dataclass(frozen=True)
+class ExamRequirements:
+    """What must be done before the theory exam opens (course.md `exam_requires`)."""
+
+    all_lessons_read: bool = True  # every lesson read to its end, in this cycle or round
+    prerequisites_passed: bool = True  # every prerequisite course passed, certificate valid
+
+
+@dataclass(frozen=True)
 class CourseMeta:
     title: str
     summary: str
@@ -100,6 +108,7 @@ class CourseMeta:
     practical_required: bool
     attitude_required: bool
     certificate: CertificateSettings
+    exam_requires: ExamRequirements = field(default_factory=ExamRequirements)
 
 
 @dataclass(frozen=True)

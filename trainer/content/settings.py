@@ -5,8 +5,8 @@ Syncing a course stores its course.md front matter as JSON on the course version
 needs a setting reads it through `settings_of(version)` (or `CourseSettings.from_stored`
 for a settings column selected on its own), never by indexing that dict, so each setting
 has one type and one default. The defaults are the field defaults of the dataclasses below
-and of QuizSettings and CertificateSettings (trainer/content/model.py); the course.md
-checker (meta.py) applies the same ones, and docs/authoring.md lists them.
+and of QuizSettings, CertificateSettings and ExamRequirements (trainer/content/model.py);
+the course.md checker (meta.py) applies the same ones, and docs/authoring.md lists them.
 
 A version stored before a setting existed lacks its key and reads that setting's default.
 """
@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from typing import Any, Protocol
 
-from trainer.content.model import CertificateSettings, CourseMeta, QuizSettings
+from trainer.content.model import CertificateSettings, CourseMeta, ExamRequirements, QuizSettings
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ class CourseSettings:
     prerequisites: tuple[str, ...] = ()  # course slugs
     target_positions: tuple[str, ...] = ()  # required in course.md
     language: str = "zh-CN"
+    exam_requires: ExamRequirements = field(default_factory=ExamRequirements)
 
     @classmethod
     def from_meta(cls, meta: CourseMeta) -> CourseSettings:
@@ -40,6 +41,7 @@ class CourseSettings:
             prerequisites=meta.prerequisites,
             target_positions=meta.target_positions,
             language=meta.language,
+            exam_requires=meta.exam_requires,
         )
 
     @classmethod
@@ -52,11 +54,14 @@ class CourseSettings:
         stored = stored or {}
         quiz = _from_mapping(QuizSettings, stored.get("quiz"), "quiz")
         certificate = _from_mapping(CertificateSettings, stored.get("certificate"), "certificate")
-        values = _known(cls, stored, exclude={"quiz", "certificate"})
+        exam_requires = _from_mapping(
+            ExamRequirements, stored.get("exam_requires"), "exam_requires"
+        )
+        values = _known(cls, stored, exclude={"quiz", "certificate", "exam_requires"})
         for name in ("prerequisites", "target_positions"):
             if name in values:
                 values[name] = tuple(values[name] or ())
-        return cls(quiz=quiz, certificate=certificate, **values)
+        return cls(quiz=quiz, certificate=certificate, exam_requires=exam_requires, **values)
 
 
 class StoredSettingsError(ValueError):

@@ -25,6 +25,7 @@ from trainer.courses.sync import course_for_version
 from trainer.extensions import db
 from trainer.models import CourseFile, CourseVersion
 from trainer.progress import standing_of
+from trainer.quizzes.gate import missing_lessons
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
 
@@ -104,6 +105,7 @@ def course(slug: str):
         prerequisites=prerequisites,
         category_label=CATEGORY_LABELS.get(version.category, version.category),
         evaluation=service.evaluation_of(current_user, version),
+        exam_missing_lessons=missing_lessons(standing.exam_gate, version.lessons),
         certificate_preparing=record.id in being_prepared(current_user.id),
     )
 

@@ -3,8 +3,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from trainer.auth.access import login_required, public, safe_next
+from trainer.clock import local_today
 from trainer.config import SUPPORTED_LOCALES
 from trainer.extensions import db
+from trainer.main.next_step import next_action
 from trainer.models import ROLES
 from trainer.navigation import ROLE_LABELS, home_sections_for
 
@@ -15,8 +17,14 @@ bp = Blueprint("main", __name__)
 @login_required
 def home():
     role_names = [ROLE_LABELS[role] for role in ROLES if current_user.has_role(role)]
+    action = next_action(current_user, local_today())
+    if action.step == "browse" and not current_user.has_role("learner"):
+        action = None  # staff with nothing assigned: their home is their work
     return render_template(
-        "main/home.html", role_names=role_names, role_sections=home_sections_for(current_user)
+        "main/home.html",
+        role_names=role_names,
+        role_sections=home_sections_for(current_user),
+        action=action,
     )
 
 

@@ -3,7 +3,9 @@
 Ask for one person (`standing_of`) or for many at once (`standings`, a fixed number of
 queries whatever the number of people); both give the same frozen `Standing`: lessons read
 in the current certification cycle, the theory exam, the practical and attitude parts, the
-certificate (with its cycle, expiry and revocation) and what the person must do next.
+certificate (with its cycle, expiry and revocation), what is still missing before the exam
+opens (`Standing.exam_gate`: unread lessons, prerequisites not passed) and what the person
+must do next.
 
 The course page, the training page, plans, reports, reminders, career levels and the
 certificate-issuing decision all read from here. Nothing here writes.
@@ -26,6 +28,7 @@ from trainer.progress.model import (
     PASSED,
     PENDING,
     PRACTICAL,
+    PREREQUISITE,
     READ,
     RETRAIN,
     TAKE_EXAM,
@@ -34,9 +37,11 @@ from trainer.progress.model import (
     AttemptState,
     CertificateState,
     Cycle,
+    ExamGate,
     ExamState,
     LiveCourse,
     Part,
+    PrerequisiteState,
     Standing,
 )
 from trainer.progress.queries import People, histories, live_courses
@@ -50,6 +55,7 @@ __all__ = [
     "PASSED",
     "PENDING",
     "PRACTICAL",
+    "PREREQUISITE",
     "READ",
     "RETRAIN",
     "TAKE_EXAM",
@@ -58,9 +64,11 @@ __all__ = [
     "AttemptState",
     "CertificateState",
     "Cycle",
+    "ExamGate",
     "ExamState",
     "LiveCourse",
     "Part",
+    "PrerequisiteState",
     "Standing",
     "Standings",
     "live_courses",
@@ -77,11 +85,19 @@ class Standings:
         courses: dict[int, LiveCourse],
         found: dict[tuple[int, int], rules.History],
         now: datetime,
+        prerequisite_courses: dict[int, LiveCourse] | None = None,
     ):
         self.courses = courses
         self.now = now
+        # Prerequisites are looked up by slug among the courses asked for and the others
+        # loaded for their sake (whose standings are not part of this answer).
+        self._by_slug = {
+            course.slug: course
+            for course in (*(prerequisite_courses or {}).values(), *courses.values())
+        }
         self._histories = found
         self._standings: dict[tuple[int, int], Standing] = {}
+        self._passed: dict[tuple[int, int], bool] = {}  # prerequisites, by (user, course)
         self._blanks: dict[int, Standing] = {}
 
     def __getitem__(self, key: tuple[int, int]) -> Standing:
@@ -91,12 +107,39 @@ class Standings:
             user_id, course_id = key
             course = self.courses[course_id]
             history = self._histories.get(key)
-            if history is None:  # nothing recorded: the course's blank standing, theirs
+            missing = self._missing_prerequisites(user_id, course)
+            if history is None and not missing:  # nothing recorded: the blank standing, theirs
                 known = replace(self._blank(course), user_id=user_id)
             else:
-                known = rules.standing(user_id, course, history, self.now)
+                known = rules.standing(user_id, course, history or rules.EMPTY, self.now, missing)
             self._standings[key] = known
         return known
+
+    def _missing_prerequisites(
+        self, user_id: int, course: LiveCourse
+    ) -> tuple[PrerequisiteState, ...]:
+        """The course's prerequisites this person has not passed; a prerequisite without a
+        live course is left out (nobody could pass it)."""
+        if not (course.theory_required and course.exam_requires_prerequisites):
+            return ()
+        missing = []
+        for slug in course.prerequisites:
+            prerequisite = self._by_slug.get(slug)
+            if prerequisite is None:
+                continue
+            if not self._prerequisite_passed(user_id, prerequisite):
+                missing.append(PrerequisiteState(prerequisite.id, slug, prerequisite.title))
+        return tuple(missing)
+
+    def _prerequisite_passed(self, user_id: int, prerequisite: LiveCourse) -> bool:
+        key = (user_id, prerequisite.id)
+        passed = self._passed.get(key)
+        if passed is None:
+            history = self._histories.get(key, rules.EMPTY)
+            # Passing a course never depends on its own exam gate: no recursion needed.
+            found = rules.standing(user_id, prerequisite, history, self.now)
+            passed = self._passed[key] = rules.prerequisite_passed(found)
+        return passed
 
     def _blank(self, course: LiveCourse) -> Standing:
         blank = self._blanks.get(course.id)
@@ -120,16 +163,27 @@ class Standings:
 
     def touched_keys(self) -> list[tuple[int, int]]:
         """(user id, course id) of every pair with anything recorded."""
-        return list(self._histories)
+        return [key for key in self._histories if key[1] in self.courses]
 
 
 def standings(
     people: People, course_ids: Iterable[int] | None = None, now: datetime | None = None
 ) -> Standings:
     """Standings of everyone in `people` (user ids, or a SELECT of user ids) on the live
-    courses (all of them, or those in `course_ids`): eight queries, however many people."""
+    courses (all of them, or those in `course_ids`): eight queries (ten when prerequisites
+    outside `course_ids` are read), however many people."""
     courses = live_courses(course_ids)
-    return Standings(courses, histories(people, courses), now or utcnow())
+    # The exam gate needs the prerequisites' standings too (two more queries when some
+    # prerequisite is not among the courses asked for).
+    needed = {
+        slug
+        for course in courses.values()
+        if course.theory_required and course.exam_requires_prerequisites
+        for slug in course.prerequisites
+    } - {course.slug for course in courses.values()}
+    extra = live_courses(slugs=needed) if needed and course_ids is not None else {}
+    found = histories(people, {**courses, **extra})
+    return Standings(courses, found, now or utcnow(), extra)
 
 
 def standing_of(user_id: int, course_id: int, now: datetime | None = None) -> Standing | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from trainer.quizzes import rules as quiz_rules
 from trainer.quizzes.rules import QuizState, RetakeSettings
 
 # Outcomes of one part of a course (lessons, theory, practical, attitude).
@@ -14,6 +15,7 @@ ASSESSED_KINDS = ("practical", "attitude")
 # What the person must do next on a course (Standing.next_step).
 READ = "read"  # read the lessons (of this cycle)
 TAKE_EXAM = "take_exam"
+PREREQUISITE = "prerequisite"  # pass a prerequisite course first: then the exam opens
 CONTINUE_EXAM = "continue_exam"
 WAIT = "wait"  # the next exam attempt opens later
 RETRAIN = "retrain"  # a round was used up: read every lesson again
@@ -38,6 +40,10 @@ class LiveCourse:
     attitude_required: bool
     retake: RetakeSettings
     validity_months: int
+    prerequisites: tuple[str, ...] = ()  # course slugs (course.md `prerequisites`)
+    # course.md `exam_requires`: what must be done before the theory exam opens
+    exam_requires_lessons: bool = True
+    exam_requires_prerequisites: bool = True
 
     @property
     def lessons_total(self) -> int:
@@ -138,6 +144,31 @@ class AssessedState:
 
 
 @dataclass(frozen=True)
+class PrerequisiteState:
+    """A prerequisite course the person has not passed (a revoked or expired certificate
+    does not count)."""
+
+    course_id: int
+    slug: str
+    title: str
+
+
+@dataclass(frozen=True)
+class ExamGate:
+    """What is still missing before the theory exam opens (course.md `exam_requires`)."""
+
+    unread: tuple[int, ...] = ()  # lesson numbers not read (to the end) in this cycle
+    prerequisites: tuple[PrerequisiteState, ...] = ()  # prerequisite courses not passed
+
+    @property
+    def open(self) -> bool:
+        return not self.unread and not self.prerequisites
+
+
+OPEN_GATE = ExamGate()
+
+
+@dataclass(frozen=True)
 class Standing:
     """Where one person stands on one course."""
 
@@ -152,6 +183,16 @@ class Standing:
     started: bool  # anything done in this cycle
     completed_at: datetime | None
     next_step: str
+    exam_gate: ExamGate = OPEN_GATE  # open when the course has no exam
+
+    @property
+    def may_start_exam(self) -> bool:
+        """The exam's rules let a new attempt start now, and nothing is missing before it."""
+        return (
+            self.exam is not None
+            and self.exam.quiz.kind == quiz_rules.CAN_START
+            and self.exam_gate.open
+        )
 
     @property
     def course_id(self) -> int:

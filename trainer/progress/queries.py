@@ -49,8 +49,11 @@ def _retake(settings: CourseSettings) -> RetakeSettings:
     )
 
 
-def live_courses(course_ids: Iterable[int] | None = None) -> dict[int, LiveCourse]:
-    """Courses with a live version (two queries), by course id, in catalogue order."""
+def live_courses(
+    course_ids: Iterable[int] | None = None, slugs: Iterable[str] | None = None
+) -> dict[int, LiveCourse]:
+    """Courses with a live version (two queries), by course id, in catalogue order; all of
+    them, or those in `course_ids` or with one of `slugs`."""
     statement = (
         sa.select(
             CourseRecord.id,
@@ -67,6 +70,8 @@ def live_courses(course_ids: Iterable[int] | None = None) -> dict[int, LiveCours
     )
     if course_ids is not None:
         statement = statement.where(CourseRecord.id.in_(list(course_ids)))
+    if slugs is not None:
+        statement = statement.where(CourseRecord.slug.in_(sorted(slugs)))
     rows = db.session.execute(statement).all()
     lessons: dict[int, list[int]] = {}
     if rows:
@@ -91,6 +96,9 @@ def live_courses(course_ids: Iterable[int] | None = None) -> dict[int, LiveCours
             attitude_required=settings.attitude_required,
             retake=_retake(settings),
             validity_months=settings.certificate.validity_months,
+            prerequisites=settings.prerequisites,
+            exam_requires_lessons=settings.exam_requires.all_lessons_read,
+            exam_requires_prerequisites=settings.exam_requires.prerequisites_passed,
         )
     return courses
 

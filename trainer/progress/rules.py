@@ -21,6 +21,7 @@ from trainer.progress.model import (
     PASSED,
     PENDING,
     PRACTICAL,
+    PREREQUISITE,
     READ,
     RETRAIN,
     TAKE_EXAM,
@@ -29,9 +30,11 @@ from trainer.progress.model import (
     AttemptState,
     CertificateState,
     Cycle,
+    ExamGate,
     ExamState,
     LiveCourse,
     Part,
+    PrerequisiteState,
     Standing,
 )
 from trainer.quizzes import rules as quiz_rules
@@ -162,7 +165,40 @@ def assessed_state(
     )
 
 
-def standing(user_id: int, course: LiveCourse, history: History, now: datetime) -> Standing:
+def prerequisite_passed(standing: Standing) -> bool:
+    """Whether a course counts as passed when it is another course's prerequisite: passed
+    as Standing says, and never while the latest certificate is revoked or expired (a
+    certificate that no longer holds does not let anyone into the next course)."""
+    certificate = standing.cycle.certificate
+    if certificate is not None and certificate.status != "valid":
+        return False
+    return standing.passed
+
+
+def exam_gate(
+    course: LiveCourse, read: frozenset[int], missing: tuple[PrerequisiteState, ...]
+) -> ExamGate:
+    """What is still missing before the exam opens, as the course's `exam_requires` asks.
+
+    `read` is the lessons read in this cycle; `missing` the prerequisites not passed (see
+    prerequisite_passed; the caller knows the other courses)."""
+    if not course.theory_required:
+        return ExamGate()
+    unread = (
+        tuple(n for n in course.lesson_numbers if n not in read)
+        if course.exam_requires_lessons
+        else ()
+    )
+    return ExamGate(unread, missing if course.exam_requires_prerequisites else ())
+
+
+def standing(
+    user_id: int,
+    course: LiveCourse,
+    history: History,
+    now: datetime,
+    missing_prerequisites: tuple[PrerequisiteState, ...] = (),
+) -> Standing:
     cycle = cycle_of(history.certificates, now)
     since = cycle.since
     read = frozenset(
@@ -181,6 +217,7 @@ def standing(user_id: int, course: LiveCourse, history: History, now: datetime) 
     )
     parts.extend(Part(state.kind, state.outcome, state.passed_at) for state in assessed)
     all_read = bool(course.lesson_numbers) and read >= set(course.lesson_numbers)
+    gate = exam_gate(course, read, missing_prerequisites)
     if not parts:  # no exam and no assessment: done when every lesson is read
         last_read = max((history.lesson_reads[n] for n in read), default=None)
         parts.append(
@@ -210,7 +247,8 @@ def standing(user_id: int, course: LiveCourse, history: History, now: datetime) 
         complete=complete,
         started=started,
         completed_at=completed_at,
-        next_step=_next_step(cycle, complete, all_read, exam, assessed),
+        next_step=_next_step(cycle, complete, gate, exam, assessed),
+        exam_gate=gate,
     )
 
 
@@ -224,7 +262,7 @@ _EXAM_STEPS = {
 def _next_step(
     cycle: Cycle,
     complete: bool,
-    all_read: bool,
+    gate: ExamGate,
     exam: ExamState | None,
     assessed: tuple[AssessedState, ...],
 ) -> str:
@@ -236,7 +274,10 @@ def _next_step(
         step = _EXAM_STEPS.get(exam.quiz.kind)
         if step is not None:
             return step
-        return TAKE_EXAM if all_read else READ
+        # The exam may start: first whatever it still waits for (ExamGate).
+        if gate.unread:
+            return READ
+        return PREREQUISITE if gate.prerequisites else TAKE_EXAM
     for state in assessed:
         if state.outcome != PASSED:
             return PRACTICAL if state.kind == "practical" else ATTITUDE

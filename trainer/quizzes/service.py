@@ -70,12 +70,15 @@ def start_attempt(
     close_expired(now, user=user, course_id=record.id)
     try:
         with write_transaction():
-            exam = standing_of(user.id, record.id, now).exam
+            standing = standing_of(user.id, record.id, now)
+            exam = standing.exam
             if exam.open_attempt_id is not None:
                 return db.session.get(QuizAttempt, exam.open_attempt_id)
             state = exam.quiz
             if state.kind != rules.CAN_START:
                 raise QuizError(state.kind, opens_at=state.opens_at)
+            if not standing.may_start_exam:  # lessons unread or a prerequisite not passed
+                raise QuizError("not-ready", gate=standing.exam_gate)
             grant = _unused_grants(user, record.id)[0] if state.uses_grant else None
             drawn = rules.draw_questions(
                 course.questions, quiz.questions_per_attempt, dict(quiz.tag_quotas), rng

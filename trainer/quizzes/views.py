@@ -39,6 +39,7 @@ from trainer.quizzes.answers import (
     read_answers,
 )
 from trainer.quizzes.forms import GrantExtraAttemptForm
+from trainer.quizzes.gate import gate_message
 
 bp = Blueprint("quizzes", __name__, url_prefix="/quiz")
 STAFF = ("trainer", "hr", "admin")
@@ -168,7 +169,10 @@ def start(slug: str):
     try:
         attempt = service.start_attempt(current_user, record, version)
     except service.QuizError as error:
-        flash(quiz_message(error), "error")
+        if error.code == "not-ready":  # the same words as the course page's list
+            flash(gate_message(error.params["gate"], version.lessons), "error")
+        else:
+            flash(quiz_message(error), "error")
         return redirect(url_for("courses.course", slug=slug))
     return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
 

@@ -178,3 +178,48 @@ def test_yaml_errors_point_at_the_line_with_the_mistake(yaml_lines, bad_line):
     text = "\n".join(["---", *yaml_lines, "---", "正文"])
     _front, problems = split_front_matter(text, "courses/x/course.md")
     assert [(p.code, p.line) for p in problems] == [("front-matter-yaml", bad_line)]
+
+
+def test_exam_requires_turns_each_requirement_off(course):
+    course.edit(
+        "course.md",
+        "practical_required:",
+        "exam_requires:\n  all_lessons_read: false\n  prerequisites_passed: false\n"
+        "practical_required:",
+    )
+    loaded, problems = course.load()
+    assert loaded is not None, problems
+    requires = loaded.meta.exam_requires
+    assert (requires.all_lessons_read, requires.prerequisites_passed) == (False, False)
+
+
+def test_exam_requires_left_out_waits_for_both(course):
+    loaded, _problems = course.load()
+    requires = loaded.meta.exam_requires
+    assert (requires.all_lessons_read, requires.prerequisites_passed) == (True, True)
+
+
+def test_exam_requires_not_true_or_false_is_reported_at_its_line(course):
+    course.edit(
+        "course.md",
+        "practical_required:",
+        "exam_requires:\n  all_lessons_read: 是\npractical_required:",
+    )
+    problem = course.problem("field-not-boolean")
+    assert problem.params["field"] == "exam_requires.all_lessons_read"
+    assert problem.line == course.line_of("course.md", "  all_lessons_read: 是")
+    assert course.load()[0] is None
+
+
+def test_exam_requires_unknown_key_is_a_warning_with_a_suggestion(course):
+    course.edit(
+        "course.md",
+        "practical_required:",
+        "exam_requires:\n  all_lesson_read: false\npractical_required:",
+    )
+    problem = course.problem("field-unknown")
+    assert problem.params == {
+        "field": "exam_requires.all_lesson_read",
+        "suggestion": "all_lessons_read",
+    }
+    assert not problem.is_error

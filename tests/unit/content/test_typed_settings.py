@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from trainer.content import CourseSettings, StoredSettingsError, settings_of
-from trainer.content.model import CertificateSettings, QuizSettings
+from trainer.content.model import CertificateSettings, ExamRequirements, QuizSettings
 from trainer.content.settings import default_of
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -25,6 +25,8 @@ DOCUMENTED = {
     "attitude_required": False,
     "certificate.validity_months": 24,
     "certificate.recertify_window_days": 60,
+    "exam_requires.all_lessons_read": True,
+    "exam_requires.prerequisites_passed": True,
 }
 
 
@@ -78,6 +80,10 @@ def test_an_old_stored_version_missing_keys_reads_the_defaults():
     assert (settings.practical_required, settings.attitude_required) == (True, False)
     assert settings.target_positions == ("front-desk",)
     assert settings.prerequisites == ()
+    # Stored before the exam waited for the reading: it waits now, as every course does.
+    assert settings.exam_requires == ExamRequirements(
+        all_lessons_read=True, prerequisites_passed=True
+    )
 
 
 def test_stored_nulls_and_json_lists_read_as_typed_values():
@@ -86,6 +92,7 @@ def test_stored_nulls_and_json_lists_read_as_typed_values():
         "certificate": {"validity_months": 12, "recertify_window_days": None},
         "prerequisites": ["onboarding"],
         "attitude_required": None,
+        "exam_requires": {"all_lessons_read": False, "prerequisites_passed": None},
     }
 
     class Version:
@@ -97,6 +104,9 @@ def test_stored_nulls_and_json_lists_read_as_typed_values():
     assert settings.prerequisites == ("onboarding",)
     assert settings.attitude_required is False
     assert settings.quiz.tag_quotas == {"问候": 2}
+    assert settings.exam_requires == ExamRequirements(
+        all_lessons_read=False, prerequisites_passed=True
+    )
 
 
 def test_a_stored_version_without_a_required_setting_is_refused_clearly():
@@ -117,7 +127,11 @@ def test_the_defaults_table_in_the_authoring_guide_matches_the_code():
         for name, value in zip(names, values, strict=True):
             dotted = name if "." in name or not prefix else f"{prefix}.{name}"
             documented[dotted] = value
-    classes = {"quiz": QuizSettings, "certificate": CertificateSettings}
+    classes = {
+        "quiz": QuizSettings,
+        "certificate": CertificateSettings,
+        "exam_requires": ExamRequirements,
+    }
     in_code = {}
     for dotted in documented:
         owner, _, name = dotted.rpartition(".")

@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import approve_promotions
+from tests.course_helpers import ready_for_exam
 from tests.unit.certificates.conftest import pass_quiz
 from trainer.certificates.service import add_months
 from trainer.extensions import db
@@ -115,6 +116,7 @@ def test_the_scheduler_closes_attempts_whose_time_ran_out(app, users, synced):
 
     record, version = live_course("basics")
     started = utcnow() - timedelta(hours=5)
+    ready_for_exam(users["learner"], "basics")
     attempt = quizzes.start_attempt(
         users["learner"], record, version, now=started, rng=random.Random(1)
     )

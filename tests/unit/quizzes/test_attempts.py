@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import recorded_statements
+from tests.course_helpers import ready_for_exam
 from tests.quiz_helpers import correct_response, responses, wrong_response
 from trainer.courses.service import live_course, mark_lesson_read
 from trainer.extensions import db
@@ -18,7 +19,10 @@ from trainer.quizzes.rules import CAN_START, PASSED, RETRAIN, WAIT
 
 
 @pytest.fixture
-def course(synced):
+def course(synced, users):
+    # The exam waits for every lesson read and the prerequisite passed (the default).
+    for role in ("learner", "trainer", "hr", "assessor"):
+        ready_for_exam(users[role], "store-service")
     return live_course("store-service")
 
 

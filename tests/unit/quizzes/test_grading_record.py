@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import make_user
+from tests.course_helpers import ready_for_exam
 from trainer.courses.service import live_course
 from trainer.courses.sync import course_for_version, sync_content
 from trainer.extensions import db
@@ -39,7 +40,7 @@ answer: true
 
 
 @pytest.fixture
-def course(app):
+def course(app, users):
     folder = Path(app.config["CONTENT_DIR"]) / "courses" / "graded"
     (folder / "lessons").mkdir(parents=True)
     (folder / "course.md").write_text(
@@ -51,6 +52,7 @@ def course(app):
     (folder / "lessons" / "01-intro.md").write_text("# 介绍\n\n内容。\n", encoding="utf-8")
     (folder / "quiz.md").write_text(QUIZ, encoding="utf-8")
     sync_content(Path(app.config["CONTENT_DIR"]))
+    ready_for_exam(users["learner"], "graded")
     return live_course("graded")
 
 
@@ -96,6 +98,7 @@ def test_unanswered_questions_earn_nothing(app, users, course):
 def test_each_result_is_stored_under_its_own_attempt(app, users, course):
     record, version = course
     first_learner, second_learner = users["learner"], make_user("L0002", "学员二", {"learner"})
+    ready_for_exam(second_learner, "graded")
     first = service.start_attempt(first_learner, record, version, rng=random.Random(1))
     second = service.start_attempt(second_learner, record, version, rng=random.Random(2))
     # The later attempt is graded first.

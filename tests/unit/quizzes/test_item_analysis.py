@@ -38,6 +38,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import make_user
+from tests.course_helpers import ready_for_exam
 from trainer.courses.service import live_course
 from trainer.courses.sync import course_for_version, sync_content
 from trainer.quizzes import analysis, service
@@ -129,6 +130,7 @@ def analysed(app):
     choice = dict(zip(("R", "W1", "W2"), option_keys, strict=True))
     for number, (employee_no, answers) in enumerate(ANSWERS.items()):
         learner = make_user(employee_no, f"学员{employee_no}", {"learner"})
+        ready_for_exam(learner, "analysed")
         attempt = service.start_attempt(learner, record, version, rng=random.Random(number))
         a, b, c, d = answers
         given = {"a": choice.get(a), "b": b, "c": c, "d": d}
@@ -139,6 +141,7 @@ def analysed(app):
         )
         assert result.percent == PERCENT[employee_no], employee_no
     still_open = make_user("L11", "学员L11", {"learner"})
+    ready_for_exam(still_open, "analysed")
     service.start_attempt(still_open, record, version, rng=random.Random(99))
     return record
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.course_helpers import ready_for_exam
 from trainer.courses.service import live_course
 from trainer.courses.sync import sync_content
 from trainer.extensions import db
@@ -51,12 +52,14 @@ def _write_course(content_dir: Path, slug: str, points: dict[str, int], pass_mar
 
 
 @pytest.fixture
-def courses(app):
+def courses(app, users):
     content_dir = Path(app.config["CONTENT_DIR"])
     _write_course(content_dir, "weighted", WEIGHTED, pass_mark=60)
     _write_course(content_dir, "thirds", THIRDS, pass_mark=67)
     report = sync_content(content_dir)
     assert set(report.outcomes.values()) == {"new"}, report.problems
+    for slug in ("weighted", "thirds"):
+        ready_for_exam(users["learner"], slug)
 
 
 def _answers(attempt, right: set[str]) -> dict[str, bool]:
