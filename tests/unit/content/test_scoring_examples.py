@@ -26,8 +26,9 @@ category: sop
 estimated_minutes: 20
 target_positions: [sales-associate]
 quiz:
-  questions_per_attempt: 3
+  questions_per_attempt: 1
   pass_mark: 80
+  tag_quotas: {引导: 1}
 practical_required: true
 ---
 
@@ -62,7 +63,7 @@ tags: 引导
 - [x] 主动上前帮顾客拿衣服，引导到空着的试衣间
 - [ ] 用手指一下试衣间的方向
   > 这样会让顾客觉得被怠慢。
-- [ ] 等顾客自己找到试衣间
+- [ ] 先问顾客想试哪几件，再请顾客自己去试衣间排队
 
 解析：引导试衣要主动上前、帮拿衣服、带到试衣间门口。
 
@@ -244,7 +245,16 @@ def walkthrough(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def scoring_course(walkthrough: Path):
-    _write(walkthrough, {"quiz.md": SCORING_QUIZ_MD, "practical.md": SCORING_PRACTICAL_MD})
+    # The scoring examples' own bank, tagged by type rather than by lesson: no lesson quota.
+    scoring_course_md = COURSE_MD.replace("  tag_quotas: {引导: 1}\n", "")
+    _write(
+        walkthrough,
+        {
+            "course.md": scoring_course_md,
+            "quiz.md": SCORING_QUIZ_MD,
+            "practical.md": SCORING_PRACTICAL_MD,
+        },
+    )
     course, problems = load_course(walkthrough)
     assert course is not None, problems
     return course
@@ -271,19 +281,21 @@ def test_a_step_numbered_twice_gives_the_errors_the_guide_shows(walkthrough):
     course, problems = load_course(walkthrough)
 
     assert course is None
-    messages = [(p.file, p.line, p.message("zh")) for p in problems]
+    messages = [(p.file, p.line, p.is_error, p.message("zh")) for p in problems]
     assert messages == [
         (
             "courses/fitting-room/quiz.md",
             31,
+            True,
             "排序题的编号是 1, 2, 2, 4，应该正好是 1 到 4 各一次：方括号里写这一步的正确位置",
         ),
-        # The bank now has 2 usable questions, fewer than questions_per_attempt (3).
+        # A warning caused by the error: that question left the bank, 2 are left for 1 drawn.
         (
             "courses/fitting-room/course.md",
             8,
-            "每次考试要抽 3 道题，但题库只有 2 道："
-            "请减少 questions_per_attempt 或在 quiz.md 里加题",
+            False,
+            "题库只有 2 道题，每次抽 1 道：考三次就几乎见过全部题目。"
+            "题库至少要有抽题数的三倍（3 道）",
         ),
     ]
 
