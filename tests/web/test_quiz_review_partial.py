@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.course_helpers import ready_for_exam
 from trainer.courses.sync import course_for_version, sync_content
 from trainer.extensions import db
 from trainer.models import QuizAttempt
@@ -94,6 +95,7 @@ def exam(app, client, users, signed_in, courses_dir):
     )
     report = sync_content(Path(app.config["CONTENT_DIR"]))
     assert set(report.outcomes.values()) == {"new"}, report.problems
+    ready_for_exam(users["learner"], "store-service")  # lessons read, basics passed
     signed_in("learner")
     response = client.post("/quiz/store-service/start")
     attempt = db.session.get(QuizAttempt, int(response.headers["Location"].rsplit("/", 1)[1]))
