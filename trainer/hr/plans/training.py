@@ -42,8 +42,9 @@ class AssignmentView:
 def assignment_views(
     people, today: date, plan_id: int | None = None, course_ids: list[int] | None = None
 ) -> list[AssignmentView]:
-    """Current assignments (active people, not withdrawn, live courses) of `people` (user ids
-    or a SELECT of them), with status. A fixed number of queries."""
+    """Current assignments (active people, not withdrawn, live courses, plans not archived
+    unless `plan_id` names one) of `people` (user ids or a SELECT of them), with status. A
+    fixed number of queries."""
     statement = (
         sa.select(
             PlanAssignment.id,
@@ -66,6 +67,9 @@ def assignment_views(
     )
     if plan_id is not None:
         statement = statement.where(SkillPlan.id == plan_id)
+    else:
+        # An archived plan asks nothing more of anyone: no to-do, no reminder, no overdue.
+        statement = statement.where(SkillPlan.archived_at.is_(None))
     if course_ids is not None:
         statement = statement.where(PlanItem.course_id.in_(course_ids))
     rows = db.session.execute(statement).all()
