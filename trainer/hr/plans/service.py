@@ -306,7 +306,7 @@ class _Changes:
 
 def _changes(plan: SkillPlan, today: date) -> _Changes:
     result = SyncResult()
-    people = targeted_people(plan) if not plan.archived else {}
+    people = targeted_people(plan)
     item_ids = [item.id for item in plan.items]
     existing = (
         {
@@ -375,7 +375,10 @@ def _changes(plan: SkillPlan, today: date) -> _Changes:
 def _sync(plan: SkillPlan, today: date) -> SyncResult:
     """Bring one plan's assignments in line with its targets. Runs inside the caller's
     transaction."""
-    changes = _changes(plan, today)
+    return _apply(plan, _changes(plan, today))
+
+
+def _apply(plan: SkillPlan, changes: _Changes) -> SyncResult:
     if changes.new_rows:
         db.session.execute(sa.insert(PlanAssignment), changes.new_rows)
     if changes.updates:
@@ -416,20 +419,25 @@ def preview(plan: SkillPlan, today: date) -> Preview:
                 item,
                 [(due, everyone[due], new[due]) for due in sorted(everyone)],
                 sum(new.values()),
-                sum(n for due, n in new.items() if rules.starts_overdue(due, today)),
+                _starting_overdue(new, today),
             )
         )
     return Preview(changes.people, changes.result, items)
 
 
-def _refuse_starting_overdue(plan: SkillPlan, found: Preview) -> None:
-    for item_preview in found.items:
-        if item_preview.starting_overdue:
+def _starting_overdue(new_due_dates: Counter, today: date) -> int:
+    return sum(n for due, n in new_due_dates.items() if rules.starts_overdue(due, today))
+
+
+def _refuse_starting_overdue(plan: SkillPlan, changes: _Changes, today: date) -> None:
+    for item in plan.items:
+        late = _starting_overdue(changes.new_due_dates[item.id], today)
+        if late:
             raise PlanError(
                 "would-start-overdue",
-                course=_course_title(item_preview.item.course),
-                date=item_preview.item.due_date.isoformat() if item_preview.item.due_date else "",
-                num=item_preview.starting_overdue,
+                course=_course_title(item.course),
+                date=item.due_date.isoformat() if item.due_date else "",
+                num=late,
             )
 
 
@@ -446,8 +454,9 @@ def sync_plan(actor: User | None, plan: SkillPlan, today: date) -> SyncResult:
                 plan = db.session.get(SkillPlan, plan.id)
                 if plan.archived:
                     raise PlanError("plan-archived")
-                _refuse_starting_overdue(plan, preview(plan, today))
-                result = _sync(plan, today)
+                changes = _changes(plan, today)
+                _refuse_starting_overdue(plan, changes, today)
+                result = _apply(plan, changes)
                 record(
                     actor,
                     "plan.synced",
