@@ -93,10 +93,8 @@ def test_the_preview_shows_who_gets_which_date_before_anything_is_assigned(
     assert 'data-testid="preview-starting-overdue">0<' in page
     # P-OLD is on staff: today + 30; P-NEW starts in two days: their hire + 30.
     for due in (today + timedelta(days=30), today + timedelta(days=32)):
-        assert (
-            f'<tr data-due="{due.isoformat()}" class=""><td>{due.isoformat()}</td><td>1</td><td>1</td>'
-            in page
-        )
+        day = due.isoformat()
+        assert f'<tr data-due="{day}" class=""><td>{day}</td><td>1</td><td>1</td>' in page
     assert db.session.scalar(sa.select(sa.func.count()).select_from(PlanAssignment)) == 0
     assert f'action="/hr/plans/{plan.id}/sync"' in page
     client.post(f"/hr/plans/{plan.id}/sync")
