@@ -161,13 +161,13 @@ def add_item(
         raise PlanError("bad-due-kind")
     if due_kind == "fixed" and due_date is None:
         raise PlanError("due-date-missing")
-    if due_kind == "fixed" and due_date < today:
+    if due_kind == "fixed" and rules.starts_overdue(due_date, today):
         raise PlanError("due-date-passed", date=due_date.isoformat())
     if due_kind != "fixed" and (due_days is None or not 0 <= due_days <= MAX_DUE_DAYS):
         raise PlanError("due-days-missing", num=MAX_DUE_DAYS)
     if due_kind != "after_hire":
         staff_due_date = None  # only "after hire" tells current staff from new hires
-    if staff_due_date is not None and staff_due_date < today:
+    if staff_due_date is not None and rules.starts_overdue(staff_due_date, today):
         raise PlanError("staff-due-date-passed", date=staff_due_date.isoformat())
     try:
         with write_transaction():
