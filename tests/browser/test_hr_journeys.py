@@ -2,7 +2,7 @@
 new hires, sees who is overdue, exports the matrix to Excel, and the reminders reach a local
 SMTP server exactly once."""
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -21,6 +21,7 @@ from trainer.extensions import db
 from trainer.hr.plans import service as plans
 from trainer.hr.reminders.service import send_reminders
 from trainer.models import OutboxMessage, User
+from trainer.models.plans import PlanAssignment
 
 pytestmark = pytest.mark.browser
 
@@ -35,6 +36,14 @@ def onboarding_plan(app, demo):
         plans.add_item(hr, plan, live_course(slug)[0], True, "after_hire", due_days=days)
     db.session.commit()
     return plan
+
+
+def _days_pass(days: int) -> None:
+    """As if the plan had been assigned `days` ago (the server's clock cannot be moved)."""
+    for assignment in db.session.scalars(sa.select(PlanAssignment)):
+        assignment.assigned_on -= timedelta(days=days)
+        assignment.due_on -= timedelta(days=days)
+    db.session.commit()
 
 
 def test_hr_imports_two_stores_assigns_onboarding_and_reminds_once(
@@ -63,9 +72,16 @@ def test_hr_imports_two_stores_assigns_onboarding_and_reminds_once(
     page.locator("#position").select_option(label="导购 (sales-associate)")
     page.get_by_label("入职日期不早于（新员工时填写）").fill(f"{local_today().year}-01-01")
     page.get_by_role("button", name="添加", exact=True).click()
+    # The preview first: hires imported months after their first day start with the full
+    # 14 and 30 days from today, so nobody starts overdue.
+    page.get_by_role("link", name="预览并分配").click()
+    expect(page.get_by_test_id("preview-starting-overdue")).to_have_text("0")
     page.get_by_role("button", name="立即分配").click()
     expect(page.get_by_text("分配完成：新增")).to_be_visible()
-    expect(page.get_by_test_id("figure-overdue")).not_to_have_text("0")
+    expect(page.get_by_test_id("figure-overdue")).to_have_text("0")
+
+    # A month goes by and nobody has started: both onboarding courses are now overdue.
+    _days_pass(31)
 
     # 3. See who is overdue, then the matrix of one store, and export it to Excel.
     page.locator('[data-nav="reports.index"]').click()

@@ -115,8 +115,9 @@ def seeded(app, users, synced, paths_dir):
             ("store-service", "fixed", local_today() - timedelta(days=1)),
         ],
         targets=[("department", shop)],
+        today=local_today() - timedelta(days=2),
     )
-    plans.sync_plan(hr, plan, local_today())
+    plans.sync_plan(hr, plan, local_today() - timedelta(days=2))
     queue(local_today(), days_before=7)
     batch = create_batch(staff_file("two-stores-utf8-bom.csv"), "staff.csv", hr)
     certificate = db.session.scalar(sa.select(Certificate).where(Certificate.kind == "course"))

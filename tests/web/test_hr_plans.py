@@ -111,7 +111,8 @@ def onboarding(org, users):
         items=[("basics", "after_hire", 1), ("store-service", "after_hire", 30)],
         targets=[("person", by_no("S1"))],
     )
-    plans.sync_plan(users["hr"], plan, local_today())
+    # Given the plan on the first day (three days ago): basics is now two days late.
+    plans.sync_plan(users["hr"], plan, local_today() - timedelta(days=3))
     return plan
 
 

@@ -41,8 +41,10 @@ def store(app, users, synced):
         year=local_today().year,
         items=[("basics", "fixed", local_today() - timedelta(days=1))],
         targets=[("position", found["sales-associate"])],
+        today=local_today() - timedelta(days=2),
     )
-    plans.sync_plan(users["hr"], plan, local_today())
+    # Assigned before the date went by (assigning it now would be refused).
+    plans.sync_plan(users["hr"], plan, local_today() - timedelta(days=2))
     take_exam(
         db.session.scalar(sa.select(User).where(User.employee_no == "S2")), "basics", passed=True
     )

@@ -34,6 +34,10 @@ class SkillPlan(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200))
     year: Mapped[int]
+    # "N days after hire" counts from here for people already on staff (rules.due_on).
+    starts_on: Mapped[date] = mapped_column(sa.Date)
+    # Archived plans are kept (and can be restored) but assign and remind nobody.
+    archived_at: Mapped[datetime | None]
     # "onboarding": learners see it as the checklist that clears them for duty (可以正式上岗).
     kind: Mapped[str] = mapped_column(sa.String(20), default="annual")
     description: Mapped[str] = mapped_column(sa.Text, default="")
@@ -53,6 +57,10 @@ class SkillPlan(db.Model):
     @property
     def is_onboarding(self) -> bool:
         return self.kind == "onboarding"
+
+    @property
+    def archived(self) -> bool:
+        return self.archived_at is not None
 
 
 class PlanItem(db.Model):
@@ -78,6 +86,8 @@ class PlanItem(db.Model):
     due_kind: Mapped[str] = mapped_column(sa.String(20))
     due_date: Mapped[date | None] = mapped_column(sa.Date)
     due_days: Mapped[int | None]
+    # "after_hire" only: the date HR chose for people already on staff (else start + N days).
+    staff_due_date: Mapped[date | None] = mapped_column(sa.Date)
 
     plan: Mapped[SkillPlan] = relationship(back_populates="items")
     course: Mapped[CourseRecord] = relationship()

@@ -129,10 +129,14 @@ def make_plan(
     items=(("basics", "after_assignment", 30),),
     targets=(),
     mandatory: bool = True,
+    today: date | None = None,
+    starts_on: date | None = None,
 ):
-    """items: (slug, due kind, days or date); targets: (kind, object[, hired since])."""
-    plan = plans.create_plan(actor, name, year, kind)
-    for slug, due_kind, due in items:
+    """items: (slug, due kind, days or date[, due date for current staff]); targets: (kind,
+    object[, hired since]); `today`: the day the items are added (a fixed date before it is
+    refused)."""
+    plan = plans.create_plan(actor, name, year, kind, starts_on=starts_on)
+    for slug, due_kind, due, *staff_due in items:
         record, _version = live_course(slug)
         plans.add_item(
             actor,
@@ -142,6 +146,8 @@ def make_plan(
             due_kind,
             due_date=due if isinstance(due, date) else None,
             due_days=due if isinstance(due, int) else None,
+            staff_due_date=staff_due[0] if staff_due else None,
+            today=today,
         )
     for target in targets:
         target_kind, thing, *rest = target

@@ -1,6 +1,8 @@
 """Plan rules as plain functions: due dates, status, progress, urgency, clearance."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+
+import pytest
 
 from trainer.hr.plans import rules
 from trainer.progress import AttemptState, LiveCourse
@@ -11,12 +13,69 @@ from trainer.quizzes.rules import RetakeSettings
 TODAY = date(2026, 3, 10)
 
 
-def test_due_dates():
-    assert rules.due_on("fixed", date(2026, 6, 30), None, None, TODAY) == date(2026, 6, 30)
-    assert rules.due_on("after_hire", None, 14, date(2026, 3, 2), TODAY) == date(2026, 3, 16)
-    assert rules.due_on("after_assignment", None, 30, date(2020, 1, 1), TODAY) == date(2026, 4, 9)
-    # No hire date on file: count from the day the person was assigned.
-    assert rules.due_on("after_hire", None, 14, None, TODAY) == date(2026, 3, 24)
+START = date(2026, 3, 1)  # the plan's start in the due-date table below
+NO = None
+
+# kind, fixed date, days, hire date, assigned on, due date for current staff, plan start
+#   -> due date. Written by hand from the rule in docs/hr-guide.md.
+DUE_DATES = [
+    ("fixed", date(2026, 6, 30), NO, NO, TODAY, NO, START, date(2026, 6, 30)),
+    ("after_assignment", NO, 30, date(2020, 1, 1), TODAY, NO, START, date(2026, 4, 9)),
+    # Hired the day before / on / after the plan starts, given the plan on its first day.
+    ("after_hire", NO, 30, date(2026, 2, 28), START, NO, START, date(2026, 3, 31)),
+    ("after_hire", NO, 30, date(2026, 3, 1), START, NO, START, date(2026, 3, 31)),
+    ("after_hire", NO, 30, date(2026, 3, 2), START, NO, START, date(2026, 4, 1)),
+    # The 2019 hire of the issue: the plan's start + 30, not a date in 2019.
+    ("after_hire", NO, 30, date(2019, 5, 1), START, NO, START, date(2026, 3, 31)),
+    ("after_hire", NO, 30, NO, START, NO, START, date(2026, 3, 31)),  # no hire date: on staff
+    # The date HR chose for current staff: only for people hired before the start.
+    ("after_hire", NO, 30, date(2026, 2, 28), START, date(2026, 5, 15), START, date(2026, 5, 15)),
+    ("after_hire", NO, 30, date(2026, 3, 1), START, date(2026, 5, 15), START, date(2026, 3, 31)),
+    ("after_hire", NO, 30, date(2026, 3, 2), START, date(2026, 5, 15), START, date(2026, 4, 1)),
+    # A new hire imported a week after starting keeps "30 days after hire".
+    ("after_hire", NO, 30, date(2026, 3, 2), date(2026, 3, 9), NO, START, date(2026, 4, 1)),
+    # Given the course on the due day itself: due today; a day later: 30 days from then.
+    ("after_hire", NO, 30, date(2026, 3, 2), date(2026, 4, 1), NO, START, date(2026, 4, 1)),
+    ("after_hire", NO, 30, date(2026, 3, 2), date(2026, 4, 2), NO, START, date(2026, 5, 2)),
+    # Someone on staff moved into the plan in June, after start + 30 and the staff date.
+    ("after_hire", NO, 30, date(2019, 5, 1), date(2026, 6, 1), NO, START, date(2026, 7, 1)),
+    (
+        "after_hire",
+        NO,
+        30,
+        date(2019, 5, 1),
+        date(2026, 6, 1),
+        date(2026, 5, 15),
+        START,
+        date(2026, 7, 1),
+    ),
+    # A plan assigned in December that starts on January 1.
+    (
+        "after_hire",
+        NO,
+        30,
+        date(2020, 1, 1),
+        date(2026, 12, 6),
+        NO,
+        date(2027, 1, 1),
+        date(2027, 1, 31),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("kind", "fixed", "days", "hired", "assigned", "staff_date", "start", "expected"), DUE_DATES
+)
+def test_due_dates(kind, fixed, days, hired, assigned, staff_date, start, expected):
+    assert rules.due_on(kind, fixed, days, hired, assigned, start, staff_date) == expected
+
+
+@pytest.mark.parametrize(
+    ("due", "starts_overdue"),
+    [(TODAY - timedelta(days=1), True), (TODAY, False), (TODAY + timedelta(days=1), False)],
+)
+def test_a_due_date_before_today_starts_overdue(due, starts_overdue):
+    assert rules.starts_overdue(due, TODAY) is starts_overdue
 
 
 def facts(*outcomes, read=0, total=4, started=False):

@@ -91,6 +91,7 @@ def test_syncing_again_is_idempotent_and_follows_staff_changes(org, users):
         users["hr"],
         items=[("basics", "after_assignment", 30), ("store-service", "fixed", date(2026, 6, 30))],
         targets=[("position", org["sales-associate"])],
+        today=TODAY,
     )
     assert plans.sync_plan(users["hr"], plan, TODAY).added == 4
     again = plans.sync_plan(users["hr"], plan, TODAY + timedelta(days=3))

@@ -38,6 +38,7 @@ def due(app, users, synced):
         users["hr"],
         items=[("basics", "fixed", TODAY + timedelta(days=5))],
         targets=[("position", found["sales-associate"])],
+        today=TODAY - timedelta(days=30),
     )
     plans.sync_plan(users["hr"], plan, TODAY - timedelta(days=30))
     s1 = db.session.scalar(sa.select(User).where(User.employee_no == "S1"))
@@ -46,6 +47,7 @@ def due(app, users, synced):
         name="补训",
         targets=[("person", s1)],
         items=[("store-service", "fixed", TODAY - timedelta(days=2))],
+        today=TODAY - timedelta(days=30),  # drawn up before its date went by
     )
     plans.sync_all(None, TODAY)
     db.session.commit()

@@ -54,8 +54,10 @@ def store(app, users, synced):
             ("store-service", "fixed", date(2026, 6, 30)),
         ],
         targets=[("position", found["sales-associate"])],
+        today=date(2026, 3, 2),
     )
-    plans.sync_plan(users["hr"], plan, TODAY)
+    # Assigned before the first date went by: assigning it later would be refused.
+    plans.sync_plan(users["hr"], plan, date(2026, 3, 2))
     return found
 
 

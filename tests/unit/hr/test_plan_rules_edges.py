@@ -24,8 +24,10 @@ TODAY = date(2026, 3, 10)
 
 
 def test_a_relative_due_date_without_a_number_of_days_is_the_start_day():
-    assert rules.due_on("after_assignment", None, None, None, TODAY) == TODAY
-    assert rules.due_on("after_hire", None, None, date(2026, 3, 2), TODAY) == date(2026, 3, 2)
+    start = date(2026, 1, 1)
+    assert rules.due_on("after_assignment", None, None, None, TODAY, start) == TODAY
+    hired = date(2026, 3, 12)  # hired after being given the plan
+    assert rules.due_on("after_hire", None, None, hired, TODAY, start) == hired
 
 
 def test_progress_of_a_course_without_lessons_counts_only_its_parts():

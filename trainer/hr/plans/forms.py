@@ -49,6 +49,14 @@ class PlanForm(FlaskForm):
         choices=[SelectChoice(k, label) for k, label in PLAN_KIND_LABELS.items()],
         default="annual",
     )
+    starts_on = DateField(
+        _l("Starts on"),
+        validators=[Optional()],
+        description=_l(
+            "People hired before this day are current staff: “N days after hire” counts from "
+            "this day for them. Empty: January 1 of the plan's year."
+        ),
+    )
     description = TextAreaField(
         _l("Description"), validators=[Length(max=4000)], render_kw={"rows": 2}
     )
@@ -69,6 +77,14 @@ class ItemForm(FlaskForm):
         _l("Days (for N days after)"),
         validators=[Optional(), NumberRange(min=0, max=3650)],
         default=30,
+    )
+    staff_due_date = DateField(
+        _l("Due date for current staff (optional, for N days after hire)"),
+        validators=[Optional()],
+        description=_l(
+            "People hired before the plan starts get this date; empty: the plan's start plus "
+            "the same number of days."
+        ),
     )
 
 

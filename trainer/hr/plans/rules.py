@@ -23,13 +23,39 @@ def due_on(
     due_days: int | None,
     hire_date: date | None,
     assigned_on: date,
+    plan_starts_on: date,
+    staff_due_date: date | None = None,
 ) -> date:
-    """The date an assignment is due. Without a hire date, "after hire" counts from the day
-    the person was assigned (they were just imported, so that is close to their start)."""
+    """The date an assignment is due: the one rule every page, report and reminder reads
+    (through the stored PlanAssignment.due_on that the plan's sync writes with it).
+
+    - "fixed": that date (a date already past is refused when HR adds or assigns it).
+    - "after_assignment": N days after the person was given the course.
+    - "after_hire": people hired on or after the plan's start get N days after their hire;
+      people already on staff (hired before the start, or no hire date on file) get the
+      plan's start plus N days, or the date HR chose for current staff while it has not
+      passed.
+    A relative date that had already passed on the day the person was given the course
+    (someone moved into a targeted department late in the year, a hire imported long after
+    their first day) counts N days from that day instead: nobody starts overdue.
+    """
     if due_kind == "fixed":
         return due_date
-    start = hire_date if due_kind == "after_hire" and hire_date else assigned_on
-    return start + timedelta(days=due_days or 0)
+    days = timedelta(days=due_days or 0)
+    if due_kind == "after_assignment":
+        return assigned_on + days
+    if hire_date is not None and hire_date >= plan_starts_on:
+        due = hire_date + days
+    elif staff_due_date is not None and staff_due_date >= assigned_on:
+        return staff_due_date
+    else:
+        due = plan_starts_on + days
+    return due if due >= assigned_on else assigned_on + days
+
+
+def starts_overdue(due: date, today: date) -> bool:
+    """A new assignment whose due date has gone by on the day it is given."""
+    return due < today
 
 
 class CourseProgress(Protocol):

@@ -7,6 +7,7 @@ unique constraint on item and person backs this, so two syncs at once cannot dou
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from trainer.assessments.rules import departments_below
 from trainer.audit.service import record
+from trainer.clock import local_today
 from trainer.database import write_transaction
 from trainer.extensions import db
 from trainer.hr.plans import rules
@@ -46,9 +48,13 @@ class PlanError(Exception):
 # --- drawing up a plan --------------------------------------------------------------------
 
 
-def plans() -> list[SkillPlan]:
+def plans(archived: bool = False) -> list[SkillPlan]:
+    """The plans in use, or (archived=True) only the archived ones."""
+    in_list = SkillPlan.archived_at.is_not(None) if archived else SkillPlan.archived_at.is_(None)
     return list(
-        db.session.scalars(sa.select(SkillPlan).order_by(SkillPlan.year.desc(), SkillPlan.name))
+        db.session.scalars(
+            sa.select(SkillPlan).where(in_list).order_by(SkillPlan.year.desc(), SkillPlan.name)
+        )
     )
 
 
@@ -69,34 +75,71 @@ def _check_plan_fields(name: str, year: int, kind: str) -> str:
     return name
 
 
-def create_plan(actor: User, name: str, year: int, kind: str, description: str = "") -> SkillPlan:
+def create_plan(
+    actor: User,
+    name: str,
+    year: int,
+    kind: str,
+    description: str = "",
+    starts_on: date | None = None,
+) -> SkillPlan:
+    """`starts_on` defaults to January 1 of the plan's year."""
     name = _check_plan_fields(name, year, kind)
+    starts_on = starts_on or date(year, 1, 1)
     try:
         with write_transaction():
             plan = SkillPlan(
                 name=name,
                 year=year,
                 kind=kind,
+                starts_on=starts_on,
                 description=description.strip(),
                 created_by_id=actor.id,
             )
             db.session.add(plan)
             db.session.flush()
-            record(actor, "plan.created", "plan", plan.id, name=name, year=year, kind=kind)
+            record(
+                actor,
+                "plan.created",
+                "plan",
+                plan.id,
+                name=name,
+                year=year,
+                kind=kind,
+                starts_on=starts_on.isoformat(),
+            )
     except IntegrityError as error:
         raise PlanError("duplicate-plan", name=name, year=year) from error
     return plan
 
 
 def update_plan(
-    actor: User, plan: SkillPlan, name: str, year: int, kind: str, description: str = ""
+    actor: User,
+    plan: SkillPlan,
+    name: str,
+    year: int,
+    kind: str,
+    description: str = "",
+    starts_on: date | None = None,
 ) -> None:
+    """A new start changes the due dates of current staff at the next assignment."""
     name = _check_plan_fields(name, year, kind)
     try:
         with write_transaction():
             plan.name, plan.year, plan.kind = name, year, kind
             plan.description = description.strip()
-            record(actor, "plan.updated", "plan", plan.id, name=name, year=year, kind=kind)
+            if starts_on is not None:
+                plan.starts_on = starts_on
+            record(
+                actor,
+                "plan.updated",
+                "plan",
+                plan.id,
+                name=name,
+                year=year,
+                kind=kind,
+                starts_on=plan.starts_on.isoformat(),
+            )
     except IntegrityError as error:
         raise PlanError("duplicate-plan", name=name, year=year) from error
 
@@ -109,13 +152,23 @@ def add_item(
     due_kind: str,
     due_date: date | None = None,
     due_days: int | None = None,
+    staff_due_date: date | None = None,
+    today: date | None = None,
 ) -> PlanItem:
+    """A date that has already gone by is refused: everyone would start overdue."""
+    today = today or local_today()
     if due_kind not in DUE_KINDS:
         raise PlanError("bad-due-kind")
     if due_kind == "fixed" and due_date is None:
         raise PlanError("due-date-missing")
+    if due_kind == "fixed" and rules.starts_overdue(due_date, today):
+        raise PlanError("due-date-passed", date=due_date.isoformat())
     if due_kind != "fixed" and (due_days is None or not 0 <= due_days <= MAX_DUE_DAYS):
         raise PlanError("due-days-missing", num=MAX_DUE_DAYS)
+    if due_kind != "after_hire":
+        staff_due_date = None  # only "after hire" tells current staff from new hires
+    if staff_due_date is not None and rules.starts_overdue(staff_due_date, today):
+        raise PlanError("staff-due-date-passed", date=staff_due_date.isoformat())
     try:
         with write_transaction():
             item = PlanItem(
@@ -125,6 +178,7 @@ def add_item(
                 due_kind=due_kind,
                 due_date=due_date if due_kind == "fixed" else None,
                 due_days=due_days if due_kind != "fixed" else None,
+                staff_due_date=staff_due_date,
             )
             db.session.add(item)
             db.session.flush()
@@ -136,6 +190,9 @@ def add_item(
                 course=course.slug,
                 mandatory=mandatory,
                 due_kind=due_kind,
+                due_date=due_date.isoformat() if due_kind == "fixed" else None,
+                due_days=due_days if due_kind != "fixed" else None,
+                staff_due_date=staff_due_date.isoformat() if staff_due_date else None,
             )
     except IntegrityError as error:
         raise PlanError("duplicate-course") from error
@@ -234,9 +291,20 @@ def targeted_people(plan: SkillPlan) -> dict[int, date | None]:
     )
 
 
-def _sync(plan: SkillPlan, today: date) -> SyncResult:
-    """Bring one plan's assignments in line with its targets. Runs inside the caller's
-    transaction."""
+@dataclass
+class _Changes:
+    """What a sync of one plan would write, worked out without writing anything."""
+
+    result: SyncResult
+    new_rows: list[dict]
+    updates: list[dict]
+    people: int
+    # Per item: the due date of every targeted person after the sync, and of the new ones.
+    due_dates: dict[int, Counter]
+    new_due_dates: dict[int, Counter]
+
+
+def _changes(plan: SkillPlan, today: date) -> _Changes:
     result = SyncResult()
     people = targeted_people(plan)
     item_ids = [item.id for item in plan.items]
@@ -259,12 +327,24 @@ def _sync(plan: SkillPlan, today: date) -> SyncResult:
     )
     now = utcnow()
     new_rows, updates = [], []
+    due_dates = {item.id: Counter() for item in plan.items}
+    new_due_dates = {item.id: Counter() for item in plan.items}
     for item in plan.items:
         for user_id, hire_date in people.items():
             row = existing.get((item.id, user_id))
             assigned_on = row.assigned_on if row else today
-            due = rules.due_on(item.due_kind, item.due_date, item.due_days, hire_date, assigned_on)
+            due = rules.due_on(
+                item.due_kind,
+                item.due_date,
+                item.due_days,
+                hire_date,
+                assigned_on,
+                plan.starts_on,
+                item.staff_due_date,
+            )
+            due_dates[item.id][due] += 1
             if row is None:
+                new_due_dates[item.id][due] += 1
                 new_rows.append(
                     {
                         "item_id": item.id,
@@ -289,20 +369,94 @@ def _sync(plan: SkillPlan, today: date) -> SyncResult:
         if user_id not in people and row.withdrawn_at is None:
             updates.append({"id": row.id, "withdrawn_at": now})
             result.withdrawn += 1
-    if new_rows:
-        db.session.execute(sa.insert(PlanAssignment), new_rows)
-    if updates:
-        db.session.execute(sa.update(PlanAssignment), updates)
-    plan.synced_at = now
-    return result
+    return _Changes(result, new_rows, updates, len(people), due_dates, new_due_dates)
+
+
+def _sync(plan: SkillPlan, today: date) -> SyncResult:
+    """Bring one plan's assignments in line with its targets. Runs inside the caller's
+    transaction."""
+    return _apply(plan, _changes(plan, today))
+
+
+def _apply(plan: SkillPlan, changes: _Changes) -> SyncResult:
+    if changes.new_rows:
+        db.session.execute(sa.insert(PlanAssignment), changes.new_rows)
+    if changes.updates:
+        db.session.execute(sa.update(PlanAssignment), changes.updates)
+    plan.synced_at = utcnow()
+    return changes.result
+
+
+@dataclass(frozen=True)
+class ItemPreview:
+    item: PlanItem
+    due_dates: list[tuple[date, int, int]]  # (due date, people, of whom new), earliest first
+    added: int
+    starting_overdue: int  # new assignments whose due date has already gone by
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What "Assign" would do, for HR to check before pressing it."""
+
+    people: int
+    result: SyncResult
+    items: list[ItemPreview]
+
+    @property
+    def starting_overdue(self) -> int:
+        return sum(item.starting_overdue for item in self.items)
+
+
+def preview(plan: SkillPlan, today: date) -> Preview:
+    """Reads only: the same computation the sync writes."""
+    changes = _changes(plan, today)
+    items = []
+    for item in plan.items:
+        everyone, new = changes.due_dates[item.id], changes.new_due_dates[item.id]
+        items.append(
+            ItemPreview(
+                item,
+                [(due, everyone[due], new[due]) for due in sorted(everyone)],
+                sum(new.values()),
+                _starting_overdue(new, today),
+            )
+        )
+    return Preview(changes.people, changes.result, items)
+
+
+def _starting_overdue(new_due_dates: Counter, today: date) -> int:
+    return sum(n for due, n in new_due_dates.items() if rules.starts_overdue(due, today))
+
+
+def _refuse_starting_overdue(plan: SkillPlan, changes: _Changes, today: date) -> None:
+    for item in plan.items:
+        late = _starting_overdue(changes.new_due_dates[item.id], today)
+        if late:
+            raise PlanError(
+                "would-start-overdue",
+                course=_course_title(item.course),
+                date=item.due_date.isoformat() if item.due_date else "",
+                num=late,
+            )
+
+
+def _course_title(course: CourseRecord) -> str:
+    return course.current_version.title if course.current_version else course.slug
 
 
 def sync_plan(actor: User | None, plan: SkillPlan, today: date) -> SyncResult:
+    """HR's "Assign": refused for an archived plan, and when someone would be given a
+    course whose fixed due date has gone by (nothing is written then)."""
     for attempt in range(2):
         try:
             with write_transaction():
                 plan = db.session.get(SkillPlan, plan.id)
-                result = _sync(plan, today)
+                if plan.archived:
+                    raise PlanError("plan-archived")
+                changes = _changes(plan, today)
+                _refuse_starting_overdue(plan, changes, today)
+                result = _apply(plan, changes)
                 record(
                     actor,
                     "plan.synced",
@@ -321,12 +475,29 @@ def sync_plan(actor: User | None, plan: SkillPlan, today: date) -> SyncResult:
     raise AssertionError("unreachable")
 
 
+def archive_plan(actor: User, plan: SkillPlan) -> None:
+    """An archived plan assigns nobody and reminds nobody; its history stays."""
+    with write_transaction():
+        if plan.archived_at is None:
+            plan.archived_at = utcnow()
+            record(actor, "plan.archived", "plan", plan.id, name=plan.name)
+
+
+def restore_plan(actor: User, plan: SkillPlan) -> None:
+    with write_transaction():
+        if plan.archived_at is not None:
+            plan.archived_at = None
+            record(actor, "plan.restored", "plan", plan.id, name=plan.name)
+
+
 def plans_to_sync(today: date) -> list[SkillPlan]:
-    """Automatic syncs (after an import, nightly) cover this year's plans and later ones;
-    an older plan is synced only from its page."""
+    """Automatic syncs (after an import, nightly) cover this year's plans and later ones that
+    are not archived; an older plan is synced only from its page."""
     return list(
         db.session.scalars(
-            sa.select(SkillPlan).where(SkillPlan.year >= today.year).order_by(SkillPlan.id)
+            sa.select(SkillPlan)
+            .where(SkillPlan.year >= today.year, SkillPlan.archived_at.is_(None))
+            .order_by(SkillPlan.id)
         )
     )
 

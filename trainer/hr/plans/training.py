@@ -46,9 +46,9 @@ def assignment_views(
     course_ids: list[int] | None = None,
     now: datetime | None = None,
 ) -> list[AssignmentView]:
-    """Current assignments (active people, not withdrawn, live courses) of `people` (user ids
-    or a SELECT of them), with status and standing at `now` (default: the clock's now). A fixed
-    number of queries."""
+    """Current assignments (active people, not withdrawn, live courses, plans not archived
+    unless `plan_id` names one) of `people` (user ids or a SELECT of them), with status and
+    standing at `now` (default: the clock's now). A fixed number of queries."""
     statement = (
         sa.select(
             PlanAssignment.id,
@@ -71,6 +71,9 @@ def assignment_views(
     )
     if plan_id is not None:
         statement = statement.where(SkillPlan.id == plan_id)
+    else:
+        # An archived plan asks nothing more of anyone: no to-do, no reminder, no overdue.
+        statement = statement.where(SkillPlan.archived_at.is_(None))
     if course_ids is not None:
         statement = statement.where(PlanItem.course_id.in_(course_ids))
     rows = db.session.execute(statement).all()

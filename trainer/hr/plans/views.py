@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -58,6 +59,25 @@ PLAN_MESSAGES = {
     "duplicate-plan": _l("There is already a plan called %(name)s for %(year)s."),
     "bad-due-kind": _l("Choose when the course is due."),
     "due-date-missing": _l("Enter the due date."),
+    "due-date-passed": _l(
+        "The due date %(date)s has already gone by: everyone would start overdue. Choose "
+        "today or a later day, or a number of days."
+    ),
+    "staff-due-date-passed": _l(
+        "The due date for current staff %(date)s has already gone by: they would start "
+        "overdue. Choose today or a later day, or leave it empty."
+    ),
+    # A plural: worded at the moment it is shown (see _message).
+    "would-start-overdue": lambda params: ngettext(
+        "%(course)s is due on %(date)s, which has gone by: %(num)s person would start "
+        "overdue. Nothing was assigned; remove the course and add it again with a later date.",
+        "%(course)s is due on %(date)s, which has gone by: %(num)s people would start "
+        "overdue. Nothing was assigned; remove the course and add it again with a later date.",
+        params["num"],
+        course=params["course"],
+        date=params["date"],
+    ),
+    "plan-archived": _l("This plan is archived: restore it before assigning it."),
     "due-days-missing": _l("Enter the number of days (0 to %(num)s)."),
     "duplicate-course": _l("This course is already in the plan."),
     "bad-target": _l("Choose who the plan is for."),
@@ -75,6 +95,8 @@ bp.add_app_template_global(PART_OUTCOME_LABELS, "plan_part_outcome_labels")
 
 def _message(error: PlanError) -> str:
     text = PLAN_MESSAGES.get(error.code, _l("That is not possible."))
+    if callable(text):
+        return text(error.params)
     return str(text % error.params) if error.params else str(text)
 
 
@@ -91,6 +113,7 @@ def get_plan_or_404(plan_id: int):
 @bp.route("/", methods=["GET", "POST"])
 @role_required(*HR)
 def index():
+    archived = request.args.get("show") == "archived"
     form = PlanForm()
     if not form.is_submitted():
         form.year.data = local_today().year
@@ -103,6 +126,7 @@ def index():
                 form.year.data,
                 form.kind.data,
                 form.description.data or "",
+                starts_on=form.starts_on.data,
             )
         except PlanError as error:
             flash(_message(error), "error")
@@ -117,7 +141,8 @@ def index():
         status = 400
     return render_template(
         "plans/index.html",
-        plans=service.plans(),
+        plans=service.plans(archived=archived),
+        archived=archived,
         form=form,
         kind_labels=PLAN_KIND_LABELS,
         sync_form=EmptyForm(),
@@ -186,6 +211,7 @@ def edit(plan_id: int):
                 form.year.data,
                 form.kind.data,
                 form.description.data or "",
+                starts_on=form.starts_on.data,
             )
         except PlanError as error:
             flash(_message(error), "error")
@@ -213,6 +239,8 @@ def add_item(plan_id: int):
             form.due_kind.data,
             form.due_date.data,
             form.due_days.data,
+            staff_due_date=form.staff_due_date.data,
+            today=local_today(),
         )
     except PlanError as error:
         flash(_message(error), "error")
@@ -284,7 +312,11 @@ def sync(plan_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     plan = get_plan_or_404(plan_id)
-    result = service.sync_plan(current_user, plan, local_today())
+    try:
+        result = service.sync_plan(current_user, plan, local_today())
+    except PlanError as error:
+        flash(_message(error), "error")
+        return redirect(url_for("plans.preview", plan_id=plan.id))
     flash(
         _(
             "Assigned: %(added)s new, %(restored)s back, %(withdrawn)s withdrawn, %(redated)s "
@@ -296,6 +328,43 @@ def sync(plan_id: int):
         ),
         "success",
     )
+    return redirect(url_for("plans.detail", plan_id=plan.id))
+
+
+@bp.get("/<int:plan_id>/preview")
+@role_required(*HR)
+def preview(plan_id: int):
+    """What "Assign" would do: who gets which due date, and who would start overdue."""
+    plan = get_plan_or_404(plan_id)
+    today = local_today()
+    return render_template(
+        "plans/preview.html",
+        plan=plan,
+        preview=service.preview(plan, today),
+        today=today,
+        button_form=EmptyForm(),
+    )
+
+
+@bp.post("/<int:plan_id>/archive")
+@role_required(*HR)
+def archive(plan_id: int):
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    plan = get_plan_or_404(plan_id)
+    service.archive_plan(current_user, plan)
+    flash(_("Plan archived: it assigns and reminds nobody until it is restored."), "success")
+    return redirect(url_for("plans.detail", plan_id=plan.id))
+
+
+@bp.post("/<int:plan_id>/restore")
+@role_required(*HR)
+def restore(plan_id: int):
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    plan = get_plan_or_404(plan_id)
+    service.restore_plan(current_user, plan)
+    flash(_("Plan restored. Check the preview and assign it again."), "success")
     return redirect(url_for("plans.detail", plan_id=plan.id))
 
 

@@ -43,13 +43,21 @@ def _insert():
 def filters_json(filters: Filters) -> str:
     """The filters as canonical JSON: equal filters give equal text (the unique index)."""
     return json.dumps(
-        {"department": filters.department_id, "position": filters.position_id}, sort_keys=True
+        {
+            "department": filters.department_id,
+            "position": filters.position_id,
+            "plan": filters.plan_id,
+            "course": filters.course_id,
+        },
+        sort_keys=True,
     )
 
 
 def filters_of(stored_filters: str) -> Filters:
     stored = json.loads(stored_filters)
-    return Filters(stored.get("department"), stored.get("position"))
+    return Filters(
+        stored.get("department"), stored.get("position"), stored.get("plan"), stored.get("course")
+    )
 
 
 def request_export(user: User, report: str, fmt: str, filters: Filters) -> ReportExport:

@@ -26,7 +26,7 @@ from trainer.models import (
     QuizResult,
     User,
 )
-from trainer.models.plans import PlanAssignment, PlanItem
+from trainer.models.plans import PlanAssignment, PlanItem, SkillPlan
 from trainer.progress import CertificateState, LiveCourse, live_courses, standings
 
 NOT_ASSIGNED = "none"
@@ -37,9 +37,12 @@ MATRIX_PAGE_SIZE = 200
 class Filters:
     department_id: int | None = None
     position_id: int | None = None
+    plan_id: int | None = None  # only the people of this plan, and only its courses
+    course_id: int | None = None  # only this course
 
     def people(self) -> sa.Select:
-        """Active people in the department (and below it) with the position, as user ids."""
+        """Active people in the department (and below it) with the position (and, filtered by
+        a plan, given that plan and not withdrawn from it), as user ids."""
         statement = sa.select(User.id).where(User.active.is_(True))
         if self.department_id is not None:
             parent_of = dict(
@@ -49,6 +52,39 @@ class Filters:
             statement = statement.where(User.department_id.in_(sorted(below)))
         if self.position_id is not None:
             statement = statement.where(User.position_id == self.position_id)
+        if self.plan_id is not None:
+            statement = statement.where(
+                User.id.in_(
+                    sa.select(PlanAssignment.user_id)
+                    .join(PlanItem, PlanAssignment.item_id == PlanItem.id)
+                    .where(PlanItem.plan_id == self.plan_id, PlanAssignment.withdrawn_at.is_(None))
+                )
+            )
+        return statement
+
+    def course_ids(self) -> list[int] | None:
+        """The courses a report covers: None for every course."""
+        if self.course_id is not None:
+            return [self.course_id]
+        if self.plan_id is not None:
+            return list(
+                db.session.scalars(
+                    sa.select(PlanItem.course_id).where(PlanItem.plan_id == self.plan_id)
+                )
+            )
+        return None
+
+    def assignments(self, statement: sa.Select) -> sa.Select:
+        """An assignment query (joined to PlanItem) narrowed to the plan and course filtered,
+        and to plans not archived unless a plan is chosen."""
+        if self.plan_id is not None:
+            statement = statement.where(PlanItem.plan_id == self.plan_id)
+        else:
+            statement = statement.where(
+                PlanItem.plan_id.in_(sa.select(SkillPlan.id).where(SkillPlan.archived_at.is_(None)))
+            )
+        if self.course_id is not None:
+            statement = statement.where(PlanItem.course_id == self.course_id)
         return statement
 
 
@@ -138,16 +174,24 @@ def matrix(
         people = people_rows(filters.people(), limit=page_size, offset=(page - 1) * page_size)
         scope = [person.id for person in people]
     found = standings(scope)
-    courses = found.courses
+    course_ids = filters.course_ids()
+    courses = {
+        course_id: course
+        for course_id, course in found.courses.items()
+        if course_ids is None or course_id in course_ids
+    }
     due: dict[tuple[int, int], date] = {}
     for user_id, course_id, due_on in db.session.execute(
-        sa.select(PlanAssignment.user_id, PlanItem.course_id, sa.func.min(PlanAssignment.due_on))
-        .join(PlanItem, PlanAssignment.item_id == PlanItem.id)
-        .where(
-            PlanAssignment.withdrawn_at.is_(None),
-            PlanAssignment.user_id.in_(scope if isinstance(scope, sa.Select) else scope),
-        )
-        .group_by(PlanAssignment.user_id, PlanItem.course_id)
+        filters.assignments(
+            sa.select(
+                PlanAssignment.user_id, PlanItem.course_id, sa.func.min(PlanAssignment.due_on)
+            )
+            .join(PlanItem, PlanAssignment.item_id == PlanItem.id)
+            .where(
+                PlanAssignment.withdrawn_at.is_(None),
+                PlanAssignment.user_id.in_(scope if isinstance(scope, sa.Select) else scope),
+            )
+        ).group_by(PlanAssignment.user_id, PlanItem.course_id)
     ):
         due[(user_id, course_id)] = due_on
     cells: dict[tuple[int, int], str] = {}
@@ -179,7 +223,13 @@ def overdue(filters: Filters, today: date) -> list[tuple[Person, AssignmentView]
         PlanAssignment.withdrawn_at.is_(None),
         PlanAssignment.user_id.in_(filters.people()),
     )
-    views = [view for view in assignment_views(late_people, today) if view.status == rules.OVERDUE]
+    views = [
+        view
+        for view in assignment_views(
+            late_people, today, plan_id=filters.plan_id, course_ids=filters.course_ids()
+        )
+        if view.status == rules.OVERDUE
+    ]
     people = {person.id: person for person in people_rows(late_people)}
     seen: set[tuple[int, int]] = set()
     rows = []
@@ -221,7 +271,12 @@ class CourseResult:
 
 
 def course_results(filters: Filters) -> list[CourseResult]:
-    courses = live_courses()
+    course_ids = filters.course_ids()
+    courses = {
+        course_id: course
+        for course_id, course in live_courses().items()
+        if course_ids is None or course_id in course_ids
+    }
     people = filters.people()
     passed_user = sa.case((QuizResult.passed.is_(True), QuizAttempt.user_id))
     theory = {
@@ -284,7 +339,9 @@ def onboarding(filters: Filters, today: date) -> list[NewHire]:
 
 def chart_data(filters: Filters, today: date) -> dict:
     """Figures for the three charts; the labels are translated by the view."""
-    views = assignment_views(filters.people(), today)
+    views = assignment_views(
+        filters.people(), today, plan_id=filters.plan_id, course_ids=filters.course_ids()
+    )
     paths = department_paths()
     department_of = dict(
         db.session.execute(
@@ -353,10 +410,12 @@ def expiring_certificates(
         Certificate.user_id.in_(filters.people()),
     )
     found = standings(holders)
+    course_ids = filters.course_ids()
     expiring = [
         (standing.user_id, standing.cycle.certificate)
         for standing in (found[key] for key in found.touched_keys())
         if standing.certified
+        and (course_ids is None or standing.course.id in course_ids)
         and standing.cycle.certificate.expires_at is not None
         and start <= standing.cycle.certificate.expires_at < end
     ]

@@ -17,7 +17,9 @@ from trainer.extensions import db
 from trainer.hr.plans import rules
 from trainer.hr.reports import jobs, service
 from trainer.hr.reports.tables import STATUS_COLOURS, TABLES, part_labels, status_labels
-from trainer.models import Department, Position, ReportExport
+from trainer.models import CourseRecord, Department, Position, ReportExport
+from trainer.models.plans import SkillPlan
+from trainer.progress import live_courses
 from trainer.security import db_int
 
 bp = Blueprint("reports", __name__, url_prefix="/hr/reports")
@@ -34,7 +36,13 @@ def _filters(values=None) -> service.Filters:
         department_id = None
     if position_id is not None and db.session.get(Position, position_id) is None:
         position_id = None
-    return service.Filters(department_id, position_id)
+    plan_id = values.get("plan", type=db_int) or None
+    if plan_id is not None and db.session.get(SkillPlan, plan_id) is None:
+        plan_id = None
+    course_id = values.get("course", type=db_int) or None
+    if course_id is not None and db.session.get(CourseRecord, course_id) is None:
+        course_id = None
+    return service.Filters(department_id, position_id, plan_id, course_id)
 
 
 def _filter_choices() -> dict:
@@ -44,6 +52,13 @@ def _filter_choices() -> dict:
         "positions": db.session.execute(
             sa.select(Position.id, Position.name).order_by(Position.code)
         ).all(),
+        # Archived plans too: their history is still reported when asked for by name.
+        "plans": db.session.execute(
+            sa.select(SkillPlan.id, SkillPlan.name, SkillPlan.year, SkillPlan.archived_at).order_by(
+                SkillPlan.year.desc(), SkillPlan.name
+            )
+        ).all(),
+        "courses": [(course.id, course.title) for course in live_courses().values()],
     }
 
 
@@ -58,7 +73,12 @@ def _page(template: str, **context):
         part_labels=part_labels(),
         export_args={
             k: v
-            for k, v in (("department", filters.department_id), ("position", filters.position_id))
+            for k, v in (
+                ("department", filters.department_id),
+                ("position", filters.position_id),
+                ("plan", filters.plan_id),
+                ("course", filters.course_id),
+            )
             if v
         },
         **context,
@@ -157,6 +177,8 @@ def export_status(export_id: int):
     found = _export_or_404(export_id)
     filters = jobs.filters_of(found.filters)
     position = db.session.get(Position, filters.position_id) if filters.position_id else None
+    plan = db.session.get(SkillPlan, filters.plan_id) if filters.plan_id else None
+    course = live_courses().get(filters.course_id) if filters.course_id else None
     titles = {
         "matrix": _("Completion matrix"),
         "overdue": _("Overdue"),
@@ -170,6 +192,8 @@ def export_status(export_id: int):
         title=titles.get(found.report, found.report),
         department=service.department_paths().get(filters.department_id or 0),
         position=position.name if position else None,
+        plan=plan.name if plan else None,
+        course=course.title if course else None,
     )
 
 
