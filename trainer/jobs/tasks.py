@@ -43,6 +43,7 @@ def register(jobs: Jobs, app: Flask) -> None:
     job(build_certificate_zip, **retry)
     job(build_report_export, **retry)
     job(apply_staff_import, **retry)
+    job(send_invitations, **retry)
     periodic(close_expired_attempts, crontab(minute="*"))
     periodic(sweep_lost_jobs, crontab(minute="*/5"))
     periodic(career_levels, crontab(minute="15"))
@@ -103,6 +104,14 @@ def apply_staff_import(app: Flask, batch_id: int) -> dict | None:
     return apply_requested(batch_id, local_today())
 
 
+def send_invitations(app: Flask, batch_id: int) -> int | None:
+    """HR's invitations to a group: links by e-mail and the printable sheets
+    (trainer.hr.invitations.service)."""
+    from trainer.hr.invitations import service
+
+    return service.build(app, batch_id)
+
+
 # --- the scheduler's timetable -------------------------------------------------------------
 
 
@@ -121,15 +130,18 @@ def sweep_lost_jobs(app: Flask) -> int:
     certificate_requests, certificate_zips and report_exports still open, staff imports
     confirmed but not applied); forget ZIPs and report exports built long ago."""
     from trainer.certificates import issuing, zips
+    from trainer.hr.invitations import service as invitations
     from trainer.hr.reports import jobs as report_exports
     from trainer.hr.staff.importer import requeue_lost_applies
 
     zips.forget_old()
     report_exports.forget_old()
+    invitations.forget_old()
     return (
         issuing.requeue_stale_requests()
         + zips.requeue_stale()
         + report_exports.requeue_stale()
+        + invitations.requeue_stale()
         + requeue_lost_applies()
     )
 

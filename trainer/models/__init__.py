@@ -22,6 +22,7 @@ from trainer.models.courses import (
     CourseVersion,
     LessonProgress,
 )
+from trainer.models.invitations import InvitationBatch
 from trainer.models.people import (
     ROLES,
     Department,
@@ -55,6 +56,7 @@ __all__ = [
     "CourseRecord",
     "CourseVersion",
     "Department",
+    "InvitationBatch",
     "LessonProgress",
     "PasswordReset",
     "Position",
