@@ -26,6 +26,7 @@ import sqlalchemy as sa
 from trainer.audit.service import record
 from trainer.auth.authority import Refused, check_manage, manage_problem
 from trainer.auth.service import AuthError, password_problem
+from trainer.database import write_transaction
 from trainer.extensions import db
 from trainer.models import PasswordReset, User, utcnow
 
@@ -294,18 +295,23 @@ def note_sign_in(user: User, now: datetime | None = None) -> None:
     """The person signed in: remember when, and void their open invitations (printed codes
     are only for people who have never signed in). Called on sign-in (a POST)."""
     now = now or utcnow()
-    user.last_signed_in_at = now
-    db.session.execute(
-        sa.update(PasswordReset)
-        .where(
-            PasswordReset.user_id == user.id,
-            PasswordReset.purpose == "invitation",
-            PasswordReset.used_at.is_(None),
+    with write_transaction():  # many people sign in at shift start: wait for the writer turn
+        db.session.execute(
+            sa.update(User)
+            .where(User.id == user.id)
+            .values(last_signed_in_at=now)
+            .execution_options(synchronize_session=False)
         )
-        .values(used_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
+        db.session.execute(
+            sa.update(PasswordReset)
+            .where(
+                PasswordReset.user_id == user.id,
+                PasswordReset.purpose == "invitation",
+                PasswordReset.used_at.is_(None),
+            )
+            .values(used_at=now)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def complete_with_code(
