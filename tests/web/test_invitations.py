@@ -56,6 +56,7 @@ def test_hr_invites_a_department_from_the_people_page(app, client, signed_in, hi
     signed_in("hr")
     page = client.get("/hr/people/").get_data(as_text=True)
     assert "邀请从未登录过的人员" in page and "测试公司/华东区/上海一店/收银组" in page
+    assert page.count('data-testid="never-signed-in"') == 2  # N1 and N2, not the role accounts
     response = client.post("/hr/invitations/", data={"department": store_id()})
     [batch] = db.session.scalars(sa.select(InvitationBatch)).all()
     assert response.headers["Location"] == f"/hr/invitations/{batch.id}"

@@ -208,3 +208,12 @@ def test_invitations_for_an_import_reach_the_people_of_its_file(app, users, tmp_
     numbers = set(open_invitations())
     assert "E1001" not in numbers and {"E1002", "E1003", "E2001"} <= numbers
     assert invitations.invited == len(numbers)
+
+
+def test_a_mail_server_that_is_down_still_gives_everyone_a_printed_code(app, users, staff):
+    from tests.unit.hr.smtp import free_port
+
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=free_port())  # nobody listens there
+    batch = invite(users["hr"], department_id=department(STORE).id)
+    assert (batch.status, batch.invited, batch.emailed, batch.mail_failed) == ("done", 2, 0, 1)
+    assert open_invitations() == {"N1": 1, "N2": 1}
