@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import assert_accessible, sign_in
 from tests.unit.certificates.conftest import require_poppler
 from tests.unit.hr.invitation_helpers import pdf_pages_text, qr_codes_in
 
@@ -24,6 +24,7 @@ def test_a_new_hire_signs_in_with_the_qr_code_from_the_store_sheet(
     desktop.get_by_role("button", name="发送邀请并生成登录单").click()
     # Only the demo new hire of that store has never signed in.
     expect(desktop.get_by_text("已邀请 1 名从未登录过的人员。")).to_be_visible()
+    assert_accessible(desktop)
     with desktop.expect_download() as download:
         desktop.get_by_test_id("download-sheets").click()
     download.value.save_as(tmp_path / "sheets.pdf")
@@ -37,6 +38,7 @@ def test_a_new_hire_signs_in_with_the_qr_code_from_the_store_sheet(
     phone.goto(live_server + urlsplit(code).path)
     expect(phone.get_by_role("heading", level=1)).to_have_text("设置你的密码")
     expect(phone.get_by_text("工号 S1003")).to_be_visible()
+    assert_accessible(phone)
     phone.get_by_label("新密码", exact=True).fill("liu-yang-2026")
     phone.get_by_label("再次输入新密码").fill("liu-yang-2026")
     phone.get_by_role("button", name="保存密码并登录").click()
