@@ -193,6 +193,11 @@ def build(app: Flask, batch_id: int, now: datetime | None = None) -> int | None:
             for person, secret in issued
         ]
     expires_at = now + lifetime
+    from trainer.hr.invitations.sheets import render_sheets
+
+    # The sheets first: a rendering failure retries the job before any e-mail went out, so
+    # nobody gets a second e-mail whose first link was voided.
+    pdf = render_sheets(app, invitees, expires_at)
     settings = MailSettings.from_config(app.config)
     emailed = failed = 0
     if settings is not None:
@@ -206,9 +211,6 @@ def build(app: Flask, batch_id: int, now: datetime | None = None) -> int | None:
                 failed += 1  # the printed sheet still reaches them
             else:
                 emailed += 1
-    from trainer.hr.invitations.sheets import render_sheets
-
-    pdf = render_sheets(app, invitees, expires_at)
     with write_transaction():
         db.session.execute(
             sa.update(InvitationBatch)
