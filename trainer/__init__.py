@@ -66,6 +66,7 @@ def register_blueprints(app: Flask) -> None:
     from trainer.authoring.views import bp as authoring_bp
     from trainer.certificates.views import bp as certificates_bp
     from trainer.courses.views import bp as courses_bp
+    from trainer.hr.invitations.views import bp as invitations_bp
     from trainer.hr.people.views import bp as people_bp
     from trainer.hr.plans.views import bp as plans_bp
     from trainer.hr.plans.views import training_bp
@@ -80,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
         main_bp,
         auth_bp,
         people_bp,
+        invitations_bp,
         courses_bp,
         authoring_bp,
         quizzes_bp,

@@ -82,6 +82,8 @@ def build_config(instance_path: Path) -> dict:
         "SMTP_STARTTLS": _env("SMTP_STARTTLS", "0").lower() in ("1", "true", "yes", "on"),
         "MAIL_FROM": _env("MAIL_FROM", "trainer@localhost"),
         "REMINDER_DAYS": int(_env("REMINDER_DAYS", "7")),
+        # How long an invitation's e-mailed link and printed QR code work (once).
+        "INVITATION_DAYS": int(_env("INVITATION_DAYS", "14")),
         # Request bodies: forms are small; only views marked @accepts_upload take more. The
         # ceiling (MAX_CONTENT_LENGTH) is the upload cap: staff files up to 30 MB plus the
         # multipart wrapping. A reverse proxy should refuse larger bodies first (README).

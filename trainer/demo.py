@@ -43,6 +43,13 @@ DEMO_ACCOUNTS = (
 # New hires of the last year get the demo onboarding plan.
 NEW_HIRE_DAYS = 365
 
+# Imported new hires who have not signed in yet (no password): HR invites them from the
+# people page, and they appear on the printable sheet of their store.
+DEMO_NEW_HIRES = (
+    ("S1003", "刘洋", STORE_A, "sales-associate"),
+    ("S2003", "孙丽", STORE_B, "front-desk"),
+)
+
 
 def ensure_positions() -> None:
     for code, name in POSITIONS:
@@ -59,7 +66,7 @@ def create_demo_accounts(password: str) -> list[tuple[str, str, bool]]:
     for employee_no, name, roles, department, position, hired_days_ago in DEMO_ACCOUNTS:
         exists = db.session.scalar(sa.select(User.id).where(User.employee_no == employee_no))
         if not exists:
-            create_user(
+            account = create_user(
                 NewUser(
                     employee_no=employee_no,
                     display_name=name,
@@ -70,13 +77,35 @@ def create_demo_accounts(password: str) -> list[tuple[str, str, bool]]:
                     hire_date=today - timedelta(days=hired_days_ago),
                 )
             )
+            # The shared demo accounts count as in use: an invitation sheet must not print
+            # a code that takes one of them over.
+            account.last_signed_in_at = account.created_at
         report.append((employee_no, name, not exists))
+    _create_demo_new_hires()
     _assign_demo_assessor()
     db.session.commit()
     _create_demo_onboarding_plan()
     db.session.commit()
     _demo_notifications()
     return report
+
+
+def _create_demo_new_hires() -> None:
+    from trainer.clock import local_today
+
+    for employee_no, name, department, position in DEMO_NEW_HIRES:
+        if db.session.scalar(sa.select(User.id).where(User.employee_no == employee_no)):
+            continue
+        create_user(
+            NewUser(
+                employee_no=employee_no,
+                display_name=name,
+                password=None,
+                department_path=department,
+                position_code=position,
+                hire_date=local_today(),
+            )
+        )
 
 
 DEMO_PLAN = "新员工入职培训（演示）"

@@ -111,7 +111,8 @@ def test_demo_has_an_onboarding_plan_for_new_hires(app, monkeypatch):
     )
     # Sales associates and front-desk staff of the demo stores; not the supervisors.
     assert {"S1001", "S1002", "S2001", "demo-learner"} <= assigned and "S2002" not in assigned
-    assert count_rows(PlanAssignment) == 12
+    assert {"S1003", "S2003"} <= assigned  # the new hires waiting for their invitation
+    assert count_rows(PlanAssignment) == 18  # 6 people x 3 courses
 
 
 def _demo_set_up(app, monkeypatch):

@@ -50,6 +50,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "certificates.verify": EVERYONE,
     "auth.reset_with_link": EVERYONE,  # a one-time link from a reset e-mail
     "auth.reset_with_code": EVERYONE,  # a one-time code HR handed to a learner
+    "auth.accept_invitation": EVERYONE,  # a new hire's first sign-in (e-mail or printed QR)
     # Every signed-in person: their own training, exams, certificates and notifications.
     "main.home": SIGNED_IN,
     "auth.change_password": SIGNED_IN,
@@ -107,6 +108,10 @@ ACCESS: dict[str, frozenset[str]] = {
     "people.reset_password": HR_ONLY,
     "people.set_active": HR_ONLY,
     "people.change_roles": HR_ONLY,
+    "invitations.invite_group": HR_ONLY,
+    "invitations.invite_import": HR_ONLY,
+    "invitations.show": HR_ONLY,
+    "invitations.sheets": HR_ONLY,
     "plans.index": HR_ONLY,
     "plans.detail": HR_ONLY,
     "plans.edit": HR_ONLY,

@@ -23,12 +23,15 @@ from tests.unit.assessments.assessment_helpers import (
 )
 from tests.unit.certificates.conftest import pass_quiz
 from tests.unit.hr.helpers import make_plan, read_lessons, staff_file
+from tests.unit.hr.invitation_helpers import new_hire
 from trainer.assessments.appeals import lodge_appeal
 from trainer.assessments.service import start_assessment
+from trainer.auth.resets import start_invitations
 from trainer.certificates import zips
 from trainer.clock import local_today
 from trainer.courses.service import live_course
 from trainer.extensions import db
+from trainer.hr.invitations.service import group_selection, request_invitations
 from trainer.hr.plans import service as plans
 from trainer.hr.reminders.service import queue
 from trainer.hr.reports import jobs as report_jobs
@@ -124,6 +127,10 @@ def seeded(app, users, synced, paths_dir):
     media = db.session.scalar(sa.select(CourseFile).where(~CourseFile.path.like("%.md")))
     department_zip = zips.request_zip(hr, shop)  # built at once: tests run jobs immediately
     report_export = report_jobs.request_export(hr, "matrix", "xlsx", Filters(shop.id, None))
+    invited = new_hire("N1", "新人甲")
+    invitations = request_invitations(hr, group_selection(shop.id, None))
+    [(_person, invitation_secret)] = start_invitations(hr, [invited], timedelta(days=14))
+    db.session.commit()
     return {
         "values": {
             "slug": ["basics", "store-service"],
@@ -135,7 +142,7 @@ def seeded(app, users, synced, paths_dir):
             "code": [certificate.code],
             "plan_id": [plan.id],
             "employee_no": [learner.employee_no],
-            "token": [batch.token],
+            "token": [batch.token, invitation_secret],
             "report": ["matrix", "overdue", "onboarding"],
             "fmt": ["csv", "xlsx"],
             "version_id": [media.version_id if media else basics_version.id],
@@ -143,6 +150,7 @@ def seeded(app, users, synced, paths_dir):
             "filename": ["favicon.svg"],
             "zip_id": [department_zip.id],
             "export_id": [report_export.id],
+            "batch_id": [invitations.id],
         },
         "department": shop.id,
         "expired_attempt": expired.id,

@@ -24,8 +24,9 @@ from email.message import EmailMessage
 import sqlalchemy as sa
 
 from trainer.audit.service import record
-from trainer.auth.authority import Refused, check_manage
+from trainer.auth.authority import Refused, check_manage, manage_problem
 from trainer.auth.service import AuthError, password_problem
+from trainer.database import write_transaction
 from trainer.extensions import db
 from trainer.models import PasswordReset, User, utcnow
 
@@ -127,12 +128,17 @@ def start_reset(
     return StartedReset(kind, expires_at, code=format_code(secret))
 
 
-def find_open_link(token: str, now: datetime | None = None) -> PasswordReset | None:
-    """The reset a link names while it can still be used (reads only: for the GET)."""
+def find_open_link(
+    token: str, now: datetime | None = None, purpose: str = "reset"
+) -> PasswordReset | None:
+    """The reset (or invitation) a link names while it can still be used (reads only: for
+    the GET)."""
     now = now or utcnow()
     reset = db.session.scalar(
         sa.select(PasswordReset).where(
-            PasswordReset.secret_hash == hash_secret(token), PasswordReset.kind == "link"
+            PasswordReset.secret_hash == hash_secret(token),
+            PasswordReset.kind == "link",
+            PasswordReset.purpose == purpose,
         )
     )
     if reset is None or reset.used_at is not None or reset.expires_at <= now:
@@ -140,6 +146,26 @@ def find_open_link(token: str, now: datetime | None = None) -> PasswordReset | N
     if not reset.user.active:
         return None
     return reset
+
+
+def why_link_closed(token: str, now: datetime | None = None, purpose: str = "reset") -> str:
+    """For a link find_open_link refused: "used" (or replaced by a newer one), "expired",
+    or "unknown" (no such link, or the account was deactivated). Reads only."""
+    now = now or utcnow()
+    reset = db.session.scalar(
+        sa.select(PasswordReset).where(
+            PasswordReset.secret_hash == hash_secret(token),
+            PasswordReset.kind == "link",
+            PasswordReset.purpose == purpose,
+        )
+    )
+    if reset is None or not reset.user.active:
+        return "unknown"
+    if reset.used_at is not None:
+        return "used"
+    if reset.expires_at <= now:
+        return "expired"
+    return "unknown"
 
 
 def _find_open_code(login: str, code: str, now: datetime) -> PasswordReset | None:
@@ -152,6 +178,7 @@ def _find_open_code(login: str, code: str, now: datetime) -> PasswordReset | Non
         sa.select(PasswordReset).where(
             PasswordReset.user_id == user.id,
             PasswordReset.kind == "code",
+            PasswordReset.purpose == "reset",
             PasswordReset.secret_hash == hash_secret(normalise_code(code)),
         )
     )
@@ -177,9 +204,11 @@ def _complete(reset: PasswordReset | None, new_password: str, now: datetime) -> 
         raise AuthError("reset-invalid")
     user.set_password(new_password)  # bumps the session epoch: every open session ends
     user.must_change_password = False
+    if reset.purpose == "invitation":
+        user.last_signed_in_at = now  # choosing the first password signs the person in
     record(
         user,
-        "person.password_reset_used",
+        "person.invitation_used" if reset.purpose == "invitation" else "person.password_reset_used",
         "user",
         user.id,
         kind=reset.kind,
@@ -190,9 +219,99 @@ def _complete(reset: PasswordReset | None, new_password: str, now: datetime) -> 
     return user
 
 
-def complete_with_link(token: str, new_password: str, now: datetime | None = None) -> User:
+def complete_with_link(
+    token: str, new_password: str, now: datetime | None = None, purpose: str = "reset"
+) -> User:
     now = now or utcnow()
-    return _complete(find_open_link(token, now), new_password, now)
+    return _complete(find_open_link(token, now, purpose), new_password, now)
+
+
+# --- invitations: the first way in for someone who has never signed in -----------------------
+
+
+def invitation_problem(actor: User, target: User) -> str | None:
+    """Why ``actor`` may not invite ``target``, or None: only people the actor may manage,
+    who are active, have a role to sign in with and have never signed in."""
+    problem = manage_problem(actor.id, actor.roles, target.id, target.roles)
+    if problem:
+        return problem
+    if not target.active or not target.roles:
+        return "inactive"
+    if target.last_signed_in_at is not None:
+        return "signed-in"
+    return None
+
+
+def start_invitations(
+    actor: User, targets: list[User], lifetime: timedelta, now: datetime | None = None
+) -> list[tuple[User, str]]:
+    """One open invitation (a one-time link) for each target ``actor`` may invite; an older
+    open invitation of the same person stops working. Returns (person, secret) for the
+    e-mails and the printed sheets; only the secrets' hashes are stored. The caller commits."""
+    now = now or utcnow()
+    invited = [target for target in targets if invitation_problem(actor, target) is None]
+    if not invited:
+        return []
+    db.session.execute(
+        sa.update(PasswordReset)
+        .where(
+            PasswordReset.user_id.in_([target.id for target in invited]),
+            PasswordReset.purpose == "invitation",
+            PasswordReset.used_at.is_(None),
+        )
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    issued = []
+    for target in invited:
+        secret = secrets.token_urlsafe(32)
+        db.session.add(
+            PasswordReset(
+                user_id=target.id,
+                kind="link",
+                purpose="invitation",
+                secret_hash=hash_secret(secret),
+                created_by_id=actor.id,
+                created_at=now,
+                expires_at=now + lifetime,
+                notified_at=now,  # nothing to tell at sign-in: the person asked for nothing
+            )
+        )
+        record(
+            actor,
+            "person.invited",
+            "user",
+            target.id,
+            person=target.employee_no,
+            person_name=target.display_name,
+            email=bool(target.email),
+        )
+        issued.append((target, secret))
+    db.session.flush()
+    return issued
+
+
+def note_sign_in(user: User, now: datetime | None = None) -> None:
+    """The person signed in: remember when, and void their open invitations (printed codes
+    are only for people who have never signed in). Called on sign-in (a POST)."""
+    now = now or utcnow()
+    with write_transaction():  # many people sign in at shift start: wait for the writer turn
+        db.session.execute(
+            sa.update(User)
+            .where(User.id == user.id)
+            .values(last_signed_in_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.execute(
+            sa.update(PasswordReset)
+            .where(
+                PasswordReset.user_id == user.id,
+                PasswordReset.purpose == "invitation",
+                PasswordReset.used_at.is_(None),
+            )
+            .values(used_at=now)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def complete_with_code(
@@ -208,7 +327,11 @@ def take_reset_notice(user: User, now: datetime | None = None) -> PasswordReset 
     unseen = list(
         db.session.scalars(
             sa.select(PasswordReset)
-            .where(PasswordReset.user_id == user.id, PasswordReset.notified_at.is_(None))
+            .where(
+                PasswordReset.user_id == user.id,
+                PasswordReset.purpose == "reset",
+                PasswordReset.notified_at.is_(None),
+            )
             .order_by(PasswordReset.created_at.desc(), PasswordReset.id.desc())
         )
     )

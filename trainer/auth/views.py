@@ -50,6 +50,20 @@ AUTH_MESSAGES = {
         "replaced by a newer one. Ask HR for a new one."
     ),
 }
+INVITATION_CLOSED = {
+    "used": _l(
+        "This sign-in link has already been used (or HR sent you a newer one). If you chose "
+        "your password, sign in with your employee number and that password; otherwise ask "
+        "HR for a new invitation."
+    ),
+    "expired": _l(
+        "This sign-in link has expired. Ask HR or your store manager for a new invitation."
+    ),
+    "unknown": _l(
+        "This sign-in link is not valid. Check that you copied all of it, or ask HR for a "
+        "new invitation."
+    ),
+}
 
 
 def _login_account_key() -> str:
@@ -114,6 +128,7 @@ def login():
             # person's CSRF secret (nor anyone a secret planted before signing in).
             _renew_csrf_secret()
             login_user(signed_in.user, remember=form.remember.data)
+            resets.note_sign_in(signed_in.user)
             _tell_about_reset(signed_in.user)
             if signed_in.user.must_change_password:
                 flash(_("Your password was reset. Choose a new password to continue."), "info")
@@ -216,6 +231,51 @@ def reset_with_link(token: str):
         make_response(
             render_template(
                 "auth/reset.html", form=form, action=url_for("auth.reset_with_link", token=token)
+            ),
+            status,
+        )
+    )
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@public
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], scope="invitation"
+)
+def accept_invitation(token: str):
+    """The link of an invitation (e-mailed, or the QR code on the store's sheet): choose a
+    password, once, and be signed in."""
+    form = ResetWithLinkForm()
+    invitation = resets.find_open_link(token, purpose="invitation")
+    if invitation is None:
+        flash(INVITATION_CLOSED[resets.why_link_closed(token, purpose="invitation")], "error")
+        return _no_store(redirect(url_for("auth.login")))
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = resets.complete_with_link(token, form.new_password.data, purpose="invitation")
+        except service.AuthError as error:
+            if error.code == "reset-invalid":  # used by another request a moment ago
+                flash(INVITATION_CLOSED["used"], "error")
+                return _no_store(redirect(url_for("auth.login")))
+            flash(AUTH_MESSAGES[error.code], "error")
+            status = 400
+        else:
+            if current_user.is_authenticated:
+                logout_user()  # someone else's session on this phone must not carry on
+            _renew_csrf_secret()
+            login_user(user)
+            flash(_("Welcome, %(name)s! Your password is set.", name=user.display_name), "success")
+            return redirect(url_for("main.home"))
+    elif request.method == "POST":
+        status = 400
+    return _no_store(
+        make_response(
+            render_template(
+                "auth/invitation.html",
+                form=form,
+                person=invitation.user,
+                action=url_for("auth.accept_invitation", token=token),
             ),
             status,
         )

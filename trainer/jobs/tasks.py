@@ -44,6 +44,7 @@ def register(jobs: Jobs, app: Flask) -> None:
     job(build_report_export, **retry)
     job(apply_staff_import, **retry)
     job(send_notifications, **retry)
+    job(send_invitations, **retry)
     periodic(close_expired_attempts, crontab(minute="*"))
     periodic(sweep_lost_jobs, crontab(minute="*/5"))
     periodic(career_levels, crontab(minute="15"))
@@ -122,6 +123,14 @@ def send_notifications(app: Flask) -> int:
     return report.sent
 
 
+def send_invitations(app: Flask, batch_id: int) -> int | None:
+    """HR's invitations to a group: links by e-mail and the printable sheets
+    (trainer.hr.invitations.service)."""
+    from trainer.hr.invitations import service
+
+    return service.build(app, batch_id)
+
+
 # --- the scheduler's timetable -------------------------------------------------------------
 
 
@@ -141,16 +150,19 @@ def sweep_lost_jobs(app: Flask) -> int:
     confirmed but not applied, e-mails of notifications not sent); forget ZIPs and report
     exports built long ago."""
     from trainer.certificates import issuing, zips
+    from trainer.hr.invitations import service as invitations
     from trainer.hr.reports import jobs as report_exports
     from trainer.hr.staff.importer import requeue_lost_applies
     from trainer.notifications.service import requeue_lost_emails
 
     zips.forget_old()
     report_exports.forget_old()
+    invitations.forget_old()
     return (
         issuing.requeue_stale_requests()
         + zips.requeue_stale()
         + report_exports.requeue_stale()
+        + invitations.requeue_stale()
         + requeue_lost_applies()
         + requeue_lost_emails()
     )

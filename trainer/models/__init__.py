@@ -23,6 +23,7 @@ from trainer.models.courses import (
     CourseVersion,
     LessonProgress,
 )
+from trainer.models.invitations import InvitationBatch
 from trainer.models.people import (
     ROLES,
     Department,
@@ -56,6 +57,7 @@ __all__ = [
     "CourseRecord",
     "CourseVersion",
     "Department",
+    "InvitationBatch",
     "LessonProgress",
     "LevelPromotion",
     "PasswordReset",

@@ -92,6 +92,9 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Bumped when the password changes so other signed-in sessions end.
     session_epoch: Mapped[int] = mapped_column(default=0)
+    # The last successful sign-in; None: the person has never signed in (an invitation's
+    # printed code is only for such accounts).
+    last_signed_in_at: Mapped[datetime | None]
 
     department: Mapped[Department | None] = relationship()
     position: Mapped[Position | None] = relationship()
@@ -133,15 +136,22 @@ class User(UserMixin, db.Model):
 
 
 class PasswordReset(db.Model):
-    """A one-time way back into an account: a link sent to the person's e-mail, or (for
-    learners without e-mail) a code HR hands over. Only a hash of the secret is stored."""
+    """A one-time way into an account: a link sent to the person's e-mail, or (for learners
+    without e-mail) a code HR hands over. Only a hash of the secret is stored.
+
+    ``purpose`` "reset" is HR's password reset; "invitation" is the first sign-in of someone
+    who never signed in: one link, e-mailed and printed as a QR code on the store's sheet."""
 
     __tablename__ = "password_resets"
-    __table_args__ = (sa.CheckConstraint("kind IN ('link', 'code')", name="reset_kind_known"),)
+    __table_args__ = (
+        sa.CheckConstraint("kind IN ('link', 'code')", name="reset_kind_known"),
+        sa.CheckConstraint("purpose IN ('reset', 'invitation')", name="reset_purpose_known"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(sa.String(10))
+    purpose: Mapped[str] = mapped_column(sa.String(20), default="reset", server_default="reset")
     secret_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")

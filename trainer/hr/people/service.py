@@ -22,7 +22,7 @@ class PeopleError(Exception):
 class NewUser:
     employee_no: str
     display_name: str
-    password: str
+    password: str | None  # None: no password yet (an invitation lets them choose one)
     roles: frozenset[str] = frozenset({"learner"})
     email: str | None = None
     hire_date: date | None = None
@@ -91,7 +91,8 @@ def create_user(new: NewUser) -> User:
             raise PeopleError(f"unknown position code {new.position_code}")
         user.position = position
     user.set_roles(new.roles)
-    user.set_password(new.password)
+    if new.password:
+        user.set_password(new.password)
     db.session.add(user)
     db.session.flush()
     return user

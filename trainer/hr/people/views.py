@@ -25,6 +25,7 @@ from trainer.auth.access import role_required
 from trainer.auth.authority import Refused, grantable_roles, may_manage
 from trainer.auth.forms import EmptyForm
 from trainer.extensions import db
+from trainer.hr.invitations.views import group_form
 from trainer.hr.people import service
 from trainer.hr.reminders.service import MailSettings
 from trainer.i18n import format_moment
@@ -101,6 +102,7 @@ def index():
         form=EmptyForm(),
         manageable=manageable,
         grantable=[r for r in ROLES if r in grantable_roles(current_user.roles)],
+        invite_form=group_form(),
     )
 
 
