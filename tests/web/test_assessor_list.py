@@ -20,6 +20,7 @@ def people(users, synced):
         found["hr"],
         items=[("store-service", "fixed", date(2026, 9, 30))],
         targets=[("person", found["learner"])],
+        today=date(2026, 9, 1),  # made before its fixed due date
     )
     plans.sync_plan(found["hr"], plan, date(2026, 9, 1))
     return found

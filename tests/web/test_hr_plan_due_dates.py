@@ -47,7 +47,7 @@ def test_a_plan_is_created_with_its_start(client, signed_in, shop):
     plan = db.session.scalar(sa.select(SkillPlan))
     assert plan.starts_on == start
     page = client.get(f"/hr/plans/{plan.id}").get_data(as_text=True)
-    assert f"{start.isoformat()} 开始" in page
+    assert f"{start.year}年{start.month}月{start.day}日 开始" in page  # the Chinese date format
 
 
 @pytest.mark.parametrize(("offset", "status"), [(-1, 400), (0, 302)])
@@ -93,8 +93,11 @@ def test_the_preview_shows_who_gets_which_date_before_anything_is_assigned(
     assert 'data-testid="preview-starting-overdue">0<' in page
     # P-OLD is on staff: today + 30; P-NEW starts in two days: their hire + 30.
     for due in (today + timedelta(days=30), today + timedelta(days=32)):
-        day = due.isoformat()
-        assert f'<tr data-due="{day}" class=""><td>{day}</td><td>1</td><td>1</td>' in page
+        shown = f"{due.year}年{due.month}月{due.day}日"
+        assert (
+            f'<tr data-due="{due.isoformat()}" class=""><td>{shown}</td><td>1</td><td>1</td>'
+            in page
+        )
     assert db.session.scalar(sa.select(sa.func.count()).select_from(PlanAssignment)) == 0
     assert f'action="/hr/plans/{plan.id}/sync"' in page
     client.post(f"/hr/plans/{plan.id}/sync")

@@ -35,6 +35,7 @@ def assign_store_service(hr, person, kind="annual", due=date(2026, 9, 30)):
         kind=kind,
         items=[("store-service", "fixed", due)],
         targets=[("person", person)],
+        today=TODAY,  # the plan is made on the day the tests look at
     )
     plans.sync_plan(hr, plan, TODAY)
     return plan
