@@ -91,10 +91,19 @@ def journey(app, demo):
     db.session.commit()
 
 
-def _new_phone(browser):
-    page = browser.new_context(locale="zh-CN", **PHONE).new_page()
-    page.set_default_timeout(10_000)
-    return page
+@pytest.fixture
+def other_phone(browser):
+    """Another person's phone (a browser context of its own), closed after the test."""
+    contexts = []
+
+    def open_phone():
+        contexts.append(browser.new_context(locale="zh-CN", **PHONE))
+        contexts[-1].set_default_timeout(10_000)
+        return contexts[-1].new_page()
+
+    yield open_phone
+    for context in contexts:
+        context.close()
 
 
 def _fits_the_phone(page) -> None:
@@ -133,6 +142,9 @@ def _assess(page, kind_label: str, pick, passed: bool) -> None:
     page.goto(page.url.split("/assessments")[0] + "/assessments/?q=演示新员工")
     card = page.locator('[data-employee="demo-learner"]')
     task = card.locator("li", has_text=f"{TITLE} · {kind_label}")
+    expect(task).to_be_visible()
+    _fits_the_phone(page)
+    assert_accessible(page)
     task.get_by_role("link", name="考核").click()
     expect(page.get_by_role("heading", name="考核 演示新员工")).to_be_visible()
     assert_accessible(page)
@@ -163,7 +175,7 @@ def _critical_greeting_missed(item):
 
 
 def test_a_new_hire_goes_from_the_first_lesson_to_a_certificate_that_fits_its_page(
-    browser, phone, live_server, demo, journey, tmp_path
+    phone, other_phone, live_server, demo, journey, tmp_path
 ):
     page = phone
     course_url = f"{live_server}/courses/{COURSE}"
@@ -206,10 +218,12 @@ def test_a_new_hire_goes_from_the_first_lesson_to_a_certificate_that_fits_its_pa
     page.get_by_label("你将如何在工作中应用？").fill("明天开始在门口迎宾时用")
     page.get_by_role("button", name="保存评价").click()
     expect(page.get_by_text("谢谢，你的评价已保存。")).to_be_visible()
+    assert_accessible(page)
 
     # --- The exam opens; the home page says so too. ------------------------------------------
     page.goto(f"{live_server}/")
     expect(next_step).to_have_text(f"参加《{TITLE}》考试")
+    assert_accessible(page)
     next_step.click()
     expect(page.get_by_test_id("exam-gate")).to_have_count(0)
     expect(page.get_by_test_id("quiz-status")).to_contain_text("第 1 轮：还有 1 次机会")
@@ -294,6 +308,7 @@ def test_a_new_hire_goes_from_the_first_lesson_to_a_certificate_that_fits_its_pa
     # The next step is the exam again, not the course evaluation.
     page.goto(f"{live_server}/")
     expect(next_step).to_have_text(f"参加《{TITLE}》考试")
+    assert_accessible(page)
     next_step.click()
 
     # --- A pass, with the review in the learner's own words: 对/错 as chosen. -------------
@@ -321,16 +336,17 @@ def test_a_new_hire_goes_from_the_first_lesson_to_a_certificate_that_fits_its_pa
     assert_accessible(page)
 
     # --- HR assigns the assessor to the new hire's store; the assessor is told. ------------
-    hr = _new_phone(browser)
+    hr = other_phone()
     sign_in(hr, live_server, "demo-hr", demo)
     hr.goto(f"{live_server}/assessments/assessors")
+    assert_accessible(hr)
     hr.get_by_label("考核员").select_option(label="演示考核员 (demo-assessor)")
     hr.get_by_label("部门（含所有下级部门）").select_option(label=STORE_A)
     hr.get_by_role("button", name="分配").click()
     expect(hr.get_by_text(f"演示考核员 现在可以考核 {STORE_A} 的员工。")).to_be_visible()
     assert_accessible(hr)
 
-    assessor = _new_phone(browser)
+    assessor = other_phone()
     sign_in(assessor, live_server, "demo-assessor", demo)
     told = _open_bell(assessor, unread=1)
     expect(told).to_have_count(1)
@@ -343,7 +359,6 @@ def test_a_new_hire_goes_from_the_first_lesson_to_a_certificate_that_fits_its_pa
     # The assessor observes the new hire: the critical greeting missed, a good attitude.
     _assess(assessor, "实际操作考核", _critical_greeting_missed, passed=False)
     _assess(assessor, "工作态度评价", _full_marks, passed=True)
-    assessor.context.close()
 
     # --- The learner is told of both results, and appeals the failed one. ------------------
     page.goto(f"{live_server}/")
@@ -378,7 +393,6 @@ def test_a_new_hire_goes_from_the_first_lesson_to_a_certificate_that_fits_its_pa
     expect(hr.get_by_test_id("outcome-badge")).to_have_text("已通过")
     _fits_the_phone(hr)
     assert_accessible(hr)
-    hr.context.close()
 
     # --- The learner hears of the decision and of the certificate. -------------------------
     page.goto(f"{live_server}/")
