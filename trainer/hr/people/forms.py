@@ -42,11 +42,14 @@ class PersonForm(FlaskForm):
 class PeopleFilterForm(Form):
     """The list's filters: a GET form, so no CSRF token (it changes nothing)."""
 
-    q = StringField(_l("Name or employee number"))
-    department = SelectField(_l("Department (with its sub-departments)"), coerce=int, default=0)
-    position = SelectField(_l("Position"), coerce=int, default=0)
-    role = SelectField(_l("Role"), default="")
-    status = SelectField(_l("Status"), default="")
+    # Own ids: the invitation form on the same page also has a "department" field.
+    q = StringField(_l("Name or employee number"), id="filter-q")
+    department = SelectField(
+        _l("Department (with its sub-departments)"), coerce=int, default=0, id="filter-department"
+    )
+    position = SelectField(_l("Position"), coerce=int, default=0, id="filter-position")
+    role = SelectField(_l("Role"), default="", id="filter-role")
+    status = SelectField(_l("Status"), default="", id="filter-status")
 
 
 class BulkForm(FlaskForm):

@@ -313,8 +313,14 @@ def edit(user_id: int):
 
 
 def _flash_bulk_refusal(error: service.BulkRefused) -> None:
-    who = "; ".join(
-        f"{item.person.display_name} ({item.person.employee_no}): {BULK_REASONS[item.code]}"
+    # TRANSLATORS: separates the people in "Nobody was changed ..."
+    who = _("; ").join(
+        _(
+            "%(name)s (%(number)s): %(reason)s",
+            name=item.person.display_name,
+            number=item.person.employee_no,
+            reason=BULK_REASONS[item.code],
+        )
         for item in error.unchangeable
     )
     flash(
