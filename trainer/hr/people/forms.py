@@ -44,9 +44,9 @@ class PeopleFilterForm(Form):
 
     # Own ids: the invitation form on the same page also has a "department" field.
     q = StringField(_l("Name or employee number"), id="filter-q")
-    department = SelectField(
-        _l("Department (with its sub-departments)"), coerce=int, default=0, id="filter-department"
-    )
+    # Includes the sub-departments (people_query); the label stays short so that it is not
+    # confused with the invitation form's "Department (with its sub-departments)".
+    department = SelectField(_l("Department"), coerce=int, default=0, id="filter-department")
     position = SelectField(_l("Position"), coerce=int, default=0, id="filter-position")
     role = SelectField(_l("Role"), default="", id="filter-role")
     status = SelectField(_l("Status"), default="", id="filter-status")
