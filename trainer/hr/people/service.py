@@ -371,8 +371,13 @@ class PeopleFilter:
 
 
 def people_query(wanted: PeopleFilter) -> sa.Select:
-    """The people matching every filter given, by employee number."""
-    statement = sa.select(User).order_by(User.employee_no)
+    """The people matching every filter given, by employee number (with what the list
+    shows of each loaded alongside, not one query per row)."""
+    statement = (
+        sa.select(User)
+        .options(sa.orm.selectinload(User.department), sa.orm.selectinload(User.position))
+        .order_by(User.employee_no)
+    )
     query = wanted.query.strip()
     if query:
         pattern = f"%{query}%"
