@@ -52,5 +52,8 @@ def test_an_administrator_edits_a_persons_roles_and_the_change_shows(laptop, liv
     expect(row).to_be_visible()
     expect(row.locator(".badge", has_text="考核员")).to_be_visible()
     expect(page.locator("tbody tr")).to_have_count(1)
+    # Ticking everyone on the page ticks each row's box (for a bulk action).
+    page.get_by_label("勾选本页所有人").check()
+    expect(row.get_by_role("checkbox", name="选择 王芳")).to_be_checked()
     # Nothing sticks out of a 1366 px screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= 1366
