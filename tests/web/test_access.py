@@ -108,6 +108,9 @@ ACCESS: dict[str, frozenset[str]] = {
     "people.reset_password": HR_ONLY,
     "people.set_active": HR_ONLY,
     "people.change_roles": HR_ONLY,
+    "people.create": HR_ONLY,
+    "people.edit": HR_ONLY,
+    "people.bulk": HR_ONLY,
     "invitations.invite_group": HR_ONLY,
     "invitations.invite_import": HR_ONLY,
     "invitations.show": HR_ONLY,
@@ -142,6 +145,10 @@ ACCESS: dict[str, frozenset[str]] = {
     "staff.move_department": HR_ONLY,
     "staff.add_position": HR_ONLY,
     "staff.rename_position": HR_ONLY,
+    "staff.archive_department": HR_ONLY,
+    "staff.restore_department": HR_ONLY,
+    "staff.archive_position": HR_ONLY,
+    "staff.restore_position": HR_ONLY,
 }
 
 NO_PERMISSION = "你没有权限访问此页面"

@@ -48,7 +48,10 @@ from trainer.models import (
 from trainer.quizzes import service as quizzes
 
 # Query strings some pages need to show more than a 404 or an empty form.
-QUERY = {"certificates.department_zip": "?department={department}"}
+QUERY = {
+    "certificates.department_zip": "?department={department}",
+    "people.index": "?department={department}&role=learner&status=never-signed-in&q=1",
+}
 EXAM_PAGE = "quizzes.attempt"
 
 
@@ -151,6 +154,7 @@ def seeded(app, users, synced, paths_dir):
             "zip_id": [department_zip.id],
             "export_id": [report_export.id],
             "batch_id": [invitations.id],
+            "user_id": [learner.id],
         },
         "department": shop.id,
         "expired_attempt": expired.id,

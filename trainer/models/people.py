@@ -34,6 +34,8 @@ class Department(db.Model):
     )
     parent: Mapped[Department | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[Department]] = relationship(back_populates="parent")
+    # Archived: no longer offered in forms; still shown on the records that name it.
+    archived_at: Mapped[datetime | None]
 
     @property
     def path(self) -> str:
@@ -55,6 +57,8 @@ class Position(db.Model):
     code: Mapped[str] = mapped_column(sa.String(50), unique=True)
     name: Mapped[str] = mapped_column(sa.String(100))
     department_kind: Mapped[str] = mapped_column(sa.String(20), default="store")
+    # Archived: no longer offered in forms; still shown on the records that name it.
+    archived_at: Mapped[datetime | None]
 
 
 class UserRole(db.Model):

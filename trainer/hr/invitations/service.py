@@ -1,12 +1,12 @@
 """Invitations: getting people who have never signed in into the app, a group at a time.
 
-HR picks a group (a department with its sub-departments, people hired since a date, or the
-people of a staff file just imported); one POST writes an invitation_batches row and
-enqueues the job. The job, as that HR person, creates one invitation (a one-time link,
-trainer.auth.resets) per person HR may manage who has never signed in, e-mails the link to
-those with an address, and renders the printable sheets: one A4 page per department with
-each person's name, employee number and the same link as a QR code, for store managers to
-hand out. Links expire after INVITATION_DAYS and work once.
+HR picks a group (a department with its sub-departments, people hired since a date, the
+people of a staff file just imported, or people ticked on the people list); one POST writes
+an invitation_batches row and enqueues the job. The job, as that HR person, creates one
+invitation (a one-time link, trainer.auth.resets) per person HR may manage who has never
+signed in, e-mails the link to those with an address, and renders the printable sheets: one
+A4 page per department with each person's name, employee number and the same link as a QR
+code, for store managers to hand out. Links expire after INVITATION_DAYS and work once.
 """
 
 from __future__ import annotations
@@ -58,6 +58,13 @@ def group_selection(department_id: int | None, hired_since: date | None) -> dict
     return selection
 
 
+def people_selection(user_ids: list[int]) -> dict:
+    """People chosen one by one on the people list."""
+    if not user_ids:
+        raise SelectionError("choose-group")
+    return {"user_ids": sorted(set(user_ids))}
+
+
 def import_selection(batch: ImportBatch, actor: User) -> dict:
     """The people of a staff file the actor uploaded and has applied."""
     if batch.created_by_id != actor.id:
@@ -96,6 +103,8 @@ def people_selected(selection: dict) -> list[User]:
         statement = statement.where(
             User.employee_no.in_(_employee_numbers_of_import(selection["import_id"]))
         )
+    if "user_ids" in selection:
+        statement = statement.where(User.id.in_(selection["user_ids"]))
     return list(db.session.scalars(statement))
 
 
@@ -110,6 +119,8 @@ def describe(selection: dict) -> dict:
     if "import_id" in selection:
         batch = db.session.get(ImportBatch, selection["import_id"])
         found["import"] = batch.filename if batch else "—"
+    if "user_ids" in selection:
+        found["chosen"] = len(selection["user_ids"])
     return found
 
 

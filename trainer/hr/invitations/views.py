@@ -29,7 +29,8 @@ def group_form() -> InviteGroupForm:
     """The form with the organisation's departments (the people page shows it too)."""
     form = InviteGroupForm()
     form.department.choices = [SelectChoice(0, _("(any department)"))] + [
-        SelectChoice(row.department.id, row.path) for row in organisation.tree()
+        SelectChoice(department_id, path)
+        for department_id, path in organisation.department_choices()
     ]
     return form
 

@@ -8,6 +8,7 @@ unique constraint on item and person backs this, so two syncs at once cannot dou
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -445,15 +446,20 @@ def _course_title(course: CourseRecord) -> str:
     return course.current_version.title if course.current_version else course.slug
 
 
-def sync_plan(actor: User | None, plan: SkillPlan, today: date) -> SyncResult:
+def sync_plan(
+    actor: User | None, plan: SkillPlan, today: date, people: Sequence[User] = ()
+) -> SyncResult:
     """HR's "Assign": refused for an archived plan, and when someone would be given a
-    course whose fixed due date has gone by (nothing is written then)."""
+    course whose fixed due date has gone by (nothing is written then). ``people`` (ticked
+    on the people list) become the plan's person targets in the same transaction, so a
+    refusal adds none of them."""
     for attempt in range(2):
         try:
             with write_transaction():
                 plan = db.session.get(SkillPlan, plan.id)
                 if plan.archived:
                     raise PlanError("plan-archived")
+                _add_people(actor, plan, people)
                 changes = _changes(plan, today)
                 _refuse_starting_overdue(plan, changes, today)
                 result = _apply(plan, changes)
@@ -473,6 +479,23 @@ def sync_plan(actor: User | None, plan: SkillPlan, today: date) -> SyncResult:
             if attempt:
                 raise
     raise AssertionError("unreachable")
+
+
+def _add_people(actor: User | None, plan: SkillPlan, people: Sequence[User]) -> None:
+    already = {target.user_id for target in plan.targets if target.kind == "person"}
+    added = [person for person in people if person.id not in already]
+    for person in added:
+        plan.targets.append(PlanTarget(kind="person", user_id=person.id))
+    if added:
+        db.session.flush()
+        record(
+            actor,
+            "plan.target_added",
+            "plan",
+            plan.id,
+            kind="person",
+            people=[person.employee_no for person in added],
+        )
 
 
 def archive_plan(actor: User, plan: SkillPlan) -> None:

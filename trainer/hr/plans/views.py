@@ -27,6 +27,7 @@ from trainer.hr.plans.forms import (
 )
 from trainer.hr.plans.service import PlanError
 from trainer.hr.reports.service import department_paths
+from trainer.hr.staff import organisation
 from trainer.models import CourseRecord, Department, Position, User
 from trainer.models.plans import PlanItem, PlanTarget
 from trainer.progress import live_courses
@@ -159,14 +160,15 @@ def _item_form(**kwargs) -> ItemForm:
 
 def _target_form(**kwargs) -> TargetForm:
     form = TargetForm(**kwargs)
-    paths = department_paths()
+    # Archived departments and positions are not offered for new targets.
     form.department.choices = [SelectChoice(0, "—")] + [
         SelectChoice(department_id, path)
-        for department_id, path in sorted(paths.items(), key=lambda item: item[1])
+        for department_id, path in sorted(
+            organisation.department_choices(), key=lambda item: item[1]
+        )
     ]
     form.position.choices = [SelectChoice(0, "—")] + [
-        SelectChoice(position.id, f"{position.name} ({position.code})")
-        for position in db.session.scalars(sa.select(Position).order_by(Position.code))
+        SelectChoice(position_id, label) for position_id, label in organisation.position_choices()
     ]
     return form
 

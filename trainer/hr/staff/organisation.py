@@ -12,7 +12,7 @@ from trainer.assessments.rules import departments_below
 from trainer.audit.service import record
 from trainer.database import write_transaction
 from trainer.extensions import db
-from trainer.models import Department, Position, User
+from trainer.models import Department, Position, User, utcnow
 from trainer.models.people import DEPARTMENT_KINDS
 
 MAX_NAME = 100
@@ -35,9 +35,14 @@ class TreeRow:
     people: int
 
 
-def tree() -> list[TreeRow]:
-    """Every department in tree order (parents before children), with head counts."""
-    departments = list(db.session.scalars(sa.select(Department).order_by(Department.name)))
+def tree(include_archived: bool = True) -> list[TreeRow]:
+    """Every department in tree order (parents before children), with head counts.
+    ``include_archived=False``: what forms offer (an archived department's sub-departments
+    are archived too, so nothing is cut off)."""
+    statement = sa.select(Department).order_by(Department.name)
+    if not include_archived:
+        statement = statement.where(Department.archived_at.is_(None))
+    departments = list(db.session.scalars(statement))
     counts = dict(
         db.session.execute(
             sa.select(User.department_id, sa.func.count())
@@ -89,6 +94,8 @@ def add_department(actor: User, name: str, kind: str, parent: Department | None)
     name = _clean_name(name)
     if kind not in DEPARTMENT_KINDS:
         raise OrganisationError("bad-kind")
+    if parent is not None and parent.archived_at is not None:
+        raise OrganisationError("parent-archived", name=parent.name)
     try:
         with write_transaction():
             # NULL parents are never equal in a UNIQUE constraint, so the top level is
@@ -126,6 +133,8 @@ def rename_department(actor: User, department: Department, name: str) -> None:
 
 def move_department(actor: User, department: Department, new_parent: Department | None) -> None:
     """Move a department (with everything below it) under another one, or to the top."""
+    if new_parent is not None and new_parent.archived_at is not None:
+        raise OrganisationError("parent-archived", name=new_parent.name)
     if new_parent is not None:
         parent_of = dict(db.session.execute(sa.select(Department.id, Department.parent_id)).all())
         if new_parent.id in departments_below([department.id], parent_of):
@@ -148,6 +157,27 @@ def move_department(actor: User, department: Department, new_parent: Department 
             )
     except IntegrityError as error:
         raise OrganisationError("name-taken", name=department.name) from error
+
+
+def department_choices(keep: Department | None = None) -> list[tuple[int, str]]:
+    """(id, path) of the departments a form offers: the ones in use, plus ``keep`` (the
+    record's own department, still shown when it has been archived)."""
+    choices = [(row.department.id, row.path) for row in tree(include_archived=False)]
+    if keep is not None and keep.archived_at is not None:
+        choices.append((keep.id, keep.path))
+    return choices
+
+
+def position_choices(keep: Position | None = None) -> list[tuple[int, str]]:
+    """(id, "name (code)") of the positions a form offers, plus ``keep`` when archived."""
+    found = list(
+        db.session.scalars(
+            sa.select(Position).where(Position.archived_at.is_(None)).order_by(Position.code)
+        )
+    )
+    if keep is not None and keep.archived_at is not None:
+        found.append(keep)
+    return [(position.id, f"{position.name} ({position.code})") for position in found]
 
 
 def positions() -> list[tuple[Position, int]]:
@@ -186,3 +216,49 @@ def rename_position(actor: User, position: Position, name: str) -> None:
         old = position.name
         position.name = name
         record(actor, "position.renamed", "position", position.id, old=old, new=name)
+
+
+# --- archiving: nothing is deleted while people or plans use it --------------------------------
+
+
+def archive_department(actor: User, department: Department) -> None:
+    """Not offered in forms any more; people and plans that name it keep it. Refused while a
+    sub-department is still in use (archive those first), so forms never offer a
+    department under an archived one."""
+    with write_transaction():
+        if department.archived_at is not None:
+            return
+        open_child = db.session.scalar(
+            sa.select(Department.name).where(
+                Department.parent_id == department.id, Department.archived_at.is_(None)
+            )
+        )
+        if open_child is not None:
+            raise OrganisationError("has-open-children", name=open_child)
+        department.archived_at = utcnow()
+        record(actor, "department.archived", "department", department.id, name=department.name)
+
+
+def restore_department(actor: User, department: Department) -> None:
+    """Offered in forms again. Refused under an archived parent (restore that first)."""
+    with write_transaction():
+        if department.archived_at is None:
+            return
+        if department.parent is not None and department.parent.archived_at is not None:
+            raise OrganisationError("parent-archived", name=department.parent.name)
+        department.archived_at = None
+        record(actor, "department.restored", "department", department.id, name=department.name)
+
+
+def archive_position(actor: User, position: Position) -> None:
+    with write_transaction():
+        if position.archived_at is None:
+            position.archived_at = utcnow()
+            record(actor, "position.archived", "position", position.id, code=position.code)
+
+
+def restore_position(actor: User, position: Position) -> None:
+    with write_transaction():
+        if position.archived_at is not None:
+            position.archived_at = None
+            record(actor, "position.restored", "position", position.id, code=position.code)

@@ -50,6 +50,10 @@ ORGANISATION_MESSAGES = {
         "Use lower-case letters, digits and hyphens for the code, e.g. sales-associate."
     ),
     "code-taken": _l("The code %(code)s is already used by another position."),
+    "has-open-children": _l(
+        "%(name)s below it is still in use: archive the departments below first."
+    ),
+    "parent-archived": _l("%(name)s is archived: restore it first."),
 }
 
 
@@ -123,9 +127,10 @@ def import_apply(token: str):
 
 
 def _department_choices() -> list[SelectChoice]:
-    rows = organisation.tree()
+    # Archived departments are not offered as a place to add or move a department.
     return [SelectChoice(0, _("(top level)"))] + [
-        SelectChoice(row.department.id, row.path) for row in rows
+        SelectChoice(department_id, path)
+        for department_id, path in organisation.department_choices()
     ]
 
 
@@ -248,3 +253,75 @@ def rename_position(position_id: int):
     else:
         flash(_("Renamed to %(name)s.", name=position.name), "success")
     return redirect(url_for("staff.organisation_page"))
+
+
+# --- archiving ----------------------------------------------------------------------------------
+
+
+def _position_or_404(position_id: int) -> Position:
+    position = db.session.get(Position, position_id)
+    if position is None:
+        abort(404)
+    return position
+
+
+def _archive_action(change, thing, done_message: str):
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        change(current_user, thing)
+    except organisation.OrganisationError as error:
+        flash(_organisation_message(error), "error")
+    else:
+        flash(done_message, "success")
+    return redirect(url_for("staff.organisation_page"))
+
+
+@bp.post("/organisation/departments/<int:department_id>/archive")
+@role_required(*HR)
+def archive_department(department_id: int):
+    department = _department_or_404(department_id)
+    return _archive_action(
+        organisation.archive_department,
+        department,
+        _(
+            "%(name)s is archived: forms no longer offer it; the people in it keep it.",
+            name=department.name,
+        ),
+    )
+
+
+@bp.post("/organisation/departments/<int:department_id>/restore")
+@role_required(*HR)
+def restore_department(department_id: int):
+    department = _department_or_404(department_id)
+    return _archive_action(
+        organisation.restore_department,
+        department,
+        _("%(name)s is in use again.", name=department.name),
+    )
+
+
+@bp.post("/organisation/positions/<int:position_id>/archive")
+@role_required(*HR)
+def archive_position(position_id: int):
+    position = _position_or_404(position_id)
+    return _archive_action(
+        organisation.archive_position,
+        position,
+        _(
+            "%(name)s is archived: forms no longer offer it; the people in it keep it.",
+            name=position.name,
+        ),
+    )
+
+
+@bp.post("/organisation/positions/<int:position_id>/restore")
+@role_required(*HR)
+def restore_position(position_id: int):
+    position = _position_or_404(position_id)
+    return _archive_action(
+        organisation.restore_position,
+        position,
+        _("%(name)s is in use again.", name=position.name),
+    )

@@ -9,3 +9,14 @@ document.addEventListener("DOMContentLoaded", () => {
     toggle.setAttribute("aria-expanded", String(open));
   });
 });
+// "Tick everyone on this page" on lists with bulk actions (the people list).
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("[data-tick-all]").forEach((all) => {
+    all.hidden = false;
+    all.addEventListener("change", () => {
+      document
+        .querySelectorAll(`input[type=checkbox][form="${all.dataset.tickAll}"]`)
+        .forEach((box) => { box.checked = all.checked; });
+    });
+  });
+});
