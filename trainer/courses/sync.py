@@ -28,6 +28,7 @@ from trainer.content import (
 )
 from trainer.content.lesson_values import fill_lesson_values
 from trainer.content.loader import DB_LIMITS
+from trainer.audit import service as audit
 from trainer.database import write_transaction
 from trainer.extensions import db
 from trainer.models import CourseFile, CourseLesson, CourseRecord, CourseVersion, utcnow
@@ -167,6 +168,17 @@ def _make_current(record: CourseRecord, course: Course) -> str:
         outcome = "new" if record.current_version_id is None else "updated"
         version = _create_version(record, course)
     record.current_version = version
+    if outcome != "unchanged":
+        # In the same transaction as the version it records; the content sync has no actor.
+        audit.record(
+            None,
+            "course.version_published",
+            "course_version",
+            version.id,
+            course=record.slug,
+            title=version.title,
+            outcome=outcome,
+        )
     return outcome
 
 
