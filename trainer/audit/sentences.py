@@ -171,7 +171,7 @@ def _role_list(roles) -> str:
 
 
 def _list(words: list[str]) -> str:
-    return _("、").join(words) if words else ""
+    return _(", ").join(words) if words else ""
 
 
 def _day(value: str | None) -> str:
@@ -191,7 +191,7 @@ def _with_import_row(sentence: Sentence, details: dict) -> Sentence:
     if "row" not in details:
         return sentence
     return Sentence(
-        _("%(sentence)s (staff import %(source)s, row %(row)s)"),
+        _("%(sentence)s From the staff import %(source)s, row %(row)s."),
         {
             "sentence": Nested(sentence),
             "source": details.get("source") or "",
@@ -210,8 +210,10 @@ def _locked(event, details, d):
             "Sign-in to the account of %(person)s was blocked after %(num)d wrong password.",
             "Sign-in to the account of %(person)s was blocked after %(num)d wrong passwords.",
             int(details.get("failures", 0)),
+            # Flask-Babel fills the template at once: the person's place is kept for later.
+            person="%(person)s",
         ),
-        {"person": _subject_person(event, details, d), "num": int(details.get("failures", 0))},
+        {"person": _subject_person(event, details, d)},
     )
 
 

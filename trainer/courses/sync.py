@@ -15,6 +15,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from trainer.audit import service as audit
 from trainer.content import (
     Course,
     Problem,
@@ -28,7 +29,6 @@ from trainer.content import (
 )
 from trainer.content.lesson_values import fill_lesson_values
 from trainer.content.loader import DB_LIMITS
-from trainer.audit import service as audit
 from trainer.database import write_transaction
 from trainer.extensions import db
 from trainer.models import CourseFile, CourseLesson, CourseRecord, CourseVersion, utcnow
