@@ -619,3 +619,19 @@ def test_someone_not_on_file_is_named_from_the_event(app, users):
     with app.test_request_context(), force_locale("en"):
         sentence = sentence_for(found, directory_for([found]))
     assert sentence.text() == "管理员老赵 deactivated the account of 离职小王 (L0099)."
+
+
+def test_an_export_larger_than_one_lookup_keeps_every_event_in_order(
+    client, users, signed_in, monkeypatch
+):
+    from trainer.audit import service
+
+    monkeypatch.setattr(service, "EXPORT_CHUNK", 2)
+    for day in range(1, 6):
+        event(users, "plan.archived", "plan", None, name=f"计划{day}", at=datetime(2026, 12, day))
+    signed_in("admin")
+    response = client.get("/audit/events.csv?kind=plan.archived")
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))[1:]
+    assert [row[3] for row in rows] == [
+        f"管理员老赵 归档了计划 计划{day}。" for day in (5, 4, 3, 2, 1)
+    ]

@@ -110,20 +110,17 @@ def export(fmt: str):
     if fmt not in MIMETYPES:
         abort(404)
     asked = _asked()
-    events = list(
-        db.session.scalars(service.log_query(asked.filters, current_user).limit(EXPORT_LIMIT))
-    )
     table = Table(
         title=_("Audit log"),
         headers=[_("When"), _("Who"), _("Kind"), _("Event")],
         rows=[
             [
                 to_user_timezone(line.event.at).replace(tzinfo=None),
-                line.event.actor.display_name if line.event.actor else _("The system"),
-                kind_label(line.event.action),
+                line.actor_name,
+                line.kind,
                 line.sentence.text(),
             ]
-            for line in service.log_lines(events)
+            for line in service.export_lines(asked.filters, current_user, EXPORT_LIMIT)
         ],
     )
     body = to_csv(table) if fmt == "csv" else to_xlsx(table)
