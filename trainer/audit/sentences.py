@@ -15,10 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 
 from flask import url_for
-from flask_babel import format_date, ngettext
+from flask_babel import ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
@@ -172,12 +171,6 @@ def _role_list(roles) -> str:
 
 def _list(words: list[str]) -> str:
     return _(", ").join(words) if words else ""
-
-
-def _day(value: str | None) -> str:
-    if not value:
-        return ""
-    return format_date(date.fromisoformat(value))
 
 
 def _kind(kind: str | None) -> str:
