@@ -62,6 +62,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from trainer.assessments.views import bp as assessments_bp
+    from trainer.audit.views import bp as audit_bp
     from trainer.auth.views import bp as auth_bp
     from trainer.authoring.views import bp as authoring_bp
     from trainer.certificates.views import bp as certificates_bp
@@ -92,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
         training_bp,
         reports_bp,
         notifications_bp,
+        audit_bp,
     ):
         app.register_blueprint(blueprint)
     register_filters(app)

@@ -6,7 +6,7 @@ scheduler can reason about one definition.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 from flask_babel import get_timezone
 
@@ -19,3 +19,13 @@ def utcnow() -> datetime:
 def local_today() -> date:
     """Today where the company is (TRAINER_TIMEZONE), not in UTC."""
     return datetime.now(get_timezone()).date()
+
+
+def utc_start_of_local_day(day: date) -> datetime:
+    """The stored (naive UTC) moment at which the company's day ``day`` begins, so that a
+    day's events are those with start_of(day) <= at < start_of(day + 1)."""
+    zone = get_timezone()
+    midnight = datetime.combine(day, time.min)
+    # Babel's zones are pytz zones, whose offset is right only through localize().
+    local = zone.localize(midnight) if hasattr(zone, "localize") else midnight.replace(tzinfo=zone)
+    return local.astimezone(UTC).replace(tzinfo=None)

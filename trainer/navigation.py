@@ -23,7 +23,7 @@ NAV_ITEMS = (
     NavItem("people.index", _l("People"), frozenset({"hr", "admin"})),
     NavItem("assessments.index", _l("Assessments"), frozenset({"assessor", "admin"})),
     NavItem("assessments.appeal_list", _l("Appeals"), frozenset({"assessor", "hr", "admin"})),
-    NavItem("assessments.audit_log", _l("Audit log"), frozenset({"hr", "admin"})),
+    NavItem("audit.index", _l("Audit log"), frozenset({"hr", "admin"})),
     NavItem("training.mine", _l("My training"), None),
     NavItem("certificates.career_map", _l("My learning map"), None),
     NavItem("assessments.mine", _l("My assessment results"), None),

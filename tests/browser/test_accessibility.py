@@ -28,7 +28,7 @@ PAGES = {
     "demo-hr": ["/hr/people/", "/hr/plans/", "/hr/reports/", "/hr/staff/import"],
     "demo-admin": [
         "/assessments/assessors",
-        "/assessments/audit",
+        "/audit/",
         "/assessments/appeals",
         "/certificates/manage",
         "/hr/organisation",

@@ -95,7 +95,10 @@ ACCESS: dict[str, frozenset[str]] = {
     # HR: people, organisation, plans, reports, certificates of others.
     "assessments.assessors": HR_ONLY,
     "assessments.remove_assignment": HR_ONLY,
-    "assessments.audit_log": HR_ONLY,
+    "assessments.audit_log": HR_ONLY,  # now a redirect to audit.index
+    # The audit log: administrators see every event, HR the events about people HR manages.
+    "audit.index": HR_ONLY,
+    "audit.export": HR_ONLY,
     "certificates.manage": HR_ONLY,
     "certificates.revoke": HR_ONLY,
     "certificates.department_zip": HR_ONLY,

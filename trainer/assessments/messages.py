@@ -77,15 +77,6 @@ CONFLICT = {
     "not-submitted",
     "retake-wait",
 }
-ACTION_LABELS = {
-    "assessment.started": _l("Started an assessment"),
-    "assessment.submitted": _l("Submitted a result"),
-    "appeal.lodged": _l("Appealed a result"),
-    "appeal.upheld": _l("Upheld an appeal"),
-    "appeal.overturned": _l("Overturned a result on appeal"),
-    "assessor.assigned": _l("Assigned an assessor"),
-    "assessor.unassigned": _l("Removed an assessor's department"),
-}
 
 
 def message(error: AssessmentError) -> str:

@@ -30,7 +30,7 @@ from trainer.assessments.forms import (
     score_field,
     scoring_form,
 )
-from trainer.assessments.messages import ACTION_LABELS, OUTCOME_LABELS, message, status_for
+from trainer.assessments.messages import OUTCOME_LABELS, message, status_for
 from trainer.assessments.service import AssessmentError
 from trainer.auth.access import login_required, role_required
 from trainer.auth.forms import EmptyForm
@@ -415,17 +415,6 @@ def remove_assignment(assignment_id: int):
 @bp.get("/audit")
 @role_required(*HR)
 def audit_log():
+    """The old address of the audit log: the one log page now lives under /audit/."""
     query = (request.args.get("learner") or "").strip()
-    page = max(request.args.get("page", 1, type=db_int) or 1, 1)
-    learners = assignments.find_people(query) if query else None
-    pagination = db.paginate(
-        assignments.audit_log_query(learners), page=page, per_page=50, error_out=False
-    )
-    return render_template(
-        "assessments/audit.html",
-        pagination=pagination,
-        query=query,
-        learners=learners,
-        action_labels=ACTION_LABELS,
-        kind_labels=KIND_LABELS,
-    )
+    return redirect(url_for("audit.index", person=query) if query else url_for("audit.index"))

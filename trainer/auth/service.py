@@ -66,6 +66,26 @@ def authenticate(login: str, password: str) -> SignIn:
     return SignIn(user=user)
 
 
+def record_lockout(login: str, failures: int) -> None:
+    """Audit that repeated wrong passwords blocked sign-in to an existing account for a while
+    (the rate limit decides; this only writes it down). Unknown logins leave no trace."""
+    from trainer.audit.service import record
+    from trainer.database import write_transaction
+
+    with write_transaction():
+        user = find_user_by_login(login)
+        if user is not None:
+            record(
+                None,
+                "account.locked",
+                "user",
+                user.id,
+                person=user.employee_no,
+                person_name=user.display_name,
+                failures=failures,
+            )
+
+
 def end_sessions(user: User) -> None:
     """Sign the person out everywhere: the session id carries the epoch (User.get_id)."""
     user.session_epoch = (user.session_epoch or 0) + 1

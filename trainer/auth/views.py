@@ -12,6 +12,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_limiter import RequestLimit
 from flask_login import current_user, login_user, logout_user
 
 from trainer.auth import resets, service
@@ -90,6 +91,26 @@ def _valid_credentials() -> bool:
     return True
 
 
+def _account_limit() -> RequestLimit | None:
+    for found in limiter.current_limits:
+        # The scope is the last part of the limit's key arguments ("auth.login:login-account").
+        if any(str(part).endswith(":login-account") for part in found.request_args):
+            return found
+    return None
+
+
+def _account_limit_amount() -> int:
+    found = _account_limit()
+    return found.limit.amount if found else 0
+
+
+def _this_failure_locks_the_account() -> bool:
+    """A failed sign-in is counted after the response (deduct_when), so the failure that
+    uses up the account's last try is the one made with exactly one try left."""
+    found = _account_limit()
+    return found is not None and found.remaining == 1
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @public
 @limiter.limit(
@@ -123,6 +144,8 @@ def login():
         except service.AuthError as error:
             flash(AUTH_MESSAGES[error.code], "error")
             status = 401
+            if _this_failure_locks_the_account():
+                service.record_lockout(form.login.data, _account_limit_amount())
         else:
             # The next person at a shared shop computer must not inherit the previous
             # person's CSRF secret (nor anyone a secret planted before signing in).

@@ -325,6 +325,8 @@ def revoke(certificate: Certificate, by: User, reason: str, now: datetime | None
             certificate.id,
             serial=certificate.serial,
             reason=reason,
+            user=certificate.user.employee_no,
+            holder_name=certificate.holder_name,
         )
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from trainer.audit import service as audit
 from trainer.content import (
     Course,
     Problem,
@@ -167,6 +168,17 @@ def _make_current(record: CourseRecord, course: Course) -> str:
         outcome = "new" if record.current_version_id is None else "updated"
         version = _create_version(record, course)
     record.current_version = version
+    if outcome != "unchanged":
+        # In the same transaction as the version it records; the content sync has no actor.
+        audit.record(
+            None,
+            "course.version_published",
+            "course_version",
+            version.id,
+            course=record.slug,
+            title=version.title,
+            outcome=outcome,
+        )
     return outcome
 
 

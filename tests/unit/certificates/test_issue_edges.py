@@ -71,7 +71,13 @@ def test_a_revocation_records_who_why_and_refuses_a_second_one(app, users, synce
         sa.select(AuditEvent).where(AuditEvent.action == "certificate.revoked")
     )
     assert (event.subject_type, event.subject_id) == ("certificate", certificate.id)
-    assert event.details == {"serial": certificate.serial, "reason": "与顾客争吵"}
+    assert event.details == {
+        "serial": certificate.serial,
+        "reason": "与顾客争吵",
+        # The holder, so the log names them even if the certificate row is gone.
+        "user": certificate.user.employee_no,
+        "holder_name": certificate.holder_name,
+    }
     with pytest.raises(service.CertificateError) as again:
         service.revoke(certificate, users["admin"], "再次撤销")
     assert again.value.code == "already-revoked"

@@ -317,7 +317,9 @@ def test_extra_attempt_is_granted_with_a_reason_and_audited(app, users, course):
     assert (state.kind, state.attempt_number, state.uses_grant) == (CAN_START, 4, True)
     extra = start(learner, course)
     assert extra.extra_grant_id is not None and extra.round_number == 1
-    event = db.session.scalar(sa.select(AuditEvent))
+    event = db.session.scalar(
+        sa.select(AuditEvent).where(AuditEvent.action != "course.version_published")
+    )
     assert event.action == "quiz.extra_attempt_granted"
     assert event.actor_id == trainer.id and event.details["reason"] == "考试时门店停电"
 

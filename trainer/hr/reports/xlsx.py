@@ -143,7 +143,8 @@ def write_xlsx(
                     else datetime(value.year, value.month, value.day)
                 )
                 serial = (moment - _EXCEL_EPOCH).total_seconds() / 86400
-                cells.append(f'<c r="{ref}" s="2"><v>{serial:g}</v></c>')
+                # Full precision: ":g" kept six digits and so dropped the time of day.
+                cells.append(f'<c r="{ref}" s="2"><v>{serial!r}</v></c>')
             else:
                 text = str(value)
                 cells.append(_text_cell(ref, text, colour_style.get(text, 0)))
