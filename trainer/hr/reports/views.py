@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 
 import sqlalchemy as sa
@@ -11,12 +10,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from trainer.auth.access import role_required
+from trainer.auth.authority import roles_out_of_reach
 from trainer.auth.forms import EmptyForm
 from trainer.clock import local_today
 from trainer.extensions import db
-from trainer.hr.plans import rules
 from trainer.hr.reports import jobs, service
-from trainer.hr.reports.tables import STATUS_COLOURS, TABLES, part_labels, status_labels
+from trainer.hr.reports.tables import TABLES, chart_json, part_labels, status_labels
 from trainer.models import CourseRecord, Department, Position, ReportExport
 from trainer.models.plans import SkillPlan
 from trainer.progress import live_courses
@@ -42,7 +41,9 @@ def _filters(values=None) -> service.Filters:
     course_id = values.get("course", type=db_int) or None
     if course_id is not None and db.session.get(CourseRecord, course_id) is None:
         course_id = None
-    return service.Filters(department_id, position_id, plan_id, course_id)
+    return service.Filters(
+        department_id, position_id, plan_id, course_id, roles_out_of_reach(current_user.roles)
+    )
 
 
 def _filter_choices() -> dict:
@@ -90,16 +91,7 @@ def _page(template: str, **context):
 def index():
     filters = _filters()
     data = service.chart_data(filters, local_today())
-    labels = status_labels()
-    data["departments"]["series_labels"] = {state: labels[state] for state in rules.STATUSES}
-    data["departments"]["colours"] = {
-        state: f"#{colour}" for state, colour in STATUS_COLOURS.items()
-    }
-    data["text"] = {
-        "completed": _("Courses completed (cumulative)"),
-        "pass_rate": _("Theory exam pass rate (%)"),
-    }
-    return _page("reports/index.html", chart_json=json.dumps(data, ensure_ascii=False))
+    return _page("reports/index.html", chart_json=chart_json(data))
 
 
 @bp.get("/matrix")
