@@ -24,6 +24,7 @@ from trainer.courses.service import live_course
 from trainer.extensions import db
 from trainer.hr.reports.exports import Table, to_csv
 from trainer.models import CourseRecord, User, utcnow
+from trainer.paging import page_number
 from trainer.progress import standing_of
 from trainer.quizzes import analysis, service
 from trainer.quizzes.answers import (
@@ -334,9 +335,9 @@ def attempts(slug: str):
             else:
                 flash(_l("%(name)s has one extra attempt.", name=learner.display_name), "success")
                 return redirect(url_for("quizzes.attempts", slug=slug))
-    rows = analysis.attempt_rows(record)
     if request.args.get("format") == "csv":
-        return _csv_response(rows, f"{slug}-attempts.csv")
+        return _csv_response(analysis.attempt_rows(record), f"{slug}-attempts.csv")
+    rows = analysis.attempt_page(record, page_number(request.args.get("page")))
     return render_template("quizzes/attempts.html", record=record, rows=rows, form=form)
 
 

@@ -18,6 +18,7 @@ from trainer.hr.reports import jobs, service
 from trainer.hr.reports.tables import TABLES, chart_json, part_labels, status_labels
 from trainer.models import CourseRecord, Department, Position, ReportExport
 from trainer.models.plans import SkillPlan
+from trainer.paging import page_number, page_of_list
 from trainer.progress import live_courses
 from trainer.security import db_int
 
@@ -44,6 +45,10 @@ def _filters(values=None) -> service.Filters:
     return service.Filters(
         department_id, position_id, plan_id, course_id, roles_out_of_reach(current_user.roles)
     )
+
+
+def _page_number() -> int:
+    return page_number(request.args.get("page"))
 
 
 def _filter_choices() -> dict:
@@ -109,7 +114,7 @@ def overdue():
     return _page(
         "reports/overdue.html",
         report_name="overdue",
-        rows=service.overdue(_filters(), local_today()),
+        rows=page_of_list(service.overdue(_filters(), local_today()), _page_number()),
         today=local_today(),
     )
 
@@ -128,7 +133,7 @@ def onboarding():
     return _page(
         "reports/onboarding.html",
         report_name="onboarding",
-        hires=service.onboarding(_filters(), local_today()),
+        hires=page_of_list(service.onboarding(_filters(), local_today()), _page_number()),
     )
 
 
@@ -138,7 +143,7 @@ def expiring():
     return _page(
         "reports/expiring.html",
         report_name="expiring",
-        rows=service.expiring_certificates(_filters(), local_today()),
+        rows=page_of_list(service.expiring_certificates(_filters(), local_today()), _page_number()),
         today=local_today(),
         days=service.EXPIRING_DAYS,
     )
