@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
@@ -125,6 +126,18 @@ def courses():
     return _page(
         "reports/courses.html", report_name="courses", results=service.course_results(_filters())
     )
+
+
+@bp.get("/courses/<slug>")
+@role_required(*HR)
+def course(slug: str):
+    """One course's results, with the way to its exam attempts, question analysis and extra
+    attempts."""
+    found = next((c for c in live_courses().values() if c.slug == slug), None)
+    if found is None:
+        abort(404)
+    (result,) = service.course_results(replace(_filters(), course_id=found.id))
+    return _page("reports/course.html", course=found, result=result)
 
 
 @bp.get("/onboarding")
