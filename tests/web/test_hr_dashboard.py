@@ -164,3 +164,31 @@ def test_the_dashboard_costs_the_same_queries_for_5_and_50_people(app, users, sy
     assert small.onboarding_waiting == 5 and large.onboarding_waiting == 50
     assert small.overdue_people == 5 and large.overdue_people == 50
     assert len(many) == len(few)
+
+
+def test_an_hr_export_leaves_out_whom_hr_does_not_manage(client, signed_in, day):
+    from tests.web.test_hr_reports import _export
+
+    signed_in("hr")
+    table = _export(client, "overdue", "csv").data.decode("utf-8-sig")
+    assert "S0001" in table and "H0002" not in table
+    client.post("/auth/logout")
+    signed_in("admin")
+    assert "H0002" in _export(client, "overdue", "csv").data.decode("utf-8-sig")
+
+
+def test_the_home_page_costs_the_same_queries_for_5_and_50_people(
+    app, client, signed_in, users, synced
+):
+    positions()
+    hire_staff(5)
+    plan = overdue_onboarding_plan(users["hr"])
+    signed_in("hr")
+    client.get("/")  # the first request loads what every later one has cached
+    with recorded_statements() as few:
+        assert b'data-count="5"' in client.get("/").data
+    hire_staff(45, start=6)
+    plans.sync_plan(users["hr"], plan, local_today() - timedelta(days=2))
+    with recorded_statements() as many:
+        assert b'data-count="50"' in client.get("/").data
+    assert len(many) == len(few)
