@@ -192,3 +192,18 @@ def test_the_home_page_costs_the_same_queries_for_5_and_50_people(
     with recorded_statements() as many:
         assert b'data-count="50"' in client.get("/").data
     assert len(many) == len(few)
+
+
+def test_the_onboarding_export_gives_the_clearing_moment_in_company_time(client, signed_in, day):
+    from tests.course_helpers import read_every_lesson
+    from tests.unit.hr.helpers import take_exam
+    from tests.web.test_hr_reports import _export
+
+    person = db.session.scalar(sa.select(User).where(User.employee_no == "S0001"))
+    read_every_lesson(person, "basics", at=datetime(2026, 3, 1, 20, 0))
+    # 23:30 UTC on 1 March is 07:30 on 2 March in Shanghai.
+    take_exam(person, "basics", passed=True, at=datetime(2026, 3, 1, 23, 30))
+    signed_in("hr")
+    table = _export(client, "onboarding", "csv").data.decode("utf-8-sig")
+    row = next(line for line in table.splitlines() if line.startswith("S0001,"))
+    assert row.endswith(",2026-03-02 07:30")

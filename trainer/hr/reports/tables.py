@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from trainer.hr.plans import rules
 from trainer.hr.reports import service
 from trainer.hr.reports.exports import Table
+from trainer.i18n import format_moment_for_table
 
 # Matrix colours in the XLSX, the same as on the page.
 STATUS_COLOURS = {
@@ -128,14 +129,14 @@ def onboarding_table(filters: service.Filters, today: date) -> Table:
     rows = []
     for hire in service.onboarding(filters, today):
         cleared = (
-            hire.clearance.cleared_at.strftime("%Y-%m-%d %H:%M")
+            format_moment_for_table(hire.clearance.cleared_at)
             if hire.clearance.cleared and hire.clearance.cleared_at
             else (_("Yes") if hire.clearance.cleared else _("No"))
         )
         for view in hire.courses:
             cells = []
             for name in ("theory", "practical", "attitude"):
-                part = view.facts.part(name)
+                part = view.standing.part(name)
                 cells.append(parts[part.outcome] if part else "—")
             rows.append(
                 _person_cells(hire.person)
