@@ -207,3 +207,12 @@ def test_the_onboarding_export_gives_the_clearing_moment_in_company_time(client,
     table = _export(client, "onboarding", "csv").data.decode("utf-8-sig")
     row = next(line for line in table.splitlines() if line.startswith("S0001,"))
     assert row.endswith(",2026-03-02 07:30")
+
+
+def test_the_figures_read_well_in_english(client, signed_in, day):
+    signed_in("hr")
+    client.post("/language", data={"locale": "en", "next": "/"})
+    page = client.get("/").get_data(as_text=True)
+    assert "people overdue · 4 courses" in page
+    assert "certificates expiring · within 60 days" in page
+    assert "New hires not yet cleared to take up the post" in page
