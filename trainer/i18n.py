@@ -60,6 +60,15 @@ def format_moment(value: datetime | None) -> str:
     return format_datetime(value, _pattern(MOMENT_PATTERNS))
 
 
+def format_moment_for_table(value: datetime | None) -> str:
+    """A stored UTC moment in the company's time zone for a spreadsheet cell
+    ("2026-12-08 14:00"): the same moment as format_moment, written so a spreadsheet sorts
+    it, in every language."""
+    if value is None:
+        return ""
+    return format_datetime(value, "yyyy-MM-dd HH:mm")
+
+
 def register_date_filters(app: Flask) -> None:
     app.add_template_filter(format_day, "day")
     app.add_template_filter(format_moment, "moment")

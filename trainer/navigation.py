@@ -141,8 +141,15 @@ HOME_SECTIONS = (
 
 
 def home_sections_for(user) -> list[HomeSection]:
-    """One card per capability the user has."""
-    return [section for section in HOME_SECTIONS if user.has_role(*section.roles)]
+    """One card per capability the user has. HR's and administrators' own work is on their
+    dashboard (trainer/hr/reports/dashboard.py), which links each figure to its list, so the
+    cards that only HR and administrators see give way to it."""
+    has_dashboard = user.has_role(*HR_ADMIN)
+    return [
+        section
+        for section in HOME_SECTIONS
+        if user.has_role(*section.roles) and not (has_dashboard and section.roles <= HR_ADMIN)
+    ]
 
 
 def layout_context() -> dict:

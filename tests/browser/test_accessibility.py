@@ -25,7 +25,8 @@ PAGES = {
     ],
     "demo-assessor": ["/assessments/"],
     "demo-trainer": ["/authoring/"],
-    "demo-hr": ["/hr/people/", "/hr/plans/", "/hr/reports/", "/hr/staff/import"],
+    # HR's home page is their dashboard.
+    "demo-hr": ["/", "/hr/people/", "/hr/plans/", "/hr/reports/", "/hr/staff/import"],
     "demo-admin": [
         "/assessments/assessors",
         "/audit/",

@@ -2,7 +2,12 @@
 
 import pytest
 
-from trainer.auth.authority import grantable_roles, manage_problem, role_change_problem
+from trainer.auth.authority import (
+    grantable_roles,
+    manage_problem,
+    role_change_problem,
+    roles_out_of_reach,
+)
 
 ADMIN, HR, LEARNER = {"admin", "learner"}, {"hr", "learner"}, {"learner"}
 
@@ -44,3 +49,28 @@ def test_which_roles_each_may_grant():
     assert role_change_problem(HR, LEARNER, {"learner", "hr"}) == "role-not-grantable"
     assert role_change_problem(HR, LEARNER, {"admin"}) == "role-not-grantable"
     assert role_change_problem(ADMIN, HR, LEARNER) is None
+
+
+@pytest.mark.parametrize(
+    "actor, target",
+    [
+        (ADMIN, ADMIN),
+        (ADMIN, HR),
+        (HR, ADMIN),
+        (HR, HR),
+        (HR, {"assessor", "learner"}),
+        (HR, set()),
+        (LEARNER, LEARNER),
+        ({"assessor", "trainer", "learner"}, {"trainer"}),
+    ],
+)
+def test_lists_leave_out_exactly_whom_the_actor_may_not_manage(actor, target):
+    """roles_out_of_reach is manage_problem asked for a whole list at once: they agree."""
+    left_out = bool(roles_out_of_reach(actor) & target)
+    assert left_out == (manage_problem(1, actor, 2, target) is not None)
+
+
+def test_hr_lists_leave_out_hr_and_administrators_an_administrator_lists_everyone():
+    assert roles_out_of_reach(HR) == {"admin", "hr"}
+    assert roles_out_of_reach(ADMIN) == frozenset()
+    assert roles_out_of_reach(None) == frozenset()  # the operator at the command line

@@ -132,6 +132,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "plans.restore": HR_ONLY,
     "reports.index": HR_ONLY,
     "reports.courses": HR_ONLY,
+    "reports.course": HR_ONLY,  # one course's results, leading to its exam's staff pages
     "reports.matrix": HR_ONLY,
     "reports.overdue": HR_ONLY,
     "reports.expiring": HR_ONLY,
@@ -140,6 +141,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "reports.export_status": HR_ONLY,
     "reports.export_file": HR_ONLY,
     "staff.import_upload": HR_ONLY,
+    "staff.import_template": HR_ONLY,  # the empty staff file with its headers
     "staff.import_preview": HR_ONLY,
     "staff.import_apply": HR_ONLY,
     "staff.organisation_page": HR_ONLY,

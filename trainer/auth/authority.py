@@ -86,3 +86,17 @@ def check_manage(actor, target) -> None:
 def may_manage(actor, target) -> bool:
     """For templates (which buttons to show); the POST asks check_manage again."""
     return manage_problem(actor.id, actor.roles, target.id, target.roles) is None
+
+
+def roles_out_of_reach(actor_roles: Iterable[str] | None) -> frozenset[str]:
+    """For pages that read many people at once (HR's dashboard and reports): whoever holds
+    one of these roles is not this actor's to manage, so is left out. The same rule as
+    manage_problem, asked once for a whole query instead of once per person."""
+    if actor_roles is None:
+        return frozenset()
+    actor_roles = frozenset(actor_roles)
+    if "admin" in actor_roles:
+        return frozenset()
+    if "hr" in actor_roles:
+        return PROTECTED_ROLES
+    return frozenset(ROLES)

@@ -36,6 +36,7 @@ from trainer.models import (
     User,
     utcnow,
 )
+from trainer.paging import page_number, page_of_query
 from trainer.security import db_int
 
 bp = Blueprint("certificates", __name__)
@@ -162,7 +163,9 @@ def manage():
             Certificate.expires_at > now,
             Certificate.expires_at <= now + timedelta(days=expiring_days),
         )
-    certificates = db.session.scalars(statement.limit(500)).all()
+    certificates = page_of_query(
+        statement.order_by(Certificate.id.desc()), page_number(request.args.get("page"))
+    )
     departments = db.session.scalars(sa.select(Department).order_by(Department.name)).all()
     return render_template(
         "certificates/manage.html",

@@ -6,11 +6,14 @@ from trainer.auth.access import login_required, public, safe_next
 from trainer.clock import local_today
 from trainer.config import SUPPORTED_LOCALES
 from trainer.extensions import db
+from trainer.hr.reports.dashboard import dashboard_of
+from trainer.hr.reports.tables import chart_json
 from trainer.main.next_step import next_action
 from trainer.models import ROLES
 from trainer.navigation import ROLE_LABELS, home_sections_for
 
 bp = Blueprint("main", __name__)
+HR = ("hr", "admin")
 
 
 @bp.get("/")
@@ -20,11 +23,16 @@ def home():
     action = next_action(current_user, local_today())
     if action.step == "browse" and not current_user.has_role("learner"):
         action = None  # staff with nothing assigned: their home is their work
+    # HR's home is their day's work: the dashboard, read by the reports' own services.
+    dashboard = dashboard_of(current_user, local_today()) if current_user.has_role(*HR) else None
     return render_template(
         "main/home.html",
         role_names=role_names,
         role_sections=home_sections_for(current_user),
         action=action,
+        dashboard=dashboard,
+        chart_json=chart_json(dashboard.charts) if dashboard else None,
+        today=local_today(),
     )
 
 

@@ -12,6 +12,7 @@ from flask_babel import gettext
 from trainer.courses.sync import course_for_version
 from trainer.extensions import db
 from trainer.models import CourseRecord, CourseVersion, QuizAttempt, QuizResult, User
+from trainer.paging import Page, page_of_query
 from trainer.quizzes.answers import describe_response
 
 
@@ -45,7 +46,18 @@ class AttemptRow:
 
 
 def attempt_rows(record: CourseRecord) -> list[AttemptRow]:
-    rows = db.session.execute(
+    """Every attempt of the course, latest first (the CSV)."""
+    return _rows(db.session.execute(_attempts_statement(record)).all())
+
+
+def attempt_page(record: CourseRecord, number: int) -> Page:
+    """One page of the attempts, latest first, with how many there are in all."""
+    found = page_of_query(_attempts_statement(record), number, scalars=False)
+    return Page(_rows(found.items), found.number, found.size, found.total)
+
+
+def _attempts_statement(record: CourseRecord) -> sa.Select:
+    return (
         sa.select(
             QuizAttempt, User.employee_no, User.display_name, CourseVersion.version_hash, QuizResult
         )
@@ -54,7 +66,10 @@ def attempt_rows(record: CourseRecord) -> list[AttemptRow]:
         .outerjoin(QuizResult, QuizResult.attempt_id == QuizAttempt.id)
         .where(QuizAttempt.course_id == record.id)
         .order_by(QuizAttempt.started_at.desc(), QuizAttempt.id.desc())
-    ).all()
+    )
+
+
+def _rows(rows) -> list[AttemptRow]:
     return [
         AttemptRow(
             a.id,

@@ -14,6 +14,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -23,7 +24,9 @@ from trainer.content import settings_of
 from trainer.courses.service import live_course
 from trainer.extensions import db
 from trainer.hr.reports.exports import Table, to_csv
+from trainer.i18n import format_moment_for_table
 from trainer.models import CourseRecord, User, utcnow
+from trainer.paging import page_number
 from trainer.progress import standing_of
 from trainer.quizzes import analysis, service
 from trainer.quizzes.answers import (
@@ -334,27 +337,29 @@ def attempts(slug: str):
             else:
                 flash(_l("%(name)s has one extra attempt.", name=learner.display_name), "success")
                 return redirect(url_for("quizzes.attempts", slug=slug))
-    rows = analysis.attempt_rows(record)
     if request.args.get("format") == "csv":
-        return _csv_response(rows, f"{slug}-attempts.csv")
+        return _csv_response(analysis.attempt_rows(record), f"{slug}-attempts.csv")
+    rows = analysis.attempt_page(record, page_number(request.args.get("page")))
     return render_template("quizzes/attempts.html", record=record, rows=rows, form=form)
 
 
 def _csv_response(rows, filename: str) -> Response:
     # The reports' CSV writer: UTF-8 with a BOM for Excel, formula cells neutralised.
+    # In the reader's language, times in the company's time zone, as on the page.
+    closed_by = {"learner": _("Handed in"), "deadline": _("Time ran out")}
     table = Table(
         filename,
         [
-            "employee_no",
-            "name",
-            "version",
-            "round",
-            "attempt",
-            "started_at",
-            "graded_at",
-            "closed_by",
-            "percent",
-            "passed",
+            _("Employee number"),
+            _("Name"),
+            _("Version"),
+            _("Round"),
+            _("Attempt"),
+            _("Started"),
+            _("Graded"),
+            _("Closed by"),
+            _("Score (%)"),
+            _("Exam passed"),
         ],
         [
             [
@@ -363,11 +368,11 @@ def _csv_response(rows, filename: str) -> Response:
                 row.version,
                 row.round_number,
                 row.attempt_number,
-                row.started_at,
-                row.graded_at,
-                row.closed_by,
+                format_moment_for_table(row.started_at),
+                format_moment_for_table(row.graded_at),
+                closed_by.get(row.closed_by, row.closed_by) if row.closed_by else None,
                 row.percent,
-                None if row.passed is None else ("yes" if row.passed else "no"),
+                None if row.passed is None else (_("Yes") if row.passed else _("No")),
             ]
             for row in rows
         ],

@@ -30,6 +30,7 @@ from trainer.hr.reports.service import department_paths
 from trainer.hr.staff import organisation
 from trainer.models import CourseRecord, Department, Position, User
 from trainer.models.plans import PlanItem, PlanTarget
+from trainer.paging import page_number, page_of_query
 from trainer.progress import live_courses
 
 bp = Blueprint("plans", __name__, url_prefix="/hr/plans")
@@ -408,8 +409,10 @@ def mine():
 @training_bp.get("/team")
 @login_required
 def team():
-    people = list(db.session.scalars(training.team_query(current_user).limit(500)))
-    onboarding = training.onboarding_by_person([person.id for person in people], local_today())
+    people = page_of_query(training.team_query(current_user), page_number(request.args.get("page")))
+    onboarding = training.onboarding_by_person(
+        [person.id for person in people.items], local_today()
+    )
     return render_template("training/team.html", people=people, onboarding=onboarding)
 
 

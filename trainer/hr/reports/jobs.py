@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale
 
+from trainer.auth.authority import roles_out_of_reach
 from trainer.clock import local_today
 from trainer.database import write_transaction
 from trainer.extensions import db
@@ -53,10 +54,20 @@ def filters_json(filters: Filters) -> str:
     )
 
 
-def filters_of(stored_filters: str) -> Filters:
+def filters_of(stored_filters: str, requested_by_id: int | None = None) -> Filters:
+    """The stored filters; with who asked, narrowed to the people they manage, as the page
+    they pressed the button on was."""
     stored = json.loads(stored_filters)
+    roles: frozenset[str] = frozenset()
+    if requested_by_id is not None:
+        asker = db.session.get(User, requested_by_id)
+        roles = roles_out_of_reach(asker.roles if asker is not None else ())
     return Filters(
-        stored.get("department"), stored.get("position"), stored.get("plan"), stored.get("course")
+        stored.get("department"),
+        stored.get("position"),
+        stored.get("plan"),
+        stored.get("course"),
+        roles,
     )
 
 
@@ -119,7 +130,7 @@ def build(export_id: int, now: datetime | None = None) -> int | None:
     # The headings and states in the language of who asked (a job has no request).
     locale = db.session.scalar(sa.select(User.locale).where(User.id == requested_by_id))
     with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        table = TABLES[report](filters_of(stored_filters), today)
+        table = TABLES[report](filters_of(stored_filters, requested_by_id), today)
         body = to_csv(table) if fmt == "csv" else to_xlsx(table)
     db.session.commit()  # no read transaction held open into the write
     with write_transaction():

@@ -25,6 +25,7 @@ from trainer.models import (
     QuizAttempt,
     QuizResult,
     User,
+    UserRole,
 )
 from trainer.models.plans import PlanAssignment, PlanItem, SkillPlan
 from trainer.progress import CertificateState, LiveCourse, live_courses, standings
@@ -39,11 +40,22 @@ class Filters:
     position_id: int | None = None
     plan_id: int | None = None  # only the people of this plan, and only its courses
     course_id: int | None = None  # only this course
+    # Who manages whom (trainer.auth.authority.roles_out_of_reach): holders of these roles
+    # are not the viewer's to manage, so no report of theirs lists them.
+    roles_left_out: frozenset[str] = frozenset()
 
     def people(self) -> sa.Select:
         """Active people in the department (and below it) with the position (and, filtered by
         a plan, given that plan and not withdrawn from it), as user ids."""
         statement = sa.select(User.id).where(User.active.is_(True))
+        if self.roles_left_out:
+            statement = statement.where(
+                User.id.not_in(
+                    sa.select(UserRole.user_id).where(
+                        UserRole.role.in_(sorted(self.roles_left_out))
+                    )
+                )
+            )
         if self.department_id is not None:
             parent_of = dict(
                 db.session.execute(sa.select(Department.id, Department.parent_id)).all()
@@ -96,6 +108,7 @@ class Person:
     department: str
     position: str
     hire_date: date | None
+    department_id: int | None = None
 
 
 def department_paths() -> dict[int, str]:
@@ -140,7 +153,7 @@ def people_rows(people, limit: int | None = None, offset: int = 0) -> list[Perso
         statement = statement.limit(limit).offset(offset)
     paths = department_paths()
     return [
-        Person(row[0], row[1], row[2], paths.get(row[3], ""), row[4] or "", row[5])
+        Person(row[0], row[1], row[2], paths.get(row[3], ""), row[4] or "", row[5], row[3])
         for row in db.session.execute(statement)
     ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from flask_babel import gettext as _
@@ -9,6 +10,7 @@ from flask_babel import gettext as _
 from trainer.hr.plans import rules
 from trainer.hr.reports import service
 from trainer.hr.reports.exports import Table
+from trainer.i18n import format_moment_for_table
 
 # Matrix colours in the XLSX, the same as on the page.
 STATUS_COLOURS = {
@@ -27,6 +29,20 @@ def status_labels() -> dict[str, str]:
         rules.NOT_STARTED: _("Not started"),
         service.NOT_ASSIGNED: "",
     }
+
+
+def chart_json(data: dict) -> str:
+    """service.chart_data with its labels and colours, as the charts' script reads it."""
+    labels = status_labels()
+    data["departments"]["series_labels"] = {state: labels[state] for state in rules.STATUSES}
+    data["departments"]["colours"] = {
+        state: f"#{colour}" for state, colour in STATUS_COLOURS.items()
+    }
+    data["text"] = {
+        "completed": _("Courses completed (cumulative)"),
+        "pass_rate": _("Theory exam pass rate (%)"),
+    }
+    return json.dumps(data, ensure_ascii=False)
 
 
 def part_labels() -> dict[str, str]:
@@ -113,14 +129,14 @@ def onboarding_table(filters: service.Filters, today: date) -> Table:
     rows = []
     for hire in service.onboarding(filters, today):
         cleared = (
-            hire.clearance.cleared_at.strftime("%Y-%m-%d %H:%M")
+            format_moment_for_table(hire.clearance.cleared_at)
             if hire.clearance.cleared and hire.clearance.cleared_at
             else (_("Yes") if hire.clearance.cleared else _("No"))
         )
         for view in hire.courses:
             cells = []
             for name in ("theory", "practical", "attitude"):
-                part = view.facts.part(name)
+                part = view.standing.part(name)
                 cells.append(parts[part.outcome] if part else "—")
             rows.append(
                 _person_cells(hire.person)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import math
+from dataclasses import replace
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
@@ -11,14 +11,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from trainer.auth.access import role_required
+from trainer.auth.authority import roles_out_of_reach
 from trainer.auth.forms import EmptyForm
 from trainer.clock import local_today
 from trainer.extensions import db
-from trainer.hr.plans import rules
 from trainer.hr.reports import jobs, service
-from trainer.hr.reports.tables import STATUS_COLOURS, TABLES, part_labels, status_labels
+from trainer.hr.reports.tables import TABLES, chart_json, part_labels, status_labels
 from trainer.models import CourseRecord, Department, Position, ReportExport
 from trainer.models.plans import SkillPlan
+from trainer.paging import page_number, page_of_list
 from trainer.progress import live_courses
 from trainer.security import db_int
 
@@ -42,7 +43,13 @@ def _filters(values=None) -> service.Filters:
     course_id = values.get("course", type=db_int) or None
     if course_id is not None and db.session.get(CourseRecord, course_id) is None:
         course_id = None
-    return service.Filters(department_id, position_id, plan_id, course_id)
+    return service.Filters(
+        department_id, position_id, plan_id, course_id, roles_out_of_reach(current_user.roles)
+    )
+
+
+def _page_number() -> int:
+    return page_number(request.args.get("page"))
 
 
 def _filter_choices() -> dict:
@@ -90,16 +97,7 @@ def _page(template: str, **context):
 def index():
     filters = _filters()
     data = service.chart_data(filters, local_today())
-    labels = status_labels()
-    data["departments"]["series_labels"] = {state: labels[state] for state in rules.STATUSES}
-    data["departments"]["colours"] = {
-        state: f"#{colour}" for state, colour in STATUS_COLOURS.items()
-    }
-    data["text"] = {
-        "completed": _("Courses completed (cumulative)"),
-        "pass_rate": _("Theory exam pass rate (%)"),
-    }
-    return _page("reports/index.html", chart_json=json.dumps(data, ensure_ascii=False))
+    return _page("reports/index.html", chart_json=chart_json(data))
 
 
 @bp.get("/matrix")
@@ -117,7 +115,7 @@ def overdue():
     return _page(
         "reports/overdue.html",
         report_name="overdue",
-        rows=service.overdue(_filters(), local_today()),
+        rows=page_of_list(service.overdue(_filters(), local_today()), _page_number()),
         today=local_today(),
     )
 
@@ -130,13 +128,25 @@ def courses():
     )
 
 
+@bp.get("/courses/<slug>")
+@role_required(*HR)
+def course(slug: str):
+    """One course's results, with the way to its exam attempts, question analysis and extra
+    attempts."""
+    found = next((c for c in live_courses().values() if c.slug == slug), None)
+    if found is None:
+        abort(404)
+    (result,) = service.course_results(replace(_filters(), course_id=found.id))
+    return _page("reports/course.html", course=found, result=result)
+
+
 @bp.get("/onboarding")
 @role_required(*HR)
 def onboarding():
     return _page(
         "reports/onboarding.html",
         report_name="onboarding",
-        hires=service.onboarding(_filters(), local_today()),
+        hires=page_of_list(service.onboarding(_filters(), local_today()), _page_number()),
     )
 
 
@@ -146,7 +156,7 @@ def expiring():
     return _page(
         "reports/expiring.html",
         report_name="expiring",
-        rows=service.expiring_certificates(_filters(), local_today()),
+        rows=page_of_list(service.expiring_certificates(_filters(), local_today()), _page_number()),
         today=local_today(),
         days=service.EXPIRING_DAYS,
     )

@@ -25,6 +25,7 @@ from trainer.clock import local_today
 from trainer.database import write_transaction
 from trainer.extensions import db
 from trainer.hr.people.service import ensure_department_path
+from trainer.hr.reports.exports import Table, to_csv, to_xlsx
 from trainer.hr.staff.problems import ImportProblem
 from trainer.hr.staff.reading import HEADERS, MAX_FILE_BYTES, ParsedFile, read_staff_file
 from trainer.models import AuditEvent, Department, Position, User, UserRole, utcnow
@@ -96,6 +97,14 @@ class ImportPlan:
     def ok(self) -> bool:
         return not self.problems
 
+    @property
+    def changes_anything(self) -> bool:
+        """Whether applying would change anyone: a file whose people are all as written has
+        nothing to apply."""
+        return any(
+            row.action in ("create", "update", "deactivate", "reactivate") for row in self.rows
+        )
+
     def by_action(self, action: str) -> list[RowPlan]:
         return [row for row in self.rows if row.action == action]
 
@@ -120,6 +129,9 @@ class _Staff:
     roots: list[str]
     positions_by_code: dict[str, Position]
     positions_by_name: dict[str, list[Position]]
+    # "华东区/上海一店" and "上海一店" -> every full path ending with them: a department written
+    # short is found, or is ambiguous, instead of becoming a new department.
+    paths_by_ending: dict[str, list[str]] = field(default_factory=dict)
 
 
 def _load_staff() -> _Staff:
@@ -152,6 +164,11 @@ def _load_staff() -> _Staff:
 
     for node_id in parent_of:
         path_of(node_id)
+    paths_by_ending: dict[str, list[str]] = {}
+    for path in sorted(paths.values()):
+        parts = path.split("/")
+        for depth in range(1, len(parts)):
+            paths_by_ending.setdefault("/".join(parts[depth:]), []).append(path)
     positions = list(db.session.scalars(sa.select(Position).order_by(Position.code)))
     by_name: dict[str, list[Position]] = {}
     for position in positions:
@@ -165,6 +182,7 @@ def _load_staff() -> _Staff:
         roots=[name for name, parent_id in parent_of.values() if parent_id is None],
         positions_by_code={position.code: position for position in positions},
         positions_by_name=by_name,
+        paths_by_ending=paths_by_ending,
     )
 
 
@@ -208,7 +226,10 @@ def plan_import(
     first_row_of_no: dict[str, int] = {}
     first_row_of_email: dict[str, int] = {}
     new_departments: dict[str, None] = {}
-    known_positions = "、".join(list(staff.positions_by_code)[:12]) or "—"
+    # Listed as HR knows them: by their (Chinese) names, not their codes.
+    known_positions = (
+        "、".join(dict.fromkeys(p.name for p in staff.positions_by_code.values())) or "—"
+    )
 
     for number, cells in parsed.rows:
         problems: list[ImportProblem] = []
@@ -261,8 +282,20 @@ def plan_import(
         department = cells.get("department", "").strip()
         if department:
             path = _full_path(department, staff)
+            written = "/".join(part for part in _PATH_SPLIT.split(department) if part)
+            endings = staff.paths_by_ending.get(written, []) if path is not None else []
             if path is None:
                 bad("department", "bad-department", value=department)
+            elif path not in staff.department_ids and len(endings) == 1:
+                # "上海一店" for 示例服务集团/华东区/上海一店: ask, rather than create a second one.
+                bad("department", "department-did-you-mean", value=department, path=endings[0])
+            elif path not in staff.department_ids and endings:
+                bad(
+                    "department",
+                    "department-ambiguous",
+                    value=department,
+                    paths="、".join(endings),
+                )
             else:
                 values["department"] = path
                 if path not in staff.department_ids:
@@ -407,6 +440,19 @@ def _row_plan(number: int, values: dict, existing, staff: _Staff) -> RowPlan:
 
 
 # --- batches: the preview survives a reload ----------------------------------------------
+
+
+TEMPLATE_FORMATS = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def template_file(fmt: str) -> bytes:
+    """An empty staff file to fill in: the header row with the Chinese headers the import
+    reads, as CSV (UTF-8 with a BOM, for Excel) or XLSX."""
+    table = Table("员工导入", [aliases[1] for aliases in HEADERS.values()], [])
+    return to_csv(table) if fmt == "csv" else to_xlsx(table)
 
 
 def create_batch(data: bytes, filename: str, actor: User | None) -> ImportBatch:

@@ -63,6 +63,14 @@ MESSAGES = {
         "Several positions are called %(value)s; use the position code instead."
     ),
     "bad-department": _l("%(value)s is not a department path; write it like 华东区/上海一店."),
+    "department-did-you-mean": _l(
+        "There is no department %(value)s at that level. Did you mean %(path)s? "
+        "Write the full path."
+    ),
+    "department-ambiguous": _l(
+        "Several departments are called %(value)s: %(paths)s. Write the full path of the one "
+        "you mean."
+    ),
     "unknown-role": _l("%(value)s is not a role. Use %(known)s."),
     "admin-role": _l("The administrator role cannot be given by an import."),
     "bad-active": _l("%(value)s is neither yes nor no. Write 1 or 0, 是 or 否, 在职 or 离职."),

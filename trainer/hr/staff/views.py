@@ -3,7 +3,7 @@ positions."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -77,6 +77,18 @@ def import_upload():
         )
         return redirect(url_for("staff.import_preview", token=batch.token))
     return render_template("staff/upload.html", form=form, headers=importer.HEADER_HELP)
+
+
+@bp.get("/staff/import/template.<fmt>")
+@role_required(*HR)
+def import_template(fmt: str):
+    if fmt not in importer.TEMPLATE_FORMATS:
+        abort(404)
+    return Response(
+        importer.template_file(fmt),
+        mimetype=importer.TEMPLATE_FORMATS[fmt],
+        headers={"Content-Disposition": f'attachment; filename="staff-import-template.{fmt}"'},
+    )
 
 
 def _own_batch_or_404(token: str):
