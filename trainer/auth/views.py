@@ -93,8 +93,11 @@ def _valid_credentials() -> bool:
 
 def _account_limit() -> RequestLimit | None:
     for found in limiter.current_limits:
-        # The scope is the last part of the limit's key arguments ("auth.login:login-account").
-        if any(str(part).endswith(":login-account") for part in found.request_args):
+        # RequestLimit.key (documented) ends ".../<scope>/<amount>/<multiples>/<granularity>",
+        # the scope being "auth.login:login-account"; the typed login comes before it, so a
+        # login that contains the scope's name cannot be taken for it.
+        scope = found.key.rsplit("/", 4)[-4] if found.key.count("/") >= 4 else ""
+        if scope.endswith(":login-account"):
             return found
     return None
 
