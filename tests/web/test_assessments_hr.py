@@ -113,7 +113,9 @@ def test_home_page_points_each_role_to_its_assessment_pages(client, people, sign
     client.post("/auth/logout")
     signed_in("hr")
     home = client.get("/").get_data(as_text=True)
-    assert "查看申诉" in home and 'data-nav="audit.index"' in home
+    # HR's home is the dashboard: its "appeals waiting" figure opens the appeals list.
+    assert 'data-testid="figure-appeals" href="/assessments/appeals"' in home
+    assert 'data-nav="audit.index"' in home
     assert 'data-nav="assessments.index"' not in home
     appeals = client.get("/assessments/appeals").get_data(as_text=True)
     assert "/assessments/assessors" in appeals and "考核员及其负责的部门" in appeals

@@ -374,6 +374,19 @@ def _department_moved(event, details, d):
     )
 
 
+@renders("department.archived", "department.restored", "position.archived", "position.restored")
+def _archived_or_restored(event, details, d):
+    templates = {
+        "department.archived": _("%(actor)s archived the department %(name)s."),
+        "department.restored": _("%(actor)s restored the department %(name)s."),
+        "position.archived": _("%(actor)s archived the position %(name)s."),
+        "position.restored": _("%(actor)s restored the position %(name)s."),
+    }
+    # Events written before the position's name was stored carry only its code.
+    name = details.get("name") or details.get("code") or ""
+    return Sentence(templates[event.action], {"actor": d.actor(event), "name": Part(str(name))})
+
+
 @renders("position.added")
 def _position_added(event, details, d):
     return Sentence(
@@ -720,7 +733,11 @@ KIND_LABELS = {
     "department.added": _l("Department added"),
     "department.renamed": _l("Department renamed"),
     "department.moved": _l("Department moved"),
+    "department.archived": _l("Department archived"),
+    "department.restored": _l("Department restored"),
     "position.added": _l("Position added"),
+    "position.archived": _l("Position archived"),
+    "position.restored": _l("Position restored"),
     "position.renamed": _l("Position renamed"),
     "plan.created": _l("Plan created"),
     "plan.updated": _l("Plan edited"),

@@ -254,11 +254,25 @@ def archive_position(actor: User, position: Position) -> None:
     with write_transaction():
         if position.archived_at is None:
             position.archived_at = utcnow()
-            record(actor, "position.archived", "position", position.id, code=position.code)
+            record(
+                actor,
+                "position.archived",
+                "position",
+                position.id,
+                code=position.code,
+                name=position.name,
+            )
 
 
 def restore_position(actor: User, position: Position) -> None:
     with write_transaction():
         if position.archived_at is not None:
             position.archived_at = None
-            record(actor, "position.restored", "position", position.id, code=position.code)
+            record(
+                actor,
+                "position.restored",
+                "position",
+                position.id,
+                code=position.code,
+                name=position.name,
+            )
