@@ -107,3 +107,24 @@ def test_a_revoked_level_certificate_still_names_its_track(app, users, synced, p
     service.revoke(level, hr, "违规")
     text = pdf_text(service.pdf_for_download(app, level), tmp_path)
     assert "REVOKED" in text and "专 业 技 术 通 道" in text
+
+
+def test_a_level_gone_from_the_paths_still_downloads_without_a_track(
+    app, users, synced, paths_dir, tmp_path
+):
+    """A revoked level certificate whose level was later removed from the career paths: the
+    download is rendered with no track named, neither a made-up one nor an error."""
+    require_poppler()
+    hr, learner = users["hr"], users["learner"]
+    pass_quiz(learner)
+    assert approve_promotions(learner, hr)
+    level = db.session.scalar(
+        sa.select(Certificate).where(Certificate.user_id == learner.id, Certificate.kind == "level")
+    )
+    level.level_id = "a-level-since-removed"
+    db.session.commit()
+    assert service.statement_of(app, level) == {"track": ""}
+    service.revoke(level, hr, "违规")
+    text = pdf_text(service.pdf_for_download(app, level), tmp_path)
+    assert "REVOKED" in text and "初级服务专员" in text
+    assert "通 道" not in text
