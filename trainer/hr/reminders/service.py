@@ -8,6 +8,11 @@ Two steps, each safe to run twice at once:
 The same rows are the in-app notifications (trainer.notifications), so people without e-mail
 see them too; each keeps its kind and facts, and is written in its reader's language when it
 is shown or sent.
+
+E-mail: one per person per run for their own reminders (DIGEST_KINDS: each course stays its
+own row and in-app notification, the e-mail lists them all), HTML and plain text. A manager's
+weekly digest of their department's overdue people is a row of its own kind (team_overdue),
+one per manager per week, sent by the same deliver().
 """
 
 from __future__ import annotations
@@ -484,7 +489,8 @@ def deliver(
         ).all()
         for message_id in pending:
             _mark(message_id, "failed", str(error))
-            report.failed += 1
+        # Counted in e-mails, as `sent` is: those this run neither sent nor failed yet.
+        report.failed = len(details) - report.sent
     finally:
         try:
             smtp.quit()
