@@ -238,3 +238,15 @@ def test_the_digest_email_lists_the_people_in_html_and_text(stores, smtp_server)
         assert "新员工入门（2026-03-08 到期）" in part
     assert f'href="{BASE_URL}/training/team"' in parts["text/html"]
     assert subject_of(by_recipient["r1@example.com"]) == "[Trainer] 测试公司/华东区 有 2 人培训逾期"
+
+
+def test_the_weekly_job_queues_and_sends_the_digests(app, stores, smtp_server, monkeypatch):
+    from trainer.jobs import tasks
+
+    inbox, settings = smtp_server
+    app.config.update(SMTP_HOST=settings.host, SMTP_PORT=settings.port)
+    monkeypatch.setattr("trainer.clock.local_today", lambda: TODAY)
+    assert tasks.manager_digests(app) == 3
+    assert sorted(to[0] for to, _message in inbox.messages) == ["m1@example.com", "r1@example.com"]
+    assert tasks.manager_digests(app) == 0  # the same week: nothing new
+    assert len(inbox.messages) == 2
