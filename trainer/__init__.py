@@ -71,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
     from trainer.hr.people.views import bp as people_bp
     from trainer.hr.plans.views import bp as plans_bp
     from trainer.hr.plans.views import training_bp
+    from trainer.hr.reminders.views import bp as reminders_bp
     from trainer.hr.reports.views import bp as reports_bp
     from trainer.hr.staff.views import bp as staff_bp
     from trainer.main.views import bp as main_bp
@@ -92,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
         plans_bp,
         training_bp,
         reports_bp,
+        reminders_bp,
         notifications_bp,
         audit_bp,
     ):

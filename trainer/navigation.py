@@ -30,6 +30,7 @@ NAV_ITEMS = (
     NavItem("notifications.index", _l("Notifications"), None),
     NavItem("plans.index", _l("Skill plans"), frozenset({"hr", "admin"})),
     NavItem("reports.index", _l("Reports"), frozenset({"hr", "admin"})),
+    NavItem("reminders.index", _l("Reminders"), frozenset({"hr", "admin"})),
 )
 
 

@@ -153,6 +153,9 @@ ACCESS: dict[str, frozenset[str]] = {
     "staff.archive_department": HR_ONLY,
     "staff.restore_department": HR_ONLY,
     "staff.archive_position": HR_ONLY,
+    "staff.set_position_manages": HR_ONLY,
+    "reminders.index": HR_ONLY,
+    "reminders.send_now": HR_ONLY,
     "staff.restore_position": HR_ONLY,
 }
 

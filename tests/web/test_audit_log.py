@@ -355,6 +355,13 @@ CASES = {
         "管理员老赵 将岗位 咖啡师 改名为 高级咖啡师。",
         'href="/training/people/M0001"',
     ),
+    "position.manages_department": (
+        ("position", None),
+        {"name": "店长", "manages": True},
+        "管理员老赵 marked the position 店长 as managing its department.",
+        "管理员老赵 将岗位 店长 标记为负责本部门。",
+        'href="/training/people/M0001"',
+    ),
     "staff.imported": (
         ("import", None),
         {"source": "staff.xlsx", "create": 30, "update": 2, "deactivate": 1, "reactivate": 0},

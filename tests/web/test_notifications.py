@@ -17,7 +17,7 @@ from tests.unit.assessments.assessment_helpers import (
     submitted,
 )
 from tests.unit.certificates.conftest import pass_quiz
-from tests.unit.hr.smtp import running_smtp_server
+from tests.unit.hr.smtp import parts_of, running_smtp_server
 from trainer.assessments import appeals, assignments
 from trainer.courses.service import live_course
 from trainer.extensions import db
@@ -265,8 +265,10 @@ def test_the_job_sends_the_email_at_once_in_the_readers_language(app, people, sm
     assert subject_of(message) == (
         "[Trainer] Your practical assessment result for 门店售中服务 is ready"
     )
-    body = message.get_payload(decode=True).decode()
-    assert f"{app.config['BASE_URL']}/assessments/{assessment.id}" in body
+    parts = parts_of(message)
+    assert set(parts) == {"text/plain", "text/html"}
+    assert f"{app.config['BASE_URL']}/assessments/{assessment.id}" in parts["text/plain"]
+    assert f'href="{app.config["BASE_URL"]}/assessments/{assessment.id}"' in parts["text/html"]
     row = db.session.scalar(sa.select(OutboxMessage))
     assert row.email_state == "sent"
 

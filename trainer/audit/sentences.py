@@ -395,6 +395,16 @@ def _position_added(event, details, d):
     )
 
 
+@renders("position.manages_department")
+def _position_manages(event, details, d):
+    template = (
+        _("%(actor)s marked the position %(name)s as managing its department.")
+        if details.get("manages")
+        else _("%(actor)s marked the position %(name)s as not managing its department.")
+    )
+    return Sentence(template, {"actor": d.actor(event), "name": Part(str(details["name"]))})
+
+
 # --- plans -------------------------------------------------------------------------------
 
 
@@ -739,6 +749,7 @@ KIND_LABELS = {
     "position.archived": _l("Position archived"),
     "position.restored": _l("Position restored"),
     "position.renamed": _l("Position renamed"),
+    "position.manages_department": _l("Managing position changed"),
     "plan.created": _l("Plan created"),
     "plan.updated": _l("Plan edited"),
     "plan.archived": _l("Plan archived"),

@@ -18,6 +18,10 @@ from trainer.jobs import Jobs
 
 logger = logging.getLogger(__name__)
 
+# Mondays (huey: 0 is Sunday) at 08:40, in the scheduler's time zone: the week's digest of
+# overdue people for the managers of departments; a later run that week adds nothing.
+MANAGER_DIGEST_SCHEDULE = crontab(minute="40", hour="8", day_of_week="1")
+
 
 def register(jobs: Jobs, app: Flask) -> None:
     config = app.config
@@ -50,6 +54,7 @@ def register(jobs: Jobs, app: Flask) -> None:
     periodic(career_levels, crontab(minute="15"))
     periodic(recertification_windows, crontab(minute="20"))
     periodic(send_reminders, crontab(minute="30"))
+    periodic(manager_digests, MANAGER_DIGEST_SCHEDULE)
 
 
 def _in_app_context(app: Flask, function: Callable) -> Callable:
@@ -204,3 +209,14 @@ def send_reminders(app: Flask) -> int:
     for error in report.errors:
         logger.warning("reminders: %s", error)
     return report.queued
+
+
+def manager_digests(app: Flask) -> int:
+    """The weekly digest of each managed department's overdue people, to its manager (in the
+    app, and by e-mail when SMTP is configured)."""
+    from trainer.clock import local_today
+    from trainer.hr.reminders.service import queue_manager_digests
+
+    queued = queue_manager_digests(local_today())
+    send_notifications(app)
+    return queued

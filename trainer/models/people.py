@@ -57,6 +57,9 @@ class Position(db.Model):
     code: Mapped[str] = mapped_column(sa.String(50), unique=True)
     name: Mapped[str] = mapped_column(sa.String(100))
     department_kind: Mapped[str] = mapped_column(sa.String(20), default="store")
+    # Whoever holds it manages their department (店长): they get the weekly digest of the
+    # department's overdue people (trainer.hr.reminders.service.queue_manager_digests).
+    manages_department: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # Archived: no longer offered in forms; still shown on the records that name it.
     archived_at: Mapped[datetime | None]
 

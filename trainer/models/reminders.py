@@ -31,6 +31,7 @@ MESSAGE_KINDS = (
     "certificate_issued",
     "extra_attempt",
     "assessor_assigned",
+    "team_overdue",  # a manager's weekly digest of their department's overdue people
 )
 EMAIL_STATES = ("pending", "sending", "sent", "failed", "no_email")
 

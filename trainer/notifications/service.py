@@ -7,7 +7,8 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
+from flask_babel import gettext as _
 
 from trainer.auth.authority import manage_problem
 from trainer.clock import local_today
@@ -173,15 +174,48 @@ def mark_all_read(user: User) -> int:
 # --- by e-mail ----------------------------------------------------------------------------
 
 
+# Reminders about one's own training that one run sends together: one e-mail per person,
+# not one per course. Each stays its own row (and its own in-app notification, which links
+# to the same page); only the e-mail groups them.
+DIGEST_KINDS = frozenset({"due_soon", "overdue", "certificate_expiring"})
+
+
+@dataclass(frozen=True)
+class Email:
+    subject: str
+    text: str
+    html: str
+
+
 def email_of(
-    message: OutboxMessage, locale: str | None, default_locale: str, base_url: str
-) -> tuple[str, str]:
-    """(subject, text) of the e-mail, in the reader's language, with the page's address."""
+    messages: list[OutboxMessage],
+    locale: str | None,
+    default_locale: str,
+    base_url: str,
+    site_name: str = "Trainer",
+) -> Email:
+    """One e-mail (subject, plain text, HTML) telling its reader of `messages`, in their
+    language, each with the address of its page."""
     with force_locale(locale or default_locale):
-        title, body = _texts(message)
-    if message.link:
-        body = f"{body}\n\n{base_url}{message.link}"
-    return title, body
+        items = []
+        for message in messages:
+            title, body = _texts(message)
+            link = f"{base_url}{message.link or _fallback_link(message)}"
+            items.append({"title": title, "body": body, "link": link, "kind": message.kind})
+        if len(items) == 1:
+            subject, intro = items[0]["title"], ""
+        else:
+            subject = ngettext(
+                "%(num)d training reminder", "%(num)d training reminders", len(items)
+            )
+            intro = _("Your training that needs attention:")
+        text_parts = [intro] if intro else []
+        for item in items:
+            text_parts.append(f"{item['title']}\n{item['body']}\n{item['link']}")
+        html = current_app.jinja_env.get_template("notifications/email.html").render(
+            subject=subject, intro=intro, items=items, site_name=site_name
+        )
+    return Email(subject, "\n\n".join(text_parts) + "\n", html)
 
 
 def requeue_lost_emails(now: datetime | None = None) -> int:

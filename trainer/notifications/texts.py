@@ -131,4 +131,28 @@ def title_and_body(kind: str, params: dict) -> tuple[str, str]:
                 department=params["department"],
             ),
         )
+    if kind == "team_overdue":
+        people = params["people"]
+        lines = [
+            _(
+                "%(name)s (%(no)s), %(department)s: %(courses)s",
+                name=person["name"],
+                no=person["no"],
+                department=person["department"],
+                courses=_("; ").join(
+                    _("%(course)s (due %(date)s)", course=late["course"], date=late["date"])
+                    for late in person["courses"]
+                ),
+            )
+            for person in people
+        ]
+        return (
+            ngettext(
+                "%(num)d person with overdue training in %(department)s",
+                "%(num)d people with overdue training in %(department)s",
+                len(people),
+                department=params["department"],
+            ),
+            "\n".join(lines),
+        )
     raise ValueError(f"unknown notification kind {kind!r}")

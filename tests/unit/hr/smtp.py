@@ -45,3 +45,14 @@ def running_smtp_server() -> Iterator[tuple[Inbox, MailSettings]]:
         )
     finally:
         controller.stop()
+
+
+def parts_of(message) -> dict[str, str]:
+    """The text of each part of a received e-mail, by content type (text/plain, text/html)."""
+    return {
+        part.get_content_type(): part.get_payload(decode=True).decode(
+            part.get_content_charset() or "utf-8"
+        )
+        for part in message.walk()
+        if not part.is_multipart()
+    }

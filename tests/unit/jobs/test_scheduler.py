@@ -46,6 +46,11 @@ def test_the_timetable(app):
         "recertification_windows",
     }
     assert "send_reminders" in _names(huey, datetime(2026, 12, 7, 3, 30))
+    # The managers' digest: Mondays at 08:40 only (2026-12-07 is a Monday).
+    assert "manager_digests" in _names(huey, datetime(2026, 12, 7, 8, 40))
+    assert "manager_digests" not in _names(huey, datetime(2026, 12, 7, 8, 39))
+    assert "manager_digests" not in _names(huey, datetime(2026, 12, 8, 8, 40))
+    assert "manager_digests" not in _names(huey, datetime(2026, 12, 6, 8, 40))
 
 
 @pytest.fixture

@@ -176,7 +176,7 @@ def _assessor_departments(viewer: User) -> set[int]:
 def is_supervisor(viewer: User) -> bool:
     return (
         viewer.position is not None
-        and viewer.position.code in SUPERVISOR_POSITIONS
+        and (viewer.position.code in SUPERVISOR_POSITIONS or viewer.position.manages_department)
         and viewer.department_id is not None
     )
 

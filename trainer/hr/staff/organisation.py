@@ -218,6 +218,22 @@ def rename_position(actor: User, position: Position, name: str) -> None:
         record(actor, "position.renamed", "position", position.id, old=old, new=name)
 
 
+def set_manages_department(actor: User, position: Position, manages: bool) -> None:
+    """Whether holders of the position manage their department (店长): they get the weekly
+    digest of its overdue people."""
+    with write_transaction():
+        if position.manages_department != manages:
+            position.manages_department = manages
+            record(
+                actor,
+                "position.manages_department",
+                "position",
+                position.id,
+                name=position.name,
+                manages=manages,
+            )
+
+
 # --- archiving: nothing is deleted while people or plans use it --------------------------------
 
 

@@ -3,7 +3,7 @@ positions."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -264,6 +264,23 @@ def rename_position(position_id: int):
         flash(_organisation_message(error), "error")
     else:
         flash(_("Renamed to %(name)s.", name=position.name), "success")
+    return redirect(url_for("staff.organisation_page"))
+
+
+@bp.post("/organisation/positions/<int:position_id>/manages")
+@role_required(*HR)
+def set_position_manages(position_id: int):
+    position = _position_or_404(position_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    manages = request.form.get("manages") == "1"
+    organisation.set_manages_department(current_user, position, manages)
+    flash(
+        _("Holders of %(name)s now get the weekly digest of their department.", name=position.name)
+        if manages
+        else _("Holders of %(name)s no longer get the weekly digest.", name=position.name),
+        "success",
+    )
     return redirect(url_for("staff.organisation_page"))
 
 
