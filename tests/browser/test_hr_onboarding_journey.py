@@ -162,18 +162,20 @@ def test_hr_onboards_thirty_people_from_import_to_audit_log(
         assert person["name"] in body and person["employee_no"] in body
         [links[person["employee_no"]]] = re.findall(live_server + r"/auth/invitation/\S+", body)
 
-    # The printable sheets: one department per page, Guangzhou's pages first, every name and
-    # employee number on them, and each card's QR code the same one-time link.
+    # The printable sheets: Guangzhou's pages, then Shenzhen's, no page mixing the two; each
+    # page names its store (a page the cards run onto says so), and every name and employee
+    # number is on them, each card's QR code the same one-time link as the e-mail.
     pages = pdf_pages_text(sheets.read_bytes(), tmp_path)
+    stores = []
     for page in pages:
-        numbers = set(re.findall(r"\b[GZ]\d{4}\b", page))
-        assert numbers and (
-            all(n.startswith("G") for n in numbers) or all(n.startswith("Z") for n in numbers)
-        ), page
-    assert GUANGZHOU in pages[0] and SHENZHEN not in pages[0]
-    shenzhen_starts = next(i for i, page in enumerate(pages) if "Z2001" in page)
-    assert SHENZHEN in pages[shenzhen_starts]
-    assert all(SHENZHEN not in page for page in pages[:shenzhen_starts])
+        prefixes = {number[0] for number in re.findall(r"\b[GZ]\d{4}\b", page)}
+        assert prefixes in ({"G"}, {"Z"}), page
+        store, other = (GUANGZHOU, SHENZHEN) if prefixes == {"G"} else (SHENZHEN, GUANGZHOU)
+        assert store in page and other not in page, page
+        continued = bool(stores) and stores[-1] == store
+        assert page.lstrip().startswith(f"{store}（续）" if continued else store), page
+        stores.append(store)
+    assert stores == sorted(stores, key=[GUANGZHOU, SHENZHEN].index) and len(set(stores)) == 2
     text = "\n".join(pages)
     for row in rows:
         assert row["name"] in text and row["employee_no"] in text
