@@ -57,6 +57,28 @@ def test_every_page_without_arguments_passes_axe_on_a_phone(app, synced, demo, l
     assert not problems, "\n".join(problems)
 
 
+def test_the_header_of_each_section_passes_axe_on_a_wide_screen(
+    app, synced, demo, live_server, desktop
+):
+    """On a wide screen the menu sits in the header, white on teal, and the page one is on
+    is marked: each menu destination of HR (and the administrator's audit log) is opened
+    there, so the marked entry is checked too."""
+    problems = []
+    menu = {
+        "demo-hr": ["/", "/hr/people/", "/hr/plans/", "/hr/reports/"],
+        "demo-admin": ["/audit/"],
+    }
+    for person, paths in menu.items():
+        desktop.context.clear_cookies()
+        sign_in(desktop, live_server, person, demo)
+        for path in paths:
+            response = desktop.goto(live_server + path)
+            assert response.status == 200, f"{person} {path}: HTTP {response.status}"
+            assert desktop.locator('.nav a[aria-current="page"]').count() == 1, path
+            problems += accessibility_problems(desktop)
+    assert not problems, "\n".join(problems)
+
+
 def test_a_wide_table_can_be_scrolled_from_the_keyboard(app, synced, demo, live_server, phone):
     """On a phone the report tables scroll sideways: without a tab stop, a keyboard or
     switch user could not reach their right-hand columns (axe: scrollable-region-focusable)."""

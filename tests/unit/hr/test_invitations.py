@@ -190,6 +190,20 @@ def test_the_sheets_have_one_page_per_department_with_names_numbers_and_working_
     assert "新人甲" in page.get_data(as_text=True)
 
 
+def test_a_department_running_onto_a_second_page_names_it_there_too(app, users, tmp_path):
+    """Ten cards do not fit on one A4 page: the page they run onto says whose page it is
+    (pages get separated when they are handed out); the first page has its heading only."""
+    require_poppler()
+    mark_signed_in(*users.values())
+    for number in range(1, 11):
+        new_hire(f"N{number:02}", f"新人{number:02}")
+    batch = invite(users["hr"], department_id=department(STORE).id)
+    first, second = pdf_pages_text(service.sheets_of(batch), tmp_path)
+    assert "N01" in first and "N10" in second
+    assert second.lstrip().startswith(f"{STORE}（续）continued")
+    assert first.lstrip().startswith(STORE) and "（续）" not in first
+
+
 def test_invitations_for_an_import_reach_the_people_of_its_file(app, users, tmp_path):
     from tests.unit.hr.helpers import positions, staff_file
     from trainer.hr.staff import importer
