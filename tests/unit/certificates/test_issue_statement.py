@@ -91,3 +91,18 @@ def test_issuing_is_audited_with_serial_holder_and_title(app, users, synced):
         "user": learner.employee_no,
         "title": "新员工入门",
     }
+
+
+def test_the_holder_is_told_of_the_certificate_once_with_its_title_and_serial(app, users, synced):
+    from trainer.models import OutboxMessage
+
+    learner = users["learner"]
+    pass_quiz(learner)
+    [certificate] = _course_certificates("basics")
+    [told] = db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.kind == "certificate_issued")
+    ).all()
+    assert told.recipient_id == learner.id
+    assert (told.subject_type, told.subject_id) == ("certificate", certificate.id)
+    assert told.params == {"title": "新员工入门", "serial": certificate.serial}
+    assert told.link == "/certificates/"
