@@ -13,7 +13,7 @@ from tests.unit.certificates.conftest import pass_quiz, pdf_text, require_popple
 from tests.unit.jobs.test_certificate_jobs import pass_quiz_without_jobs
 from trainer.certificates import issuing, service
 from trainer.extensions import db
-from trainer.models import Certificate, CertificateRequest
+from trainer.models import Certificate, CertificateRequest, utcnow
 
 MOMENT = datetime(2026, 12, 7, 9, 0, 0)
 SECOND = timedelta(seconds=1)
@@ -128,3 +128,36 @@ def test_a_level_gone_from_the_paths_still_downloads_without_a_track(
     text = pdf_text(service.pdf_for_download(app, level), tmp_path)
     assert "REVOKED" in text and "初级服务专员" in text
     assert "通 道" not in text
+
+
+def test_a_finished_request_records_when_it_was_done(app, users, synced):
+    before = utcnow()
+    pass_quiz(users["learner"])
+    request = _only_request()
+    assert request.status == "done" and request.outcome == "issued"
+    assert before <= request.done_at <= utcnow()
+
+
+def test_the_serial_counter_row_inserted_meanwhile_is_retried_once(app, monkeypatch):
+    """The year's first serial inserts the year's counter row; another worker may insert it at
+    the same moment (the unique year refuses the second): the loser tries again once, and a
+    second refusal is an error, never a duplicate serial."""
+    refusals = []
+    original = service._highest_serial_number
+
+    def refused_once(year):
+        if not refusals:
+            refusals.append(year)
+            raise sa.exc.IntegrityError("INSERT INTO certificate_serials", {}, Exception("taken"))
+        return original(year)
+
+    monkeypatch.setattr(service, "_highest_serial_number", refused_once)
+    assert service.take_serial(2031) == "TRN-2031-000001"
+    assert service.take_serial(2031) == "TRN-2031-000002"
+
+    def always_refused(year):
+        raise sa.exc.IntegrityError("INSERT INTO certificate_serials", {}, Exception("taken"))
+
+    monkeypatch.setattr(service, "_highest_serial_number", always_refused)
+    with pytest.raises(RuntimeError, match="2032"):
+        service.take_serial(2032)
