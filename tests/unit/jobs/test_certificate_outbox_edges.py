@@ -161,3 +161,20 @@ def test_the_serial_counter_row_inserted_meanwhile_is_retried_once(app, monkeypa
     monkeypatch.setattr(service, "_highest_serial_number", always_refused)
     with pytest.raises(RuntimeError, match="2032"):
         service.take_serial(2032)
+
+
+def test_a_job_claims_only_its_own_request_at_the_moment_it_runs(app, users, synced):
+    """Two learners' requests are open (the queue was down): the job for the second one marks
+    only that one as taken up, with the moment it ran; the first stays pending for its own."""
+    first, second = users["learner"], users["trainer"]
+    pass_quiz_without_jobs(app, first)
+    pass_quiz_without_jobs(app, second)
+    [request] = db.session.scalars(
+        sa.select(CertificateRequest).where(CertificateRequest.user_id == second.id)
+    ).all()
+    assert issuing.process_request(app, request.id, now=MOMENT) == "issued"
+    db.session.commit()
+    by_user = {r.user_id: r for r in db.session.scalars(sa.select(CertificateRequest)).all()}
+    assert (by_user[first.id].status, by_user[first.id].claimed_at) == ("pending", None)
+    assert by_user[first.id].tries == 0
+    assert (by_user[second.id].status, by_user[second.id].claimed_at) == ("done", MOMENT)
