@@ -178,3 +178,17 @@ def test_a_job_claims_only_its_own_request_at_the_moment_it_runs(app, users, syn
     assert (by_user[first.id].status, by_user[first.id].claimed_at) == ("pending", None)
     assert by_user[first.id].tries == 0
     assert (by_user[second.id].status, by_user[second.id].claimed_at) == ("done", MOMENT)
+
+
+def test_a_request_for_a_course_not_yet_complete_is_done_with_that_outcome(app, users, synced):
+    """store-service needs a practical and an attitude evaluation besides the exam: the job
+    after the exam finds the course not complete and says so; no certificate."""
+    learner = users["learner"]
+    pass_quiz(learner)  # basics, the prerequisite (its own certificate)
+    pass_quiz(learner, "store-service")
+    store = db.session.scalar(
+        sa.select(CertificateRequest)
+        .where(CertificateRequest.user_id == learner.id)
+        .order_by(CertificateRequest.id.desc())
+    )
+    assert (store.status, store.outcome, store.certificate_id) == ("done", "not-complete", None)
