@@ -171,10 +171,10 @@ def test_a_course_the_database_refuses_leaves_the_others_loaded(app, courses_dir
 
     real = sync._create_version
 
-    def refuse_basics(record, course):
+    def refuse_basics(record, course, files):
         if course.slug == "basics":
             raise sa.exc.DataError("INSERT ...", {}, Exception("value too long"))
-        return real(record, course)
+        return real(record, course, files)
 
     monkeypatch.setattr(sync, "_create_version", refuse_basics)
     report = sync_content(Path(app.config["CONTENT_DIR"]))

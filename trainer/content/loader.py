@@ -1,4 +1,8 @@
-"""Course folders → Course objects, and every problem in them as line-numbered Problems.
+"""Course files → Course objects, and every problem in them as line-numbered Problems.
+
+A course's files are a mapping of course-relative path → bytes, whether they were read from a
+folder under content/courses/ or come from a draft a trainer edits in the browser: the same
+code checks both, so a draft passes exactly when the same files in a folder would.
 
 Nothing here raises on bad input: a course with errors comes back as None with its
 problems, and the rest of the catalogue loads as if it were not there.
@@ -8,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +26,7 @@ from trainer.content.prerequisites import check_prerequisites
 from trainer.content.question_model import Question
 from trainer.content.quiz import check_quiz_settings, parse_quiz
 from trainer.content.settings import CourseSettings
-from trainer.content.sources import FrontMatter, read_markdown, split_front_matter
+from trainer.content.sources import FrontMatter, decode_markdown, split_front_matter
 
 COURSE_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LESSON_FILE = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
@@ -69,10 +74,15 @@ MEDIA_EXTENSIONS = frozenset(
 )
 
 
+# A course's files: course-relative POSIX path → bytes.
+CourseFiles = Mapping[str, bytes]
+
+
 @dataclass(frozen=True)
 class Catalogue:
     courses: dict[str, Course]  # only the courses without errors
     problems: dict[str, list[Problem]]  # every course folder's problems, warnings included
+    files: dict[str, CourseFiles] = field(default_factory=dict)  # the valid courses' files
 
     def errors_for(self, slug: str) -> list[Problem]:
         return [problem for problem in self.problems.get(slug, []) if problem.is_error]
@@ -82,48 +92,95 @@ class Catalogue:
 
 
 @dataclass
-class _CourseLoad:
-    """What the catalogue needs from one folder, even when the course itself is invalid."""
+class CourseLoad:
+    """What the catalogue needs from one course, even when the course itself is invalid."""
 
     slug: str
     course: Course | None
     problems: list[Problem]
     course_md: str  # display path, for prerequisite problems
     prerequisites: list[tuple[str, int]] = field(default_factory=list)  # (slug, line)
+    files: CourseFiles = field(default_factory=dict)  # what a stored version keeps
 
 
 def load_course(course_dir: Path) -> tuple[Course | None, list[Problem]]:
     """Load one course folder. The Course is None when any problem is an error."""
-    load = _load_course_guarded(course_dir)
+    load = _load_folder(course_dir)
     return load.course, load.problems
+
+
+def load_course_files(
+    slug: str, files: CourseFiles, display_root: str | None = None
+) -> tuple[Course | None, list[Problem]]:
+    """Load one course from its files. The Course is None when any problem is an error."""
+    load = load_course_source(slug, files, display_root)
+    return load.course, load.problems
+
+
+def load_course_source(
+    slug: str,
+    files: CourseFiles,
+    display_root: str | None = None,
+    read_problems: Sequence[Problem] = (),
+) -> CourseLoad:
+    """Load one course from its files (and the problems met while reading them)."""
+    display_root = display_root or f"courses/{slug}"
+    try:
+        return _load_course(slug, files, display_root, list(read_problems))
+    except Exception as exc:  # one course's surprise must not stop the others
+        problem = Problem.error(
+            f"{display_root}/course.md", 0, "loader-failed", detail=repr(exc)[:200]
+        )
+        return CourseLoad(slug, None, [problem], f"{display_root}/course.md")
+
+
+def check_prerequisites_of(
+    load: CourseLoad, graph: Mapping[str, Sequence[str]], valid: Collection[str]
+) -> None:
+    """Add the problems of one course's prerequisites against the other courses (a draft
+    against the live catalogue): unknown or circular (`graph`: every course's
+    prerequisites, this one's included), or a course that has errors (`valid`: those
+    without)."""
+    load.problems.extend(check_prerequisites(load.slug, load.prerequisites, graph, load.course_md))
+    load.problems.extend(_invalid_prerequisites(load, graph, valid))
+
+
+def _invalid_prerequisites(
+    load: CourseLoad, known: Collection[str], valid: Collection[str]
+) -> list[Problem]:
+    """A warning for each prerequisite that exists but has errors (the course itself valid)."""
+    if load.course is None or _has_errors(load.problems):
+        return []
+    return [
+        Problem.warning(load.course_md, line, "prerequisite-invalid", slug=prerequisite)
+        for prerequisite, line in load.prerequisites
+        if prerequisite in known and prerequisite not in valid
+    ]
 
 
 def load_catalogue(content_dir: Path) -> Catalogue:
     """Load every course under `content_dir`/courses (or `content_dir` itself when it has no
     courses/ folder), then check prerequisites across courses."""
     courses_dir = content_dir / "courses" if (content_dir / "courses").is_dir() else content_dir
-    loads: dict[str, _CourseLoad] = {}
+    loads: dict[str, CourseLoad] = {}
     folders = sorted(courses_dir.iterdir()) if courses_dir.is_dir() else []
     for folder in folders:
         if folder.is_dir() and not folder.is_symlink() and not folder.name.startswith((".", "_")):
-            loads[folder.name] = _load_course_guarded(folder)
+            loads[folder.name] = _load_folder(folder)
     graph = {
         slug: [prerequisite for prerequisite, _ in load.prerequisites]
         for slug, load in loads.items()
     }
-    for slug, load in loads.items():
-        for problem in check_prerequisites(slug, load.prerequisites, graph, load.course_md):
+    for load in loads.values():
+        for problem in check_prerequisites(load.slug, load.prerequisites, graph, load.course_md):
             load.problems.append(problem)
     valid = {slug for slug, load in loads.items() if load.course and not _has_errors(load.problems)}
-    for slug, load in loads.items():
-        for prerequisite, line in load.prerequisites:
-            if prerequisite in loads and prerequisite not in valid and slug in valid:
-                load.problems.append(
-                    Problem.warning(load.course_md, line, "prerequisite-invalid", slug=prerequisite)
-                )
+    for load in loads.values():
+        load.problems.extend(_invalid_prerequisites(load, loads, valid))
     return Catalogue(
         courses={slug: loads[slug].course for slug in sorted(valid)},
         problems={slug: load.problems for slug, load in loads.items()},
+        files={slug: loads[slug].files for slug in sorted(valid)},
     )
 
 
@@ -131,29 +188,36 @@ def _has_errors(problems: list[Problem]) -> bool:
     return any(problem.is_error for problem in problems)
 
 
-def _load_course_guarded(course_dir: Path) -> _CourseLoad:
+def _load_folder(course_dir: Path) -> CourseLoad:
     display_root = f"{course_dir.parent.name}/{course_dir.name}"
     try:
-        return _load_course(course_dir, display_root)
-    except Exception as exc:  # one course's surprise must not stop the others
+        files, read_problems = read_course_folder(course_dir, display_root)
+    except OSError as exc:
         problem = Problem.error(
-            f"{display_root}/course.md", 0, "loader-failed", detail=repr(exc)[:200]
+            f"{display_root}/", 0, "file-unreadable", detail=exc.strerror or str(exc)
         )
-        return _CourseLoad(course_dir.name, None, [problem], f"{display_root}/course.md")
+        return CourseLoad(course_dir.name, None, [problem], f"{display_root}/course.md")
+    return load_course_source(course_dir.name, files, display_root, read_problems)
 
 
-def _load_course(course_dir: Path, display_root: str) -> _CourseLoad:
-    slug = course_dir.name
+def _load_course(
+    slug: str, all_files: CourseFiles, display_root: str, problems: list[Problem]
+) -> CourseLoad:
     course_md = f"{display_root}/course.md"
-    load = _CourseLoad(slug, None, [], course_md)
-    problems = load.problems
+    load = CourseLoad(slug, None, problems, course_md)
     if not COURSE_SLUG.match(slug):
         problems.append(Problem.error(f"{display_root}/", 0, "slug-invalid", slug=slug))
-    files, file_problems = _course_files(course_dir, display_root)
-    problems.extend(file_problems)
+    files = []
+    for relative in sorted(all_files):
+        if is_ignored_file(relative):
+            problems.append(Problem.warning(f"{display_root}/{relative}", 0, "file-ignored"))
+        else:
+            files.append(relative)
+    sources = {relative: all_files[relative] for relative in files}
+    load.files = sources
     existing = frozenset(files)
 
-    front_matter = _read_front_matter(course_dir, display_root, problems)
+    front_matter = _read_front_matter(sources, display_root, problems)
     meta = None
     if front_matter is not None:
         meta, meta_problems = parse_course_meta(front_matter, course_md)
@@ -169,14 +233,14 @@ def _load_course(course_dir: Path, display_root: str) -> _CourseLoad:
             check_links(front_matter.body, "course.md", course_md, existing, front_matter.body_line)
         )
 
-    lessons = _load_lessons(course_dir, display_root, existing, problems)
+    lessons = _load_lessons(sources, display_root, existing, problems)
     settings = CourseSettings.from_meta(meta) if meta is not None else None
     problems.extend(check_lesson_values(lessons, display_root, settings))
     if front_matter is not None:
         problems.extend(
             check_text_values(front_matter.body, course_md, front_matter.body_line, settings)
         )
-    questions = _load_questions(course_dir, display_root, existing, problems)
+    questions = _load_questions(sources, display_root, existing, problems)
     if meta is not None and questions is not None:
         problems.extend(check_quiz_settings(questions, meta.quiz, course_md, front_matter.line_of))
         problems.extend(
@@ -195,11 +259,11 @@ def _load_course(course_dir: Path, display_root: str) -> _CourseLoad:
         required = getattr(meta, f"{kind}_required", False) if meta else False
         line = front_matter.line_of(f"{kind}_required") if front_matter else 0
         checklists[kind] = _load_checklist(
-            course_dir, display_root, file_name, required, line, existing, problems
+            sources, display_root, file_name, required, line, existing, problems
         )
 
     referenced = referenced_media(front_matter.body if front_matter else "", lessons)
-    media = _servable_media(course_dir, files, referenced, display_root, problems)
+    media = _servable_media(sources, referenced, display_root, problems)
     problems.extend(
         _database_limit_problems(
             slug, display_root, meta, files, lessons, questions or [], checklists
@@ -209,7 +273,7 @@ def _load_course(course_dir: Path, display_root: str) -> _CourseLoad:
         return load
     load.course = Course(
         slug=slug,
-        version=course_version(course_dir, files),
+        version=course_version(sources),
         meta=meta,
         intro=front_matter.body.strip(),
         lessons=tuple(lessons),
@@ -217,7 +281,6 @@ def _load_course(course_dir: Path, display_root: str) -> _CourseLoad:
         practical=checklists["practical"],
         attitude=checklists["attitude"],
         media=media,
-        source_dir=course_dir,
         files=tuple(files),
     )
     return load
@@ -266,9 +329,9 @@ def is_ignored_file(relative: str) -> bool:
     )
 
 
-def _course_files(course_dir: Path, display_root: str) -> tuple[list[str], list[Problem]]:
-    """Relative paths of every regular file in the course folder, sorted, without hidden
-    and backup files (a warning names each one left out)."""
+def _folder_files(course_dir: Path, display_root: str) -> tuple[list[str], list[Problem]]:
+    """Relative paths of every regular file in the course folder, sorted (hidden and backup
+    files included: the loader leaves those out with a warning)."""
     files: list[str] = []
     problems: list[Problem] = []
     for path in sorted(course_dir.rglob("*")):
@@ -277,11 +340,18 @@ def _course_files(course_dir: Path, display_root: str) -> tuple[list[str], list[
             # A link could point anywhere on the server; a course must carry its own files.
             problems.append(Problem.error(f"{display_root}/{relative}", 0, "symlink"))
         elif path.is_file():
-            if is_ignored_file(relative):
-                problems.append(Problem.warning(f"{display_root}/{relative}", 0, "file-ignored"))
-            else:
-                files.append(relative)
+            files.append(relative)
     return files, problems
+
+
+def read_course_folder(
+    course_dir: Path, display_root: str | None = None
+) -> tuple[dict[str, bytes], list[Problem]]:
+    """A course folder's files as path → bytes, and the problems met reading it (symlinks).
+    Hidden and backup files are read too; the loader leaves them out with a warning."""
+    display_root = display_root or f"{course_dir.parent.name}/{course_dir.name}"
+    paths, problems = _folder_files(course_dir, display_root)
+    return {relative: (course_dir / relative).read_bytes() for relative in paths}, problems
 
 
 def referenced_media(course_md_body: str, lessons: list[Lesson]) -> set[str]:
@@ -298,15 +368,14 @@ def referenced_media(course_md_body: str, lessons: list[Lesson]) -> set[str]:
 
 
 def _servable_media(
-    course_dir: Path,
-    files: list[str],
+    sources: CourseFiles,
     referenced: set[str],
     display_root: str,
     problems: list[Problem],
 ) -> frozenset[str]:
     """Files a lesson references, of a media type; a warning for every other file."""
     media = set()
-    for relative in files:
+    for relative in sorted(sources):
         if _is_course_markdown(relative):
             continue
         display = f"{display_root}/{relative}"
@@ -314,7 +383,7 @@ def _servable_media(
             problems.append(Problem.warning(display, 0, "file-type-not-served"))
         elif relative not in referenced:
             problems.append(Problem.warning(display, 0, "file-not-referenced"))
-        elif (size := (course_dir / relative).stat().st_size) > MAX_MEDIA_BYTES:
+        elif (size := len(sources[relative])) > MAX_MEDIA_BYTES:
             problems.append(
                 Problem.error(
                     display,
@@ -329,12 +398,29 @@ def _servable_media(
     return frozenset(media)
 
 
-def course_version(course_dir: Path, files: list[str] | None = None) -> str:
-    """Hex SHA-256 over the sorted relative paths and bytes of every file in the course."""
-    if files is None:
-        files, _ = _course_files(course_dir, course_dir.name)
+def course_version(files: CourseFiles) -> str:
+    """Hex SHA-256 over the sorted relative paths and bytes of every file in the course
+    (hidden and backup files left out, as the loader leaves them out)."""
     digest = hashlib.sha256()
     for relative in sorted(files):
+        if is_ignored_file(relative):
+            continue
+        encoded = relative.encode()
+        data = files[relative]
+        digest.update(len(encoded).to_bytes(8, "big") + encoded)
+        digest.update(len(data).to_bytes(8, "big"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def folder_version(course_dir: Path) -> str:
+    """course_version of a folder's files, read a chunk at a time (the sync hashes every
+    folder on each run; most are unchanged and never parsed)."""
+    paths, _ = _folder_files(course_dir, course_dir.name)
+    digest = hashlib.sha256()
+    for relative in paths:
+        if is_ignored_file(relative):
+            continue
         encoded = relative.encode()
         digest.update(len(encoded).to_bytes(8, "big") + encoded)
         path = course_dir / relative
@@ -352,13 +438,13 @@ def _is_course_markdown(relative: str) -> bool:
 
 
 def _read_front_matter(
-    course_dir: Path, display_root: str, problems: list[Problem]
+    sources: CourseFiles, display_root: str, problems: list[Problem]
 ) -> FrontMatter | None:
     course_md = f"{display_root}/course.md"
-    if not (course_dir / "course.md").is_file():
+    if "course.md" not in sources:
         problems.append(Problem.error(course_md, 0, "course-md-missing"))
         return None
-    text, read_problems = read_markdown(course_dir / "course.md", course_md)
+    text, read_problems = decode_markdown(sources["course.md"], course_md)
     problems.extend(read_problems)
     if text is None:
         return None
@@ -368,21 +454,23 @@ def _read_front_matter(
 
 
 def _load_lessons(
-    course_dir: Path, display_root: str, existing: frozenset[str], problems: list[Problem]
+    sources: CourseFiles, display_root: str, existing: frozenset[str], problems: list[Problem]
 ) -> list[Lesson]:
-    lessons_dir = course_dir / "lessons"
-    paths = sorted(lessons_dir.glob("*.md")) if lessons_dir.is_dir() else []
+    # Lessons are the Markdown files directly in lessons/ (a subfolder's files are media).
+    paths = sorted(
+        relative
+        for relative in sources
+        if relative.startswith("lessons/") and relative.count("/") == 1 and relative.endswith(".md")
+    )
     lessons: list[Lesson] = []
     first_file_of: dict[int, str] = {}
     slugs: set[str] = set()
-    for path in paths:
-        relative = f"lessons/{path.name}"
+    for relative in paths:
+        file_name = relative.removeprefix("lessons/")
         display = f"{display_root}/{relative}"
-        if path.is_symlink() or not path.is_file():
-            continue
-        name = LESSON_FILE.match(path.name)
+        name = LESSON_FILE.match(file_name)
         if not name:
-            problems.append(Problem.error(display, 0, "lesson-filename", name=path.name))
+            problems.append(Problem.error(display, 0, "lesson-filename", name=file_name))
             continue
         number, lesson_slug = int(name.group(1)), name.group(2)
         if number in first_file_of:
@@ -396,12 +484,14 @@ def _load_lessons(
                 )
             )
             continue
-        first_file_of[number] = path.name
+        first_file_of[number] = file_name
         if lesson_slug in slugs:
             problems.append(Problem.error(display, 0, "lesson-slug-duplicate", slug=lesson_slug))
             continue
         slugs.add(lesson_slug)
-        lesson = _load_lesson(path, relative, display, number, lesson_slug, existing, problems)
+        lesson = _load_lesson(
+            sources[relative], relative, display, number, lesson_slug, existing, problems
+        )
         if lesson is not None:
             lessons.append(lesson)
     if not paths:
@@ -410,7 +500,7 @@ def _load_lessons(
 
 
 def _load_lesson(
-    path: Path,
+    data: bytes,
     relative: str,
     display: str,
     number: int,
@@ -418,7 +508,7 @@ def _load_lesson(
     existing: frozenset[str],
     problems: list[Problem],
 ) -> Lesson | None:
-    text, read_problems = read_markdown(path, display)
+    text, read_problems = decode_markdown(data, display)
     problems.extend(read_problems)
     if text is None:
         return None
@@ -450,13 +540,13 @@ def _load_lesson(
 
 
 def _load_questions(
-    course_dir: Path, display_root: str, existing: frozenset[str], problems: list[Problem]
+    sources: CourseFiles, display_root: str, existing: frozenset[str], problems: list[Problem]
 ) -> list[Question] | None:
     display = f"{display_root}/quiz.md"
-    if not (course_dir / "quiz.md").is_file():
+    if "quiz.md" not in sources:
         problems.append(Problem.error(display, 0, "quiz-missing"))
         return None
-    text, read_problems = read_markdown(course_dir / "quiz.md", display)
+    text, read_problems = decode_markdown(sources["quiz.md"], display)
     problems.extend(read_problems)
     if text is None:
         return None
@@ -467,7 +557,7 @@ def _load_questions(
 
 
 def _load_checklist(
-    course_dir: Path,
+    sources: CourseFiles,
     display_root: str,
     file_name: str,
     required: bool,
@@ -476,9 +566,8 @@ def _load_checklist(
     problems: list[Problem],
 ) -> Checklist | None:
     display = f"{display_root}/{file_name}"
-    path = course_dir / file_name
     kind = file_name.removesuffix(".md")
-    if not path.is_file():
+    if file_name not in sources:
         if required:
             problems.append(
                 Problem.error(f"{display_root}/course.md", required_line, f"{kind}-missing")
@@ -488,7 +577,7 @@ def _load_checklist(
         # An unused checklist is most likely a forgotten `practical_required: true`.
         problems.append(Problem.warning(display, 0, "checklist-not-required", kind=kind))
         return None
-    text, read_problems = read_markdown(path, display)
+    text, read_problems = decode_markdown(sources[file_name], display)
     problems.extend(read_problems)
     if text is None:
         return None

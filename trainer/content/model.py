@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
@@ -173,7 +172,6 @@ class Course:
     # "media/fitting-room.svg"). The course's own Markdown files are never in here, so
     # serving only these paths cannot leak quiz answers.
     media: frozenset[str]
-    source_dir: Path
     # Every file of the version (course-relative), hidden and backup files left out: what a
     # stored version keeps, so attempts can be rebuilt from it.
     files: tuple[str, ...] = ()

@@ -46,18 +46,17 @@ def read_markdown(path: Path, display: str) -> tuple[str | None, list[Problem]]:
     try:
         size = path.stat().st_size
         if size > MAX_MARKDOWN_BYTES:
-            return None, [
-                Problem.error(
-                    display,
-                    0,
-                    "file-too-large",
-                    size_kb=size // 1024,
-                    limit_kb=MAX_MARKDOWN_BYTES // 1024,
-                )
-            ]
+            return None, [_too_large(display, size)]
         data = path.read_bytes()
     except OSError as exc:
         return None, [Problem.error(display, 0, "file-unreadable", detail=exc.strerror or "")]
+    return decode_markdown(data, display)
+
+
+def decode_markdown(data: bytes, display: str) -> tuple[str | None, list[Problem]]:
+    """The text of a Markdown file's bytes (from a folder or a draft), or None and why not."""
+    if len(data) > MAX_MARKDOWN_BYTES:
+        return None, [_too_large(display, len(data))]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -66,6 +65,16 @@ def read_markdown(path: Path, display: str) -> tuple[str | None, list[Problem]]:
     # Editors on Windows add a byte-order mark and CRLF line ends; neither is a mistake.
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     return text, []
+
+
+def _too_large(display: str, size: int) -> Problem:
+    return Problem.error(
+        display,
+        0,
+        "file-too-large",
+        size_kb=size // 1024,
+        limit_kb=MAX_MARKDOWN_BYTES // 1024,
+    )
 
 
 @dataclass(frozen=True)

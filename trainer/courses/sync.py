@@ -7,7 +7,6 @@ stays live, its problems are stored for trainers to read, and the other courses 
 from __future__ import annotations
 
 import dataclasses
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -19,21 +18,30 @@ from trainer.audit import service as audit
 from trainer.content import (
     Course,
     Problem,
-    course_version,
     format_problem,
     load_catalogue,
-    load_course,
     media_url_for,
     render_markdown,
     settings_of,
 )
 from trainer.content.lesson_values import fill_lesson_values
-from trainer.content.loader import DB_LIMITS
+from trainer.content.loader import DB_LIMITS, CourseFiles, folder_version, load_course_files
 from trainer.database import write_transaction
 from trainer.extensions import db
-from trainer.models import CourseFile, CourseLesson, CourseRecord, CourseVersion, utcnow
+from trainer.models import (
+    CourseFile,
+    CourseLesson,
+    CoursePublication,
+    CourseRecord,
+    CourseVersion,
+    User,
+    utcnow,
+)
 
-OUTCOMES = ("new", "updated", "restored", "unchanged", "error", "missing")
+# "conflict": the folder's files differ from a version published from the browser, which
+# stays live until a trainer chooses; "kept": a trainer chose the browser's version over
+# these very folder files before.
+OUTCOMES = ("new", "updated", "restored", "unchanged", "error", "missing", "conflict", "kept")
 
 
 @dataclass
@@ -67,25 +75,42 @@ def course_folders(content_dir: Path) -> list[Path]:
     ]
 
 
-def _nothing_changed(content_dir: Path) -> dict[str, str] | None:
+def _nothing_changed(hashes: dict[str, str]) -> dict[str, str] | None:
     """When every folder's files hash to its live, error-free version and no folder came or
-    went, the catalogue is as last loaded: return {slug: "unchanged"} without parsing."""
-    hashes = {folder.name: course_version(folder) for folder in course_folders(content_dir)}
+    went, the catalogue is as last loaded: return {slug: "unchanged"} without parsing.
+    Courses published from the browser need no folder; one that has a folder is unchanged
+    when its files are the live version or the ones a trainer chose not to take."""
     rows = db.session.execute(
-        sa.select(CourseRecord.slug, CourseRecord.status, CourseVersion.version_hash)
+        sa.select(
+            CourseRecord.slug,
+            CourseRecord.status,
+            CourseRecord.source,
+            CourseRecord.folder_conflict_hash,
+            CourseRecord.folder_conflict_kept,
+            CourseVersion.version_hash,
+        )
         .outerjoin(CourseVersion, CourseRecord.current_version_id == CourseVersion.id)
         .where(CourseRecord.status != "missing")
     ).all()
-    live = {slug: (status, version_hash) for slug, status, version_hash in rows}
-    if set(live) != set(hashes):
+    from_folder = {
+        row.slug: (row.status, row.version_hash) for row in rows if row.source == "folder"
+    }
+    from_browser = {row.slug: row for row in rows if row.source == "browser"}
+    if set(from_folder) != set(hashes) - set(from_browser):
         return None
-    if any(live[slug] != ("ok", version_hash) for slug, version_hash in hashes.items()):
+    if any(from_folder[slug] != ("ok", hashes[slug]) for slug in from_folder):
         return None
+    for slug, row in from_browser.items():
+        folder_hash = hashes.get(slug)
+        kept = row.folder_conflict_kept and folder_hash == row.folder_conflict_hash
+        if folder_hash is not None and folder_hash != row.version_hash and not kept:
+            return None
     return {slug: "unchanged" for slug in hashes}
 
 
 def sync_content(content_dir: Path) -> SyncReport:
-    unchanged = _nothing_changed(content_dir)
+    hashes = {folder.name: folder_version(folder) for folder in course_folders(content_dir)}
+    unchanged = _nothing_changed(hashes)
     if unchanged is not None:
         with write_transaction():
             db.session.execute(
@@ -104,7 +129,7 @@ def sync_content(content_dir: Path) -> SyncReport:
             # undone for that course alone, and the others still load.
             try:
                 with db.session.begin_nested():
-                    report.outcomes[slug] = _sync_one(slug, records, catalogue)
+                    report.outcomes[slug] = _sync_one(slug, records, catalogue, hashes.get(slug))
             except sa.exc.SQLAlchemyError as error:
                 report.outcomes[slug] = "error"
                 report.problems[slug] = [
@@ -115,16 +140,20 @@ def sync_content(content_dir: Path) -> SyncReport:
                 ]
                 records[slug] = _record_failure(slug, report.problems[slug])
         for slug, record in records.items():
-            if slug not in on_disk:
+            if slug not in on_disk and record.source == "folder":
                 record.status = "missing"
                 report.outcomes[slug] = "missing"
     return report
 
 
-def _sync_one(slug: str, records: dict[str, CourseRecord], catalogue) -> str:
+def _sync_one(
+    slug: str, records: dict[str, CourseRecord], catalogue, folder_hash: str | None
+) -> str:
     record = records.get(slug)
     if record is None and len(slug) > DB_LIMITS["slug"]:
         return "error"  # its problems are in the report; no row can hold this slug
+    if record is not None and record.source == "browser":
+        return _check_folder_against_browser(record, folder_hash)
     if record is None:
         record = CourseRecord(slug=slug, problems=[])
         db.session.add(record)
@@ -137,9 +166,27 @@ def _sync_one(slug: str, records: dict[str, CourseRecord], catalogue) -> str:
         record.status = "error"  # the live version, if any, stays live
         return "error"
     record.status = "ok"
-    outcome = _make_current(record, course)
+    record.folder_conflict_hash = None
+    record.folder_conflict_kept = False
+    outcome = make_current(record, course, catalogue.files[slug], Publication("folder"))
     db.session.flush()  # a refusal shows here, inside this course's savepoint
     return outcome
+
+
+def _check_folder_against_browser(record: CourseRecord, folder_hash: str | None) -> str:
+    """A course last published from the browser is never replaced by a sync: when the
+    folder holds other files, they wait as a conflict on the course page until a trainer
+    takes them (`take_folder_version`) or keeps the browser's version."""
+    live_hash = record.current_version.version_hash if record.current_version else None
+    if folder_hash is None or folder_hash == live_hash:
+        record.folder_conflict_hash = None
+        record.folder_conflict_kept = False
+        return "unchanged"
+    if record.folder_conflict_hash == folder_hash and record.folder_conflict_kept:
+        return "kept"
+    record.folder_conflict_hash = folder_hash
+    record.folder_conflict_kept = False
+    return "conflict"
 
 
 def _record_failure(slug: str, problems: list[Problem]) -> CourseRecord | None:
@@ -156,7 +203,24 @@ def _record_failure(slug: str, problems: list[Problem]) -> CourseRecord | None:
     return record
 
 
-def _make_current(record: CourseRecord, course: Course) -> str:
+@dataclass(frozen=True)
+class Publication:
+    """Who put a version live and why: the sync (folder), a reviewed draft (browser), or an
+    older version published again (rollback)."""
+
+    source: str  # one of PUBLICATION_SOURCES
+    actor: User | None = None  # who pressed publish; None for the content sync
+    author: User | None = None
+    reviewer: User | None = None
+    message: str = ""
+
+
+def make_current(
+    record: CourseRecord, course: Course, files: CourseFiles, publication: Publication
+) -> str:
+    """Make `course` (parsed from `files`) the live version of `record`: the one way a
+    version goes live, for the sync, a published draft and a rollback alike. Stores the
+    version when its files are new, records the publication and its audit event."""
     version = db.session.scalar(
         sa.select(CourseVersion).where(
             CourseVersion.course_id == record.id, CourseVersion.version_hash == course.version
@@ -166,23 +230,49 @@ def _make_current(record: CourseRecord, course: Course) -> str:
         outcome = "unchanged" if record.current_version_id == version.id else "restored"
     else:
         outcome = "new" if record.current_version_id is None else "updated"
-        version = _create_version(record, course)
+        version = _create_version(record, course, files)
     record.current_version = version
-    if outcome != "unchanged":
-        # In the same transaction as the version it records; the content sync has no actor.
-        audit.record(
-            None,
-            "course.version_published",
-            "course_version",
-            version.id,
-            course=record.slug,
-            title=version.title,
-            outcome=outcome,
+    record.source = "folder" if publication.source == "folder" else "browser"
+    if outcome == "unchanged" and publication.source == "folder":
+        return outcome
+    number = (
+        db.session.scalar(
+            sa.select(sa.func.max(CoursePublication.number)).where(
+                CoursePublication.course_id == record.id
+            )
         )
+        or 0
+    ) + 1
+    db.session.add(
+        CoursePublication(
+            course_id=record.id,
+            version_id=version.id,
+            number=number,
+            source=publication.source,
+            author_id=publication.author.id if publication.author else None,
+            reviewer_id=publication.reviewer.id if publication.reviewer else None,
+            message=publication.message,
+        )
+    )
+    # In the same transaction as the version it records; the content sync has no actor.
+    audit.record(
+        publication.actor,
+        "course.version_published",
+        "course_version",
+        version.id,
+        course=record.slug,
+        title=version.title,
+        outcome=outcome,
+        source=publication.source,
+        number=number,
+        author=publication.author.display_name if publication.author else None,
+        reviewer=publication.reviewer.display_name if publication.reviewer else None,
+        message=publication.message or None,
+    )
     return outcome
 
 
-def _create_version(record: CourseRecord, course: Course) -> CourseVersion:
+def _create_version(record: CourseRecord, course: Course, files: CourseFiles) -> CourseVersion:
     meta = course.meta
     version = CourseVersion(
         course_id=record.id,
@@ -222,10 +312,7 @@ def _create_version(record: CourseRecord, course: Course) -> CourseVersion:
             )
         )
     db.session.add_all(
-        CourseFile(
-            version_id=version.id, path=path, content=(course.source_dir / path).read_bytes()
-        )
-        for path in course.files
+        CourseFile(version_id=version.id, path=path, content=files[path]) for path in course.files
     )
     return version
 
@@ -241,6 +328,17 @@ def _problem_dict(problem: Problem) -> dict:
     }
 
 
+def stored_files(version_id: int) -> dict[str, bytes]:
+    """Every file of a stored version, path → bytes."""
+    return dict(
+        db.session.execute(
+            sa.select(CourseFile.path, CourseFile.content).where(
+                CourseFile.version_id == version_id
+            )
+        ).all()
+    )
+
+
 def course_for_version(version: CourseVersion) -> Course:
     """The parsed course of a stored version (quiz, checklists), rebuilt from its files."""
     return _parse_stored_version(version.id, version.version_hash, version.course.slug)
@@ -251,16 +349,7 @@ def _parse_stored_version(version_id: int, version_hash: str, slug: str) -> Cour
     # A stored version never changes, so its parse is kept for the life of the process,
     # keyed by the version's id and content hash (a database rebuilt under the same ids
     # holds other content and so gets another key).
-    files = db.session.execute(
-        sa.select(CourseFile.path, CourseFile.content).where(CourseFile.version_id == version_id)
-    ).all()
-    with tempfile.TemporaryDirectory() as scratch:
-        folder = Path(scratch) / slug
-        for path, content in files:
-            target = folder / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
-        course, problems = load_course(folder)
+    course, problems = load_course_files(slug, stored_files(version_id))
     if course is None:  # stored versions were valid when stored; say clearly if not
         raise RuntimeError("; ".join(format_problem(p, "en") for p in problems))
     return course

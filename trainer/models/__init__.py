@@ -23,6 +23,7 @@ from trainer.models.courses import (
     CourseVersion,
     LessonProgress,
 )
+from trainer.models.drafts import CourseDraft, CoursePublication, DraftFile, DraftNote
 from trainer.models.invitations import InvitationBatch
 from trainer.models.people import (
     ROLES,
@@ -40,6 +41,10 @@ from trainer.models.reports import ReportExport
 from trainer.models.staff import ImportBatch
 
 __all__ = [
+    "CourseDraft",
+    "CoursePublication",
+    "DraftFile",
+    "DraftNote",
     "ROLES",
     "Appeal",
     "Assessment",

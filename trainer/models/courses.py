@@ -19,6 +19,7 @@ class CourseRecord(db.Model):
     __tablename__ = "courses"
     __table_args__ = (
         sa.CheckConstraint("status IN ('ok', 'error', 'missing')", name="status_known"),
+        sa.CheckConstraint("source IN ('folder', 'browser')", name="source_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -30,6 +31,12 @@ class CourseRecord(db.Model):
     # The last check's problems: [{"file", "line", "code", "severity", "zh", "en"}, ...]
     problems: Mapped[list] = mapped_column(sa.JSON, default=list, deferred=True)
     checked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Where the live version came from: "folder" (content/courses, by sync) or "browser" (a
+    # published draft). A sync does not replace a version published from the browser: it
+    # keeps the folder's differing files' hash here until a trainer chooses.
+    source: Mapped[str] = mapped_column(sa.String(10), default="folder")
+    folder_conflict_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    folder_conflict_kept: Mapped[bool] = mapped_column(default=False)
 
     current_version: Mapped[CourseVersion | None] = relationship(
         foreign_keys=[current_version_id], post_update=True
