@@ -48,6 +48,13 @@ def build_config(instance_path: Path) -> dict:
         # A SQLite file cannot, and the test costs a query on every checkout.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite")},
         "CONTENT_DIR": Path(_env("CONTENT_DIR", str(PROJECT_ROOT / "content"))),
+        # The course a trainer starts from when pressing "New course" in the browser.
+        "STARTER_COURSE_DIR": Path(
+            _env("STARTER_COURSE_DIR", str(PROJECT_ROOT / "content" / "starter"))
+        ),
+        # Drafts written in the browser go live only after another trainer (or an
+        # administrator) reviewed them; off, the author publishes directly.
+        "REQUIRE_REVIEW": _env("REQUIRE_REVIEW", "1").lower() in ("1", "true", "yes", "on"),
         "SITE_NAME": _env("SITE_NAME", "Trainer"),
         "BABEL_DEFAULT_LOCALE": default_locale,
         "BABEL_DEFAULT_TIMEZONE": _env("TIMEZONE", "Asia/Shanghai"),
