@@ -682,14 +682,121 @@ def _promotion_decided(event, details, d):
 
 @renders("course.version_published")
 def _course_published(event, details, d):
+    source = details.get("source", "folder")
+    parts = {
+        "actor": d.actor(event),
+        "course": d.course(details.get("course"), details.get("title")),
+        "number": details.get("number") or "—",
+        "author": str(details.get("author") or "—"),
+        "reviewer": str(details.get("reviewer") or "—"),
+        "message": str(details.get("message") or "—"),
+    }
+    if source == "browser" and details.get("reviewer"):
+        template = _(
+            "%(actor)s published version %(number)s of the course %(course)s, written by "
+            "%(author)s and reviewed by %(reviewer)s. Message: %(message)s"
+        )
+    elif source == "browser":
+        template = _(
+            "%(actor)s published version %(number)s of the course %(course)s, written by "
+            "%(author)s without review. Message: %(message)s"
+        )
+    elif source == "rollback":
+        template = _(
+            "%(actor)s published an earlier version of the course %(course)s again, as version "
+            "%(number)s. Reason: %(message)s"
+        )
+    elif details.get("outcome") == "new":
+        template = _("%(actor)s published the course %(course)s.")
+    else:
+        template = _("%(actor)s published a new version of the course %(course)s.")
+    return Sentence(template, parts)
+
+
+def _draft(details: dict) -> Part:
+    slug = details.get("course") or "?"
+    title = details.get("title")
+    return Part(f"{title} ({slug})" if title else slug)
+
+
+DRAFT_STARTS = {
+    "new": _l("%(actor)s started the new course %(draft)s from the starter template."),
+    "edit": _l("%(actor)s started a draft of the course %(draft)s."),
+    "duplicate": _l("%(actor)s copied the course %(source)s as the new draft %(draft)s."),
+}
+
+
+@renders("course.draft_started")
+def _draft_started(event, details, d):
+    template = DRAFT_STARTS.get(details.get("how"), DRAFT_STARTS["edit"])
+    return Sentence(
+        str(template),
+        {
+            "actor": d.actor(event),
+            "draft": _draft(details),
+            "source": d.course(details.get("copied_from")),
+        },
+    )
+
+
+@renders("course.draft_submitted")
+def _draft_submitted(event, details, d):
+    return Sentence(
+        _("%(actor)s submitted the draft %(draft)s for review. Message: %(message)s"),
+        {
+            "actor": d.actor(event),
+            "draft": _draft(details),
+            "message": str(details.get("message") or "—"),
+        },
+    )
+
+
+@renders("course.draft_sent_back")
+def _draft_sent_back(event, details, d):
     template = (
-        _("%(actor)s published the course %(course)s.")
-        if details.get("outcome") == "new"
-        else _("%(actor)s published a new version of the course %(course)s.")
+        _("%(actor)s withdrew the draft %(draft)s from review.")
+        if details.get("withdrawn")
+        else _("%(actor)s sent the draft %(draft)s back for changes: %(message)s")
     )
     return Sentence(
         template,
-        {"actor": d.actor(event), "course": d.course(details.get("course"), details.get("title"))},
+        {
+            "actor": d.actor(event),
+            "draft": _draft(details),
+            "message": str(details.get("message") or "—"),
+        },
+    )
+
+
+@renders(
+    "course.draft_commented",
+    "course.draft_imported",
+    "course.draft_rebased",
+    "course.draft_discarded",
+    "course.folder_version_declined",
+)
+def _draft_event(event, details, d):
+    templates = {
+        "course.draft_commented": _("%(actor)s commented on the draft %(draft)s."),
+        "course.draft_imported": _(
+            "%(actor)s replaced the files of the draft %(draft)s with an uploaded zip."
+        ),
+        "course.draft_rebased": _(
+            "%(actor)s continued the draft %(draft)s on top of the new live version."
+        ),
+        "course.draft_discarded": _("%(actor)s discarded the draft %(draft)s."),
+        "course.folder_version_declined": _(
+            "%(actor)s kept the version of %(course)s published in the browser over the "
+            "content folder's files."
+        ),
+    }
+    return Sentence(
+        templates[event.action],
+        {
+            "actor": d.actor(event),
+            "draft": _draft(details),
+            "course": d.course(details.get("course")),
+        },
     )
 
 
@@ -773,6 +880,14 @@ KIND_LABELS = {
     "promotion.approved": _l("Promotion approved"),
     "promotion.declined": _l("Promotion declined"),
     "course.version_published": _l("Course published"),
+    "course.draft_started": _l("Course draft started"),
+    "course.draft_submitted": _l("Course draft submitted for review"),
+    "course.draft_sent_back": _l("Course draft sent back"),
+    "course.draft_commented": _l("Comment on a course draft"),
+    "course.draft_imported": _l("Course draft imported from a zip"),
+    "course.draft_rebased": _l("Course draft continued on the live version"),
+    "course.draft_discarded": _l("Course draft discarded"),
+    "course.folder_version_declined": _l("Folder version of a course declined"),
 }
 
 

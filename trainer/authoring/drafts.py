@@ -498,9 +498,7 @@ def comment(draft: CourseDraft, actor: User, body: str) -> None:
     with write_transaction():
         db.session.add(DraftNote(draft_id=draft.id, author=actor, kind="comment", body=body))
         draft.updated_at = utcnow()
-        audit.record(
-            actor, "course.draft_commented", "course_draft", draft.id, course=draft.slug
-        )
+        audit.record(actor, "course.draft_commented", "course_draft", draft.id, course=draft.slug)
 
 
 def send_back(draft: CourseDraft, actor: User, body: str) -> None:

@@ -24,6 +24,7 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from trainer.auth.access import role_required
 from trainer.auth.forms import EmptyForm
@@ -479,17 +480,19 @@ def _message_action(draft_id: int, action, done: str, to: str = "authoring.revie
 @bp.post("/drafts/<int:draft_id>/submit")
 @role_required(*AUTHORS)
 def submit(draft_id: int):
-    result = _message_action(
-        draft_id, drafts.submit, _l("Sent for review."), to="authoring.edit"
+    result = _message_action(draft_id, drafts.submit, _l("Sent for review."), to="authoring.edit")
+    return (
+        result if result is not None else redirect(url_for("authoring.review", draft_id=draft_id))
     )
-    return result if result is not None else redirect(url_for("authoring.review", draft_id=draft_id))
 
 
 @bp.post("/drafts/<int:draft_id>/comment")
 @role_required(*AUTHORS)
 def comment(draft_id: int):
     result = _message_action(draft_id, drafts.comment, _l("Comment added."))
-    return result if result is not None else redirect(url_for("authoring.review", draft_id=draft_id))
+    return (
+        result if result is not None else redirect(url_for("authoring.review", draft_id=draft_id))
+    )
 
 
 @bp.post("/drafts/<int:draft_id>/send-back")
@@ -504,7 +507,9 @@ def send_back(draft_id: int):
 def publish(draft_id: int):
     draft = _draft_or_404(draft_id)
     slug = draft.slug
-    result = _message_action(draft_id, drafts.publish, _l("Published: learners now see this version."))
+    result = _message_action(
+        draft_id, drafts.publish, _l("Published: learners now see this version.")
+    )
     if result is None or not isinstance(result, CourseVersion):
         return result
     return redirect(url_for("authoring.history", slug=slug))
@@ -541,6 +546,11 @@ def history(slug: str):
     record = get_record_or_404(slug)
     publications = db.session.scalars(
         sa.select(CoursePublication)
+        .options(
+            selectinload(CoursePublication.version),
+            selectinload(CoursePublication.author),
+            selectinload(CoursePublication.reviewer),
+        )
         .where(CoursePublication.course_id == record.id)
         .order_by(CoursePublication.number.desc())
     ).all()

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from trainer.auth.access import role_required
 from trainer.auth.forms import EmptyForm
+from trainer.authoring.drafts import draft_for_slug, drafts_in_order
 from trainer.courses.service import evaluation_summaries
 from trainer.courses.sync import course_for_version, sync_content
 from trainer.extensions import db
@@ -38,7 +39,11 @@ def index():
         ).all()
     )
     return render_template(
-        "authoring/index.html", records=records, version_counts=version_counts, form=EmptyForm()
+        "authoring/index.html",
+        records=records,
+        version_counts=version_counts,
+        drafts=drafts_in_order(),
+        form=EmptyForm(),
     )
 
 
@@ -70,6 +75,7 @@ def detail(slug: str):
     return render_template(
         "authoring/detail.html",
         record=record,
+        draft=draft_for_slug(record.slug),
         problem_text=problem_text,
         summaries=evaluation_summaries(record),
     )
@@ -85,3 +91,7 @@ def preview(slug: str):
         abort(404)
     course = course_for_version(version)
     return render_template("authoring/preview.html", record=record, version=version, course=course)
+
+
+# The drafts, editor, review and history pages register on this blueprint.
+from trainer.authoring import editor_views  # noqa: E402, F401
