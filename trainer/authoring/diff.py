@@ -48,7 +48,6 @@ CHECKLIST_KINDS = ("practical", "attitude")
 # field not named here (options, answers, pairs, items, tolerance, scoring…) is "answers".
 QUESTION_PARTS = ("type", "text", "answers", "points", "explanation", "tags", "difficulty")
 _QUESTION_FIELD_PART = {name: name for name in QUESTION_PARTS if name != "answers"}
-_QUESTION_NOT_COMPARED = frozenset({"id", "line"})
 CHECKLIST_ITEM_PARTS = ("title", "step", "critical", "weight", "scale", "should", "should_not")
 
 
@@ -442,9 +441,8 @@ def question_parts(old: Question, new: Question) -> tuple[str, ...]:
     found = set()
     if old.type != new.type or old_type != new_type:
         found.add("type")
+    # content() blanks line numbers and option keys; ids are equal (questions match by id).
     for name in old_fields.keys() | new_fields.keys():
-        if name in _QUESTION_NOT_COMPARED:
-            continue
         if old_fields.get(name) != new_fields.get(name):
             found.add(_QUESTION_FIELD_PART.get(name, "answers"))
     return tuple(part for part in QUESTION_PARTS if part in found)

@@ -551,3 +551,55 @@ def test_lesson_text_is_escaped(app, tmp_path):
     assert "<script>" not in page and "<b>粗" not in page and "<b onclick" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &lt;b&gt;粗&lt;/b&gt; &amp;lt;i&amp;gt;" in page
     assert "第三课 &lt;b onclick=alert(2)&gt;新&lt;/b&gt;：" in page
+
+
+def test_the_introduction_is_diffed_with_course_md_line_numbers(tmp_path):
+    old, old_files = load(copy_course(tmp_path, "old"))
+    folder = copy_course(tmp_path, "new")
+    edit(folder / "course.md", "欢迎加入！", "欢迎你加入！")
+    new, new_files = load(folder)
+
+    diff = compare_courses(old, new, old_files, new_files)
+
+    assert diff.settings == ()
+    assert [(r.kind, r.old_line, r.new_line) for r in diff.intro if r.kind != "same"] == [
+        ("removed", 24, None),  # the introduction starts on line 24 of course.md
+        ("added", None, 24),
+    ]
+    assert diff.counts.settings == 1
+    assert diff.changed_lessons == ()
+    assert not diff.is_empty
+
+
+def test_tag_quotas_and_lists_are_compared_key_by_key(tmp_path):
+    old, old_files = load(copy_course(tmp_path, "old"))
+    folder = copy_course(tmp_path, "new")
+    edit(folder / "course.md", "学习发展: 2}", "学习发展: 1}")
+    edit(
+        folder / "course.md", "target_positions: [all]", "target_positions: [front-desk, cs-agent]"
+    )
+    new, new_files = load(folder)
+
+    diff = compare_courses(old, new, old_files, new_files)
+
+    assert [(c.key, c.old_text, c.new_text) for c in diff.settings] == [
+        ("target_positions", "all", "front-desk, cs-agent"),
+        ("quiz.tag_quotas.学习发展", "2", "1"),
+    ]
+
+
+def test_the_partial_shows_checklists_and_the_introduction(app, tmp_path):
+    old, old_files = load(copy_course(tmp_path, "old"))
+    folder = copy_course(tmp_path, "new")
+    edit(folder / "practical.md", "### polite-language 使用礼貌用语", "### courteous 使用礼貌用语")
+    edit(folder / "course.md", "欢迎加入！", "欢迎你加入！")
+    new, new_files = load(folder)
+
+    with app.test_request_context():
+        page = render(compare_courses(old, new, old_files, new_files))
+
+    for text in ("实际操作考核", "courteous", "polite-language", "课程简介", "欢迎你加入！"):
+        assert text in page
+    assert 'data-testid="diff-practical"' in page
+    assert 'data-testid="diff-attitude"' not in page  # attitude.md did not change
+    assert "2 个考核项有增删改" in page
