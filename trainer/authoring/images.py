@@ -115,7 +115,7 @@ def _decode(data: bytes) -> Image.Image:
     except Image.DecompressionBombError as exc:  # Pillow's own, far higher, limit
         raise ImageRefused(_too_many_pixels()) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise ImageRefused(_not_an_image()) from exc
+        raise ImageRefused(_damaged() if _looks_like_image(data) else _not_an_image()) from exc
     if _OPENED_AS.get(image.format, image.format) not in ACCEPTED_FORMATS:
         raise ImageRefused(_not_an_image())
     width, height = image.size
@@ -132,6 +132,13 @@ def _decode(data: bytes) -> Image.Image:
     except (OSError, SyntaxError, ValueError, EOFError, IndexError) as exc:
         raise ImageRefused(_damaged()) from exc
     return image
+
+
+def _looks_like_image(data: bytes) -> bool:
+    """Starts as a PNG, JPEG, GIF or WebP file does (then it is damaged, not something else)."""
+    return data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")) or (
+        data[:4] == b"RIFF" and data[8:12] == b"WEBP"
+    )
 
 
 def _orientation(image: Image.Image) -> int:
