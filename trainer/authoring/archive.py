@@ -9,9 +9,11 @@ lies about it). Junk that zip tools and operating systems add is dropped without
 from __future__ import annotations
 
 import io
+import lzma
 import re
 import stat
 import zipfile
+import zlib
 from collections.abc import Mapping
 
 from flask_babel import lazy_gettext as _l
@@ -187,7 +189,16 @@ def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> bytes:
     try:
         with archive.open(info) as entry:
             content = entry.read(info.file_size + 1)
-    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+    except (
+        zipfile.BadZipFile,  # CRC mismatch, header not matching the directory
+        zlib.error,
+        lzma.LZMAError,
+        OSError,  # bzip2
+        EOFError,
+        NotImplementedError,  # a compression method zipfile does not know
+        RuntimeError,  # encrypted
+        ValueError,
+    ) as exc:
         raise _damaged(name) from exc
     if len(content) > info.file_size:  # more than declared: a zip bomb or a broken archive
         raise _damaged(name)
