@@ -200,7 +200,9 @@ def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> bytes:
         ValueError,
     ) as exc:
         raise _damaged(name) from exc
-    if len(content) > info.file_size:  # more than declared: a zip bomb or a broken archive
+    # More than declared is a zip bomb (zipfile stops at the declared size, this is a second
+    # guard); less is an archive whose directory does not match its contents.
+    if len(content) != info.file_size:
         raise _damaged(name)
     return content
 
