@@ -11,8 +11,6 @@ import re
 import unicodedata
 from collections.abc import Collection
 
-from pypinyin import Style, lazy_pinyin
-
 MAX_SLUG_LENGTH = 60
 FALLBACK_SLUG = "course"
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -21,6 +19,10 @@ _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 def slugify(text: str, max_length: int = MAX_SLUG_LENGTH, fallback: str = FALLBACK_SLUG) -> str:
     """Lowercase ascii words joined by hyphens, at most `max_length` characters, cut at a
     hyphen when there is one to cut at; `fallback` when nothing usable is left."""
+    # Imported here: pypinyin's dictionaries take most of a second and ~50 MB to load, paid
+    # by a process only when a trainer first names something, not by every web worker.
+    from pypinyin import Style, lazy_pinyin
+
     # Each Chinese character becomes its pinyin, with the reading of the phrase it is in
     # (银行 → yin hang); runs of anything else come back as they were.
     pieces = lazy_pinyin(text, style=Style.NORMAL)

@@ -49,6 +49,7 @@ ELEVEN_WORDS = "abcd " * 11  # slug "abcd-abcd-…-" of 55 characters
         (ELEVEN_WORDS + "abcd", 59),
         (ELEVEN_WORDS + "abcde", 60),
         (ELEVEN_WORDS + "abcdef", 54),  # 61: the last word goes whole
+        (ELEVEN_WORDS + "abcde more", 60),  # 65: the 61st character is a hyphen, cut there
     ],
 )
 def test_the_60_character_boundary(title, expected_length):
