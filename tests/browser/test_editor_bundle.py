@@ -9,13 +9,15 @@ from __future__ import annotations
 import json
 import mimetypes
 import secrets
+import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
+from werkzeug.serving import make_server
 from werkzeug.test import EnvironBuilder
-from werkzeug.wrappers import Request
+from werkzeug.wrappers import Request, Response
 
 from tests.browser.conftest import assert_accessible
 from trainer.security import content_security_policy
@@ -45,7 +47,8 @@ PAGE = """<!doctype html>
       data-msg-conflict="别人已经修改了这个文件。" data-msg-offline="网络断开，内容未保存。"
       data-msg-uploading="正在上传图片…" data-msg-uploaded="图片已上传。"
       data-msg-upload-failed="图片上传失败。" data-msg-error="保存失败。"
-      data-msg-no-problems="没有问题。"
+      data-msg-no-problems="没有问题。" data-msg-unsaved="有未保存的修改。"
+      data-msg-signed-out="登录已过期，请在新窗口登录后再保存。"
       data-msg-severity-error="错误" data-msg-severity-warning="警告"
       data-editor-phrases='{{"Find": "查找"}}'>
   <input type="hidden" name="csrf_token" value="token-1">
@@ -154,6 +157,8 @@ class FakeServer:
             status, answer = self.save_answer
             if status is None:
                 route.abort("internetdisconnected")
+            elif answer is None:  # an HTML error page (a proxy's, a 413)
+                route.fulfill(status=status, body="<h1>Error</h1>", content_type="text/html")
             else:
                 route.fulfill(status=status, json=answer)
         elif url.path == "/image":
@@ -306,7 +311,11 @@ def test_ctrl_s_saves_with_the_revision_and_a_conflict_keeps_the_text(editor):
     assert saved["revision"] == "3" and saved["path"] == PATH
     assert text_of(saved) == SOURCE + "改动一" and saved["csrf_token"] == "token-1"
     assert server.save_headers[0]["accept"] == "application/json"
+    assert server.save_headers[0]["x-csrftoken"] == "token-1"
     assert not leaving_is_stopped(page)
+    page.keyboard.type("!")
+    expect(page.locator("#editor-status")).to_have_text("有未保存的修改。")
+    page.keyboard.press("Backspace")
 
     server.save_answer = (409, {"error": "conflict", "message": "别人刚保存了第 5 版。"})
     type_at_end(page, "改动二")
@@ -315,6 +324,7 @@ def test_ctrl_s_saves_with_the_revision_and_a_conflict_keeps_the_text(editor):
     expect(page.locator("#editor-status")).to_have_text("别人刚保存了第 5 版。")
     expect(page.locator("#editor-status")).to_have_class("editor-status-error")
     assert server.saves[1]["revision"] == "4"
+    assert text_of(server.saves[1]) == SOURCE + "改动一改动二"
     assert editor_text(page) == SOURCE + "改动一改动二"
     assert page.url == f"{ORIGIN}/edit"  # the form did not post the old way
     assert leaving_is_stopped(page)
@@ -330,6 +340,7 @@ def test_ctrl_s_saves_with_the_revision_and_a_conflict_keeps_the_text(editor):
         ((400, {"message": "文件太大"}), "文件太大"),
         ((500, {}), "保存失败。"),
         ((None, None), "网络断开，内容未保存。"),
+        ((413, None), "保存失败。"),
     ],
 )
 def test_a_failed_save_says_why_and_keeps_the_text(editor, answer, shown):
@@ -342,6 +353,65 @@ def test_a_failed_save_says_why_and_keeps_the_text(editor, answer, shown):
     assert editor_text(page) == SOURCE + "改动"
     assert page.locator("input[name=revision]").input_value() == "3"
     assert leaving_is_stopped(page)
+
+
+def test_a_save_after_the_session_ended_says_so(desktop):
+    """Signed out meanwhile: the save is redirected to the sign-in page (HTML, status 200),
+    which is not a save. (Playwright cannot answer a fetch with a redirect, so a real local
+    server plays the app here.)"""
+    nonce = secrets.token_urlsafe(18)
+
+    @Request.application
+    def app(request):
+        if request.path == "/edit":
+            page = PAGE.format(nonce=nonce, path=PATH, source=SOURCE)
+            return Response(
+                page,
+                content_type="text/html; charset=utf-8",
+                headers={"Content-Security-Policy": content_security_policy(nonce)},
+            )
+        if request.path.startswith("/static/"):
+            file = STATIC / request.path.removeprefix("/static/")
+            if file.is_file():
+                kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+                return Response(file.read_bytes(), content_type=kind)
+        if request.path == "/save":
+            return Response("", status=302, headers={"Location": "/login?next=/edit"})
+        if request.path == "/login":
+            return Response("<h1>登录</h1>", content_type="text/html; charset=utf-8")
+        if request.path == "/check":
+            return Response(json.dumps({"problems": []}), content_type="application/json")
+        return Response("", status=404)
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    own = f"http://127.0.0.1:{server.server_port}"
+    foreign = []
+
+    def guard(route):
+        if route.request.url.startswith(own + "/"):
+            route.continue_()
+        else:
+            foreign.append(route.request.url)
+            route.abort()
+
+    try:
+        desktop.route("**/*", guard)
+        desktop.goto(f"{own}/edit")
+        expect(desktop.locator(".cm-editor")).to_be_visible()
+        type_at_end(desktop, "改动")
+        desktop.keyboard.press("Control+s")
+        status = desktop.locator("#editor-status")
+        expect(status).to_have_text("登录已过期，请在新窗口登录后再保存。")
+        expect(status).to_have_class("editor-status-error")
+        assert desktop.locator("input[name=revision]").input_value() == "3"
+        assert editor_text(desktop) == SOURCE + "改动"
+        assert leaving_is_stopped(desktop)
+        assert not foreign
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
 
 
 def leaving_is_stopped(page) -> bool:

@@ -92,6 +92,10 @@
     phrases: phrases(),
     onChange: function (text) {
       source.value = text;
+      // "Saved" no longer holds once the text changes again.
+      if (status && status.classList.contains("editor-status-ok")) {
+        setStatus(data.msgUnsaved || "", null);
+      }
       scheduleCheck();
     },
     onImages: function (files, position) {
@@ -99,6 +103,14 @@
     },
   });
   if (layout) layout.classList.add("editor-enhanced");
+  // The textarea's <label> now names the editor (aria-label) and focuses it when clicked.
+  var sourceLabel = source.id && document.querySelector('label[for="' + source.id + '"]');
+  if (sourceLabel) {
+    sourceLabel.addEventListener("click", function (event) {
+      event.preventDefault();
+      editor.focus();
+    });
+  }
 
   function dirty() {
     return editor.getText() !== savedText;
@@ -233,6 +245,9 @@
             setStatus(messageOf(body, data.msgSaved), "ok");
           } else if (response.status === 409) {
             setStatus(messageOf(body, data.msgConflict), "error");
+          } else if (!body && response.redirected) {
+            // Signed out meanwhile: the answer is the sign-in page, nothing was saved.
+            setStatus(data.msgSignedOut || data.msgError, "error");
           } else {
             setStatus(messageOf(body, data.msgError), "error");
           }
