@@ -219,6 +219,8 @@ def test_the_editor_replaces_the_textarea_and_shows_the_check(editor):
     )
     expect(page.locator(".cm-gutters")).to_have_css("display", "flex")
 
+    page.locator("label[for=editor-source]").click()
+    expect(content).to_be_focused()
     type_at_end(page, "新的一行")
     expect(page.locator("#editor-source")).to_have_value(SOURCE + "新的一行")
     wait_until(page, lambda: server.checks and text_of(server.checks[-1]).endswith("新的一行"))
@@ -479,6 +481,22 @@ def test_on_a_phone_the_tabs_switch_panes(phone):
     expect(phone.locator("#editor-preview")).to_be_hidden()
     assert_accessible(phone)
     server.assert_clean()
+
+
+def test_without_javascript_the_plain_form_shows_and_no_tabs(browser):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 740})
+    try:
+        page = context.new_page()
+        server = FakeServer(page)
+        page.goto(f"{ORIGIN}/edit")
+        expect(page.locator("#editor-source")).to_be_visible()
+        expect(page.locator("#editor-source")).to_have_value(SOURCE)
+        expect(page.locator(".editor-tabs")).to_be_hidden()
+        expect(page.locator("#editor-preview")).to_be_visible()
+        expect(page.get_by_role("button", name="保存")).to_be_visible()
+        server.assert_clean()
+    finally:
+        context.close()
 
 
 def test_on_a_wide_screen_source_and_preview_sit_side_by_side(editor):
