@@ -11,7 +11,7 @@ export FLASK_APP := app
 APP_DEBS := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0
 TEST_DEBS := chromium poppler-utils zbar-tools
 
-.PHONY: run test lint bench system-deps test-system-deps translations translations-update setup clean
+.PHONY: run test lint bench system-deps test-system-deps translations translations-update setup clean editor-bundle
 
 # --reuse-port: each worker listens on its own socket and the kernel shares connections out
 # between them. On one shared socket a worker can accept every keep-alive connection of a
@@ -69,6 +69,11 @@ translations-update: $(STAMPS)/venv
 	  -o trainer/translations/messages.pot .
 	$(BIN)/pybabel update -i trainer/translations/messages.pot -d trainer/translations \
 	  --no-fuzzy-matching
+
+# The course editor's CodeMirror bundle (needs Node 20 + npm; CI has neither, so the built
+# trainer/static/vendor/codemirror/editor.bundle.js and LICENSES.txt are committed).
+editor-bundle:
+	cd frontend/editor && npm ci && npm run build
 
 clean:
 	rm -rf $(VENV) $(STAMPS) .pytest_cache test-artifacts

@@ -2,29 +2,44 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 
-from flask import Flask, Response, abort, current_app, request
+from flask import Flask, Response, abort, current_app, g, request
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-# Media files set a stricter Content-Security-Policy of their own.
 SECURITY_HEADERS = (
     ("X-Content-Type-Options", "nosniff"),
     ("X-Frame-Options", "DENY"),
     ("Referrer-Policy", "same-origin"),
-    (
-        "Content-Security-Policy",
-        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
-    ),
 )
+
+
+def content_security_policy(nonce: str) -> str:
+    """The Content-Security-Policy of a response whose <style> elements carry `nonce` (the
+    course editor's CodeMirror injects its styles that way). Media files set a stricter
+    policy of their own."""
+    return (
+        "default-src 'self'; img-src 'self' data:; "
+        f"style-src 'self' 'nonce-{nonce}'; script-src 'self'; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    )
+
+
+def csp_nonce() -> str:
+    """This request's nonce for <style> elements, fresh for each request: templates get it
+    as `csp_nonce()` (base.html puts it in <meta name="csp-nonce">, where scripts read it)."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(18)
+    return g.csp_nonce
 
 
 def add_security_headers(response: Response) -> Response:
     for name, value in SECURITY_HEADERS:
         response.headers.setdefault(name, value)
+    response.headers.setdefault("Content-Security-Policy", content_security_policy(csp_nonce()))
     if current_app.config.get("SECURE_COOKIES"):
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     # Whatever a signed-in person sees is theirs: no shared cache or back button keeps it.
@@ -39,6 +54,7 @@ def add_security_headers(response: Response) -> Response:
 
 def init_security_headers(app: Flask) -> None:
     app.after_request(add_security_headers)
+    app.context_processor(lambda: {"csp_nonce": csp_nonce})
 
 
 def init_proxy(app: Flask) -> None:
