@@ -59,7 +59,24 @@ IMAGE_TYPES = {
     ".gif": "image/gif",
     ".webp": "image/webp",
 }
-LESSON_SLUG_WORDS = re.compile(r"[^a-z0-9]+")
+# CodeMirror's own words (search panel, lint panel), in the reader's language.
+EDITOR_PHRASES = {
+    "Find": _l("Find"),
+    "Replace": _l("Replace"),
+    "next": _l("next"),
+    "previous": _l("previous"),
+    "all": _l("all"),
+    "match case": _l("match case"),
+    "regexp": _l("regexp"),
+    "by word": _l("by word"),
+    "replace": _l("replace"),
+    "replace all": _l("replace all"),
+    "close": _l("close"),
+    "Go to line": _l("Go to line"),
+    "go": _l("go"),
+    "Diagnostics": _l("Problems"),
+    "No diagnostics": _l("No problems found."),
+}
 
 
 def _draft_or_404(draft_id: int) -> CourseDraft:
@@ -233,6 +250,7 @@ def edit(draft_id: int):
         message_form=MessageForm(),
         zip_form=ZipUploadForm(),
         form=EmptyForm(),
+        editor_phrases={key: str(value) for key, value in EDITOR_PHRASES.items()},
     )
 
 
