@@ -530,9 +530,9 @@ _CHECKS: dict[str, Callable] = {
 
 
 def _markdown(text: str | None) -> str:
-    """Text as quiz.md keeps it: Unix line ends, no blank lines around it."""
-    lines = (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return "\n".join(line.rstrip() for line in lines).strip()
+    """Text as quiz.md keeps it: Unix line ends, nothing blank around it (a line's own
+    trailing spaces stay: two of them are a Markdown line break)."""
+    return (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 def _plain(value: Decimal) -> float:

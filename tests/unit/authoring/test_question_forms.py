@@ -166,6 +166,9 @@ VALID = {
 }
 
 
+SINGLE_AT_LIMIT = {**common(), **choices(("甲", True), ("乙", False))}
+
+
 def test_a_form_for_every_registered_type():
     builtin = {"single", "multiple", "truefalse", "fill", "numerical", "matching"}
     assert builtin | {"ordering", "scenario"} == set(FORMS)
@@ -211,6 +214,16 @@ def test_a_scenario_asks_each_other_type(app):
         assert VALID[asks][1](question.asked)
 
 
+def test_text_keeps_its_lines_and_markdown_line_breaks(app):
+    text = "\r\n第一行  \r\n第二行\r\n\r\n- 列表\r\n  "
+    data = {**VALID["truefalse"][0], "text": text, "explanation": " 先看\r\n第三课 "}
+    new_text, errors = submit(app, "truefalse", data)
+    assert errors == {}
+    question, _ = parsed_new(new_text, "promise-now")
+    assert question.text == "第一行  \n第二行\n\n- 列表"
+    assert question.explanation == "先看\n第三课"
+
+
 def test_the_block_ends_the_file_after_one_blank_line(app):
     new_text, _ = submit(
         app,
@@ -236,6 +249,24 @@ def test_an_empty_quiz_gets_the_block_alone(app):
     new_text, errors = submit(app, "truefalse", VALID["truefalse"][0], quiz="")
     assert errors == {}
     assert new_text.startswith("## promise-now\n")
+
+
+@pytest.mark.parametrize(
+    ("type_name", "data"),
+    [
+        ("single", {**SINGLE_AT_LIMIT, "points": "100"}),
+        ("single", {**SINGLE_AT_LIMIT, "points": "1"}),
+        ("ordering", common(items="问候\n推荐")),
+        ("numerical", common(value="15", tolerance="0")),
+        ("numerical", common(value="１５")),
+        ("fill", common(text="这边请，____ 在这里。", answers="试衣室（0%）\n试衣间（100%）")),
+    ],
+)
+def test_just_at_the_limits_is_accepted(app, type_name, data):
+    new_text, errors = submit(app, type_name, {**data, "question_id": "at-limit"})
+    assert errors == {}
+    question, _ = parsed_new(new_text, "at-limit")
+    assert question.points == int(data["points"])
 
 
 # --- bad input: the exact message, nothing written ------------------------------------------
@@ -505,6 +536,13 @@ BAD += [
         READS_DIFFERENTLY % "this text",
     ),
     (
+        "a tag with # (quiz.md reads the rest as a comment)",
+        "truefalse",
+        common(answer="true", tags="迎宾 # 问候"),
+        "tags",
+        "A tag may not contain # or line breaks: write tags as plain words separated by commas.",
+    ),
+    (
         "a ## line in the explanation",
         "truefalse",
         common(answer="true", explanation="看课时\n## 第二课"),
@@ -702,3 +740,20 @@ def test_csrf_is_on_for_the_forms(csrf_app):
         form = FORMS["single"]()
         assert add_question("single", form, quiz_text()) is None
         assert "csrf_token" in form.errors
+
+
+def test_build_question_refuses_an_id_among_the_existing_ones(app):
+    with (
+        app.test_request_context(URL, method="POST", data=VALID["truefalse"][0]),
+        force_locale("en"),
+    ):
+        form = FORMS["truefalse"]()
+        assert form.validate()
+        assert build_question("truefalse", form, ["a", "promise-now"]) is None
+        assert [str(e) for e in form.question_id.errors] == [
+            "The id “promise-now” is already used in this quiz: choose another, or leave the "
+            "id empty to number it automatically."
+        ]
+        form.question_id.errors = []
+        form.question_id.data = ""
+        assert build_question("truefalse", form, ["q-001", "q-002"]).id == "q-003"
