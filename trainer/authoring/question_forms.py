@@ -17,7 +17,6 @@ from dataclasses import replace
 from decimal import Decimal
 
 from flask import request
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -535,10 +534,6 @@ def _markdown(text: str | None) -> str:
     return (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
-def _plain(value: Decimal) -> float:
-    return float(value)
-
-
 def _answers(type_name: str, form, question_id: str, text: str) -> dict:
     """The type's own dataclass fields from the form (already validated)."""
     if type_name in ("single", "multiple"):
@@ -569,7 +564,7 @@ def _answers(type_name: str, form, question_id: str, text: str) -> dict:
     if type_name == "numerical":
         value = parse_decimal(form.value.data)
         tolerance = parse_decimal(form.tolerance.data or "") or Decimal(0)
-        return {"answers": (NumericalAnswer(_plain(value), _plain(tolerance), None, None),)}
+        return {"answers": (NumericalAnswer(float(value), float(tolerance), None, None),)}
     if type_name == "matching":
         pairs = []
         for entry in form.pairs.entries:
@@ -802,12 +797,3 @@ def add_question(type_name: str, form: QuestionForm, quiz_md_text: str) -> str |
         return None
     new_text = append_question(quiz_md_text, question, form)
     return None if form.errors else new_text
-
-
-def field_errors(field) -> list[str]:
-    """A field's own messages (a FieldList's errors also hold one dict per row)."""
-    return [str(error) for error in field.errors if not isinstance(error, dict | list)]
-
-
-def locale_is_english() -> bool:
-    return str(get_locale() or "").startswith("en")

@@ -529,6 +529,13 @@ BAD += [
         READS_DIFFERENTLY % "this text",
     ),
     (
+        "a --- line inside a scenario's case",
+        "scenario",
+        {**VALID["scenario"][0], "text": "顾客说：\n---\n拉链坏了。"},
+        "text",
+        READS_DIFFERENTLY % "this text",
+    ),
+    (
         "an explanation line inside a scenario's question",
         "scenario",
         {**VALID["scenario"][0], "asked_text": "怎么做？\n解析：先道歉"},
