@@ -30,7 +30,15 @@ def question_template(question: Question) -> str:
     return type_of(question).template
 
 
+def question_type_choices() -> list[tuple[str, str]]:
+    """(type name, label) of each type the “add a question” forms cover."""
+    from trainer.authoring.question_forms import question_type_choices as choices
+
+    return choices()
+
+
 def register_filters(app: Flask) -> None:
     app.add_template_global(question_template, "question_template")
+    app.add_template_global(question_type_choices, "question_type_choices")
     app.add_template_filter(markdown_block, "markdown_block")
     app.add_template_filter(markdown_inline, "markdown_inline")
