@@ -62,9 +62,7 @@ def test_a_bad_folder_name_is_refused_on_the_form_and_nothing_saved(client, user
     signed_in("trainer")
     response = client.post("/authoring/new", data={"title": "前台", "slug": "Front Desk"})
     assert response.status_code == 200
-    assert "小写字母" in response.get_data(as_text=True) or "a–z" in response.get_data(
-        as_text=True
-    )
+    assert "小写字母" in response.get_data(as_text=True) or "a–z" in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(CourseDraft)) == 0
 
 
@@ -246,12 +244,8 @@ def test_review_publish_history_compare_and_rollback_through_the_pages(
     compare = client.get(f"/authoring/basics/compare?old={versions[1]}&new={versions[0]}")
     assert "浏览器写的新段落" in compare.get_data(as_text=True)
 
-    client.post(
-        "/authoring/basics/rollback", data={"version": versions[1], "message": "先撤回"}
-    )
-    assert "浏览器写的新段落" not in client.get("/courses/basics/lessons/1").get_data(
-        as_text=True
-    )
+    client.post("/authoring/basics/rollback", data={"version": versions[1], "message": "先撤回"})
+    assert "浏览器写的新段落" not in client.get("/courses/basics/lessons/1").get_data(as_text=True)
     actions = list(db.session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)))
     assert actions[-5:] == [
         "course.draft_started",

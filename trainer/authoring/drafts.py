@@ -59,7 +59,7 @@ class DraftRefused(Exception):
     """What the trainer tried cannot be done; the message says what to do instead."""
 
     def __init__(self, message: str) -> None:
-        super().__init__(str(message))
+        super().__init__(message)  # lazy: rendered in the reader's language when shown
         self.message = message
 
 

@@ -7,7 +7,6 @@ read the request, call it, and show the result or its refusal.
 from __future__ import annotations
 
 import io
-import re
 
 import sqlalchemy as sa
 from flask import (
@@ -40,7 +39,7 @@ from trainer.authoring.forms import (
     ZipUploadForm,
 )
 from trainer.authoring.images import ImageRefused, prepare_image
-from trainer.authoring.question_forms import FORMS, append_question, build_question
+from trainer.authoring.question_forms import FORMS, TYPE_LABELS, add_question
 from trainer.authoring.slugs import suggest_slug
 from trainer.authoring.views import AUTHORS, bp, get_record_or_404
 from trainer.content import media_url_for, render_markdown
@@ -405,6 +404,7 @@ def questions(draft_id: int):
         course=check.course,
         problems=[row for row in _problem_rows(check) if row["file"] == "quiz.md"],
         types=list(FORMS),
+        type_labels=TYPE_LABELS,
     )
 
 
@@ -418,12 +418,8 @@ def new_question(draft_id: int):
     form = FORMS[type_name]()
     quiz = next((file for file in draft.files if file.path == "quiz.md"), None)
     quiz_text = quiz.content.decode("utf-8", errors="replace") if quiz else ""
-    check = drafts.check_draft(draft)
-    existing_ids = [question.id for question in check.course.questions] if check.course else []
-    existing_ids += re.findall(r"(?m)^##\s+(\S+)", quiz_text)
-    if form.validate_on_submit():
-        question = build_question(type_name, form, existing_ids)
-        new_text = append_question(quiz_text, question, form) if question is not None else None
+    if request.method == "POST":
+        new_text = add_question(type_name, form, quiz_text)
         if new_text is not None:
             try:
                 drafts.save_file(
@@ -436,7 +432,7 @@ def new_question(draft_id: int):
             except DraftRefused as refusal:
                 flash(refusal.message, "error")
             else:
-                flash(_l("Question %(id)s added to quiz.md.", id=question.id), "success")
+                flash(_l("The question was added to quiz.md."), "success")
                 return redirect(url_for("authoring.questions", draft_id=draft.id))
     return render_template(
         "authoring/new_question.html",
@@ -444,6 +440,7 @@ def new_question(draft_id: int):
         form=form,
         type_name=type_name,
         types=list(FORMS),
+        type_labels=TYPE_LABELS,
     )
 
 

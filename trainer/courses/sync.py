@@ -100,12 +100,15 @@ def _nothing_changed(hashes: dict[str, str]) -> dict[str, str] | None:
         return None
     if any(from_folder[slug] != ("ok", hashes[slug]) for slug in from_folder):
         return None
+    outcomes = {slug: "unchanged" for slug in hashes}
     for slug, row in from_browser.items():
         folder_hash = hashes.get(slug)
-        kept = row.folder_conflict_kept and folder_hash == row.folder_conflict_hash
-        if folder_hash is not None and folder_hash != row.version_hash and not kept:
+        if folder_hash is None or folder_hash == row.version_hash:
+            continue
+        if not (row.folder_conflict_kept and folder_hash == row.folder_conflict_hash):
             return None
-    return {slug: "unchanged" for slug in hashes}
+        outcomes[slug] = "kept"
+    return outcomes
 
 
 def sync_content(content_dir: Path) -> SyncReport:

@@ -40,6 +40,13 @@ def actions() -> list[str]:
     return list(db.session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)))
 
 
+@pytest.fixture(autouse=True)
+def _in_a_request(app):
+    """Refusals are translated messages, read in a request's language."""
+    with app.test_request_context():
+        yield
+
+
 @pytest.fixture
 def second_trainer(users):
     return make_user("T0002", "培训师小刘", {"trainer", "learner"})
