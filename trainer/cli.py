@@ -105,7 +105,7 @@ def _cli_locale() -> str:
 @click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
 def content_check_command(path: Path | None):
     """Validate one course folder or all courses; print every problem as file:line: message."""
-    from trainer.content import format_problem, load_catalogue
+    from trainer.content import format_problem, load_catalogue, load_course
 
     content_dir = current_app.config["CONTENT_DIR"]
     target = path.resolve() if path else Path(content_dir)
@@ -113,6 +113,11 @@ def content_check_command(path: Path | None):
     # A single course is still checked inside its catalogue, so prerequisites resolve.
     catalogue = load_catalogue(target.parent if is_single_course else target)
     slugs = [target.name] if is_single_course else sorted(catalogue.problems)
+    if is_single_course and target.name not in catalogue.problems:
+        # A course folder outside a catalogue (the starter template, a copy being written
+        # elsewhere): checked on its own, its prerequisites unresolved.
+        _course, problems = load_course(target)
+        catalogue.problems[target.name] = problems
     locale = _cli_locale()
     errors = warnings = 0
     for slug in slugs:

@@ -27,6 +27,7 @@ from tests.unit.hr.invitation_helpers import new_hire
 from trainer.assessments.appeals import lodge_appeal
 from trainer.assessments.service import start_assessment
 from trainer.auth.resets import start_invitations
+from trainer.authoring import drafts
 from trainer.certificates import zips
 from trainer.clock import local_today
 from trainer.courses.service import live_course
@@ -78,6 +79,13 @@ def changes(before: dict, after: dict) -> dict[str, tuple[list, list]]:
         for name in before
         if before[name] != after[name]
     }
+
+
+# The smallest PNG: one transparent pixel.
+FAVICON_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
+)
 
 
 @pytest.fixture
@@ -133,6 +141,8 @@ def seeded(app, users, synced, paths_dir):
     invited = new_hire("N1", "新人甲")
     invitations = request_invitations(hr, group_selection(shop.id, None))
     [(_person, invitation_secret)] = start_invitations(hr, [invited], timedelta(days=14))
+    course_draft = drafts.start_draft_from_live(users["trainer"], basics)
+    drafts.save_file(course_draft, users["trainer"], "images/shop.png", FAVICON_PNG, None)
     db.session.commit()
     return {
         "values": {
@@ -149,7 +159,8 @@ def seeded(app, users, synced, paths_dir):
             "report": ["matrix", "overdue", "onboarding"],
             "fmt": ["csv", "xlsx"],
             "version_id": [media.version_id if media else basics_version.id],
-            "path": [media.path if media else "missing.png"],
+            "path": [media.path if media else "missing.png", "images/shop.png"],
+            "draft_id": [course_draft.id],
             "filename": ["favicon.svg"],
             "zip_id": [department_zip.id],
             "export_id": [report_export.id],

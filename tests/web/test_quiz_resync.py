@@ -1,6 +1,6 @@
-"""An attempt open while the trainer re-syncs the course with changed questions keeps the
-questions it was shown and is graded on the answer key it started with; the next attempt gets
-the new questions."""
+"""An attempt open while the trainer changes the course's questions (re-syncing the folder, or
+publishing a draft written in the browser) keeps the questions it was shown and is graded on
+the answer key it started with; the next attempt gets the new questions."""
 
 from __future__ import annotations
 
@@ -28,17 +28,32 @@ answer: true
 """
 
 
-@pytest.fixture
-def open_attempt(client, signed_in, synced, users):
-    """The learner's basics attempt, started before the course changes; then the re-sync."""
+def publish_from_the_browser(users, quiz_md: str) -> None:
+    from trainer.authoring import drafts
+    from trainer.courses.service import live_course as live
+
+    draft = drafts.start_draft_from_live(users["trainer"], live("basics")[0])
+    quiz = next(file for file in draft.files if file.path == "quiz.md")
+    drafts.save_file(draft, users["trainer"], "quiz.md", quiz_md.encode(), quiz.revision)
+    drafts.submit(draft, users["trainer"], "换题")
+    drafts.publish(draft, users["admin"])
+
+
+@pytest.fixture(params=["folder", "browser"])
+def open_attempt(request, client, signed_in, synced, users):
+    """The learner's basics attempt, started before the course changes; then the re-sync or
+    the publication from the browser."""
     signed_in("learner")
     ready_for_exam(users["learner"], "basics")
     started = client.post("/quiz/basics/start")
     attempt = db.session.get(QuizAttempt, int(started.headers["Location"].rsplit("/", 1)[1]))
     old_version_id = attempt.version_id
-    (synced / "basics" / "quiz.md").write_text(CHANGED_QUIZ, encoding="utf-8")
-    report = sync_content(synced.parent)
-    assert report.outcomes["basics"] == "updated", report
+    if request.param == "folder":
+        (synced / "basics" / "quiz.md").write_text(CHANGED_QUIZ, encoding="utf-8")
+        report = sync_content(synced.parent)
+        assert report.outcomes["basics"] == "updated", report
+    else:
+        publish_from_the_browser(users, CHANGED_QUIZ)
     assert live_course("basics")[1].id != old_version_id
     return attempt
 

@@ -52,7 +52,9 @@ function create(options) {
     EditorView.lineWrapping,
     // Tab is left alone: it moves the focus out of the editor, as everywhere else on the page.
     keymap.of([...defaultKeymap, ...historyKeymap, ...searchKeymap, ...lintKeymap]),
-    EditorView.contentAttributes.of({ "aria-label": options.label || "Markdown" }),
+    // An explicit tab stop: axe (scrollable-region-focusable) does not count a bare
+    // contenteditable as focusable content of the scrolling region.
+    EditorView.contentAttributes.of({ "aria-label": options.label || "Markdown", tabindex: "0" }),
     EditorView.updateListener.of((update) => {
       if (!update.docChanged) return;
       for (const mark of tracked) mark.pos = update.changes.mapPos(mark.pos, 1);

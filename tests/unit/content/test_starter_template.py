@@ -120,3 +120,22 @@ def test_the_template_is_not_a_course_of_the_shipped_content():
     assert STARTER not in folders
     assert "starter" not in {folder.name for folder in folders}
     assert "starter" not in load_catalogue(CONTENT).problems
+
+
+def test_content_check_reads_the_template_folder_itself_and_catches_a_broken_copy(
+    app, tmp_path
+):
+    """`content check content/starter` checks the template, not the catalogue beside it: a
+    copy without its quiz.md is reported."""
+    runner = app.test_cli_runner()
+    good = runner.invoke(args=["trainer", "content", "check", str(STARTER)])
+    assert good.exit_code == 0, good.output
+    assert "checked 1 course(s): 0 error(s), 0 warning(s)" in good.output
+
+    broken = tmp_path / "content" / "starter"
+    shutil.copytree(STARTER, broken)
+    (tmp_path / "content" / "courses").mkdir(exist_ok=True)
+    (broken / "quiz.md").unlink()
+    result = runner.invoke(args=["trainer", "content", "check", str(broken)])
+    assert result.exit_code == 1
+    assert "starter/quiz.md" in result.output
