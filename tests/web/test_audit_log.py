@@ -377,6 +377,63 @@ CASES = {
         "系统 发布了课程 {course} 的新版本。",
         'href="/courses/basics"',
     ),
+    "course.draft_started": (
+        ("course_draft", None),
+        {"course": "basics", "how": "edit"},
+        "管理员老赵 started a draft of the course basics.",
+        "管理员老赵 为课程 basics 新建了一份草稿。",
+        'href="/training/people/M0001"',
+    ),
+    "course.draft_submitted": (
+        ("course_draft", None),
+        {"course": "basics", "title": "基础课程", "message": "加了试衣的例子"},
+        "管理员老赵 submitted the draft 基础课程 (basics) for review. Message: 加了试衣的例子",
+        "管理员老赵 将草稿 基础课程 (basics) 提交审核。说明：加了试衣的例子",
+        'href="/training/people/M0001"',
+    ),
+    "course.draft_sent_back": (
+        ("course_draft", None),
+        {"course": "basics", "withdrawn": False, "message": "第三步的顺序不对"},
+        "管理员老赵 sent the draft basics back for changes: 第三步的顺序不对",
+        "管理员老赵 将草稿 basics 退回修改：第三步的顺序不对",
+        'href="/training/people/M0001"',
+    ),
+    "course.draft_commented": (
+        ("course_draft", None),
+        {"course": "basics"},
+        "管理员老赵 commented on the draft basics.",
+        "管理员老赵 评论了草稿 basics。",
+        'href="/training/people/M0001"',
+    ),
+    "course.draft_imported": (
+        ("course_draft", None),
+        {"course": "basics", "files": 6},
+        "管理员老赵 replaced the files of the draft basics with an uploaded zip.",
+        "管理员老赵 用上传的 zip 文件替换了草稿 basics 的全部文件。",
+        'href="/training/people/M0001"',
+    ),
+    "course.draft_rebased": (
+        ("course_draft", None),
+        {"course": "basics"},
+        "管理员老赵 continued the draft basics on top of the new live version.",
+        "管理员老赵 在新的当前版本基础上继续编写草稿 basics。",
+        'href="/training/people/M0001"',
+    ),
+    "course.draft_discarded": (
+        ("course_draft", None),
+        {"course": "basics", "title": "基础课程"},
+        "管理员老赵 discarded the draft 基础课程 (basics).",
+        "管理员老赵 放弃了草稿 基础课程 (basics)。",
+        'href="/training/people/M0001"',
+    ),
+    "course.folder_version_declined": (
+        ("course", None),
+        {"course": "basics"},
+        "管理员老赵 kept the version of {course} published in the browser over the content "
+        "folder's files.",
+        "管理员老赵 保留了课程 {course} 在浏览器中发布的版本，没有采用内容文件夹中的文件。",
+        'href="/courses/basics"',
+    ),
 }
 # The system (no actor) does these.
 SYSTEM_KINDS = {"account.locked", "certificate.issued", "promotion.eligible"}
