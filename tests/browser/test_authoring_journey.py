@@ -213,4 +213,14 @@ def test_a_trainer_writes_a_course_in_the_browser_and_an_administrator_publishes
 
 
 # Written out here, not read from the code: what an administrator reads in the log.
-AUDIT_SENTENCES: list[str] = []
+AUDIT_SENTENCES = [
+    f"演示培训师 用新课程模板新建了课程 {TITLE} ({SLUG})。",
+    f"演示培训师 将草稿 {TITLE} ({SLUG}) 提交审核。说明：新课程：客房送物的敲门和自我介绍",
+    f"演示管理员 发布了课程 {TITLE} 的第 1 版，作者 演示培训师，审核人 演示管理员。"
+    "说明：新课程：客房送物的敲门和自我介绍",
+    f"演示培训师 为课程 {TITLE} ({SLUG}) 新建了一份草稿。",
+    f"演示培训师 将草稿 {TITLE} ({SLUG}) 提交审核。说明：补充离开房间前的询问",
+    f"演示管理员 发布了课程 {TITLE} 的第 2 版，作者 演示培训师，审核人 演示管理员。"
+    "说明：补充离开房间前的询问",
+    f"演示培训师 把课程 {TITLE} 的一个旧版本重新发布为第 3 版。原因：第二版的说法还要再和前厅确认",
+]

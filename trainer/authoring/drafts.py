@@ -257,7 +257,14 @@ def _new_draft(
     db.session.flush()
     _summarise(draft, check_files(slug, files))
     audit.record(
-        actor, "course.draft_started", "course_draft", draft.id, course=slug, how=how, **details
+        actor,
+        "course.draft_started",
+        "course_draft",
+        draft.id,
+        course=slug,
+        title=draft.title,
+        how=how,
+        **details,
     )
     return draft
 

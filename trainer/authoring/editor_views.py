@@ -323,7 +323,8 @@ def upload_image(draft_id: int):
     except (ImageRefused, DraftRefused) as refusal:
         return jsonify({"message": str(refusal.message)}), 400
     link = _relative_link(document, image.path)
-    markdown = f"![{_l('Describe the picture')}]({link})"
+    alt = _l("Describe the picture")
+    markdown = f"![{alt}]({link})"
     if _wants_json():
         return jsonify({"markdown": markdown, "path": image.path})
     flash(_l("Image added: %(markdown)s", markdown=markdown), "success")

@@ -122,9 +122,7 @@ def test_the_template_is_not_a_course_of_the_shipped_content():
     assert "starter" not in load_catalogue(CONTENT).problems
 
 
-def test_content_check_reads_the_template_folder_itself_and_catches_a_broken_copy(
-    app, tmp_path
-):
+def test_content_check_reads_the_template_folder_itself_and_catches_a_broken_copy(app, tmp_path):
     """`content check content/starter` checks the template, not the catalogue beside it: a
     copy without its quiz.md is reported."""
     runner = app.test_cli_runner()
