@@ -96,6 +96,7 @@ def test_a_trainer_writes_a_course_in_the_browser_and_an_administrator_publishes
         trainer.get_by_test_id("new-course").click()
         assert_accessible(trainer)
         trainer.locator("#title").fill(TITLE)
+        expect(trainer.locator("#slug")).to_have_value(SLUG)  # suggested as the title is typed
         trainer.locator("main form button[type=submit]").click()
         expect(trainer.locator("#editor-form")).to_be_visible()
         assert f"courses/{SLUG}" in trainer.locator("main").inner_text()

@@ -279,3 +279,19 @@ def test_the_course_page_shows_the_folder_conflict_and_the_choice(
     assert 'data-testid="folder-conflict"' not in client.get("/authoring/basics").get_data(
         as_text=True
     )
+
+
+def test_duplicate_a_course_under_a_name_made_from_the_new_title(client, users, signed_in, synced):
+    signed_in("trainer")
+    form = client.get("/authoring/store-service/duplicate").get_data(as_text=True)
+    assert "门店售中服务（副本）" in form  # the title offered for the copy
+    response = client.post(
+        "/authoring/store-service/duplicate", data={"title": "门店售中服务（华东）", "slug": ""}
+    )
+    assert response.status_code == 302
+    copy = draft_of("men-dian-shou-zhong-fu-wu-hua-dong")
+    assert copy is not None and copy.title == "门店售中服务（华东）"
+    taken = client.post(
+        "/authoring/store-service/duplicate", data={"title": "再来一份", "slug": "basics"}
+    )
+    assert taken.status_code == 200 and "basics" in taken.get_data(as_text=True)

@@ -18,7 +18,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from trainer.audit import service as audit
-from trainer.content import Course, Problem
+from trainer.content import Course, Problem, settings_of
 from trainer.content.loader import (
     COURSE_SLUG,
     DB_LIMITS,
@@ -129,16 +129,16 @@ def check_draft(draft: CourseDraft, replace: Mapping[str, bytes] | None = None) 
 
 def _live_prerequisites() -> tuple[dict[str, list[str]], set[str]]:
     rows = db.session.execute(
-        sa.select(CourseRecord.slug, CourseRecord.status, CourseVersion.settings).outerjoin(
+        sa.select(CourseRecord.slug, CourseRecord.status, CourseVersion).outerjoin(
             CourseVersion, CourseRecord.current_version_id == CourseVersion.id
         )
     ).all()
     graph = {
-        slug: list((settings or {}).get("prerequisites") or [])
-        for slug, status, settings in rows
+        slug: list(settings_of(version).prerequisites) if version is not None else []
+        for slug, status, version in rows
         if status != "missing"
     }
-    valid = {slug for slug, status, settings in rows if status == "ok" and settings is not None}
+    valid = {slug for slug, status, version in rows if status == "ok" and version is not None}
     return graph, valid
 
 

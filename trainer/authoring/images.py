@@ -15,7 +15,7 @@ import math
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 
 from trainer.authoring.slugs import slugify
 from trainer.content.loader import MAX_MEDIA_BYTES
@@ -121,6 +121,8 @@ def _decode(data: bytes) -> Image.Image:
     width, height = image.size
     if width < 1 or height < 1 or width * height > MAX_IMAGE_PIXELS:
         raise ImageRefused(_too_many_pixels())
+    if not _whole(image.format, data):
+        raise ImageRefused(_damaged())
     _draft_for_width(image)
     try:
         # An animated GIF, PNG or WebP keeps its first frame only: a lesson image is a
@@ -132,6 +134,44 @@ def _decode(data: bytes) -> Image.Image:
     except (OSError, SyntaxError, ValueError, EOFError, IndexError) as exc:
         raise ImageRefused(_damaged()) from exc
     return image
+
+
+def _whole(image_format: str, data: bytes) -> bool:
+    """Does the file hold its whole first picture? WeasyPrint sets Pillow's process-wide
+    LOAD_TRUNCATED_IMAGES (for certificates), under which Image.load fills a cut-off picture
+    with grey instead of failing, so the end of the picture is looked for here."""
+    if image_format == "PNG":
+        return data.rfind(b"IEND") > data.find(b"IDAT") > 0
+    if image_format in ("JPEG", "MPO"):
+        return _jpeg_scan_ends(data)
+    # GIF and WebP: Pillow's incremental parser decodes them itself and says when the data
+    # stops early, whatever the global flag.
+    parser = ImageFile.Parser()
+    try:
+        parser.feed(data)
+        parser.close()
+    except (OSError, SyntaxError, ValueError, EOFError, IndexError):
+        return False
+    return True
+
+
+def _jpeg_scan_ends(data: bytes) -> bool:
+    """Walk the JPEG's segments (skipping APPn blocks, whose EXIF thumbnail is a JPEG of its
+    own) to the first scan; the picture is whole when an end-of-image marker follows. Inside
+    scan data a 0xFF byte is always followed by 0x00 or a restart marker, so 0xFFD9 there is
+    the real end. Bytes after it (phones append motion-photo video) do not matter."""
+    position = 2
+    while position + 4 <= len(data):
+        if data[position] != 0xFF:
+            return False
+        marker = data[position + 1]
+        if marker == 0xFF:  # fill byte
+            position += 1
+            continue
+        if marker == 0xDA:  # start of scan
+            return data.find(b"\xff\xd9", position) != -1
+        position += 2 + int.from_bytes(data[position + 2 : position + 4], "big")
+    return False
 
 
 def _looks_like_image(data: bytes) -> bool:

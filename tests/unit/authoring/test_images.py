@@ -10,7 +10,7 @@ import zlib
 from pathlib import PurePosixPath
 
 import pytest
-from PIL import Image, ImageCms, PngImagePlugin
+from PIL import Image, ImageCms, ImageFile, PngImagePlugin
 
 from trainer.authoring import images
 from trainer.authoring.images import ImageRefused, prepare_image
@@ -268,7 +268,10 @@ def test_what_is_not_png_jpeg_webp_or_gif_is_refused(data, filename):
 
 @pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP", "GIF"])
 @pytest.mark.parametrize("kept", [0.5, 0.9])
-def test_a_truncated_image_is_refused(fmt, kept):
+@pytest.mark.parametrize("load_truncated", [False, True])
+def test_a_truncated_image_is_refused(fmt, kept, load_truncated, monkeypatch):
+    # True: as in the running app, where importing WeasyPrint sets Pillow's global flag.
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", load_truncated)
     data = noisy((300, 200), fmt)
     prepare_image(data, "whole")  # the whole file is fine
     assert DAMAGED in refusal(data[: int(len(data) * kept)], "cut")
@@ -359,3 +362,12 @@ def test_the_same_upload_gives_the_same_path_and_bytes():
     assert first == second
     other = prepare_image(solid((20, 10), color=BLUE), "a.jpg")
     assert other.path != first.path
+
+
+def test_a_photo_with_a_motion_video_after_its_picture_is_taken(monkeypatch):
+    """Phones append a short video after the JPEG's end marker (motion photos): the picture is
+    whole, so it is taken, under WeasyPrint's global flag too."""
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    data = noisy((300, 200), "JPEG") + b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 40
+    prepared = prepare_image(data, "motion.jpg")
+    assert (prepared.width, prepared.height) == (300, 200)
