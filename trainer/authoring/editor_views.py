@@ -48,7 +48,14 @@ from trainer.content.loader import MEDIA_EXTENSIONS
 from trainer.content.settings import CourseSettings
 from trainer.courses.sync import course_for_version, stored_files
 from trainer.extensions import db
-from trainer.models import CourseDraft, CoursePublication, CourseRecord, CourseVersion, DraftFile
+from trainer.models import (
+    CourseDraft,
+    CoursePublication,
+    CourseRecord,
+    CourseVersion,
+    DraftFile,
+    DraftNote,
+)
 from trainer.security import accepts_upload, db_int
 
 IMAGE_TYPES = {
@@ -136,6 +143,12 @@ def _preview_html(draft: CourseDraft, check: drafts.DraftCheck, path: str) -> st
     elif path == "course.md" and text.startswith("---"):
         text = text.split("\n---", 1)[-1].lstrip("-\n")
     return render_markdown(text, _draft_media_url(draft, check, path)).html
+
+
+def _flash_errors(form) -> None:
+    for errors in form.errors.values():
+        for error in errors:
+            flash(error, "error")
 
 
 def _wants_json() -> bool:
@@ -343,9 +356,7 @@ def new_lesson(draft_id: int):
     draft = _draft_or_404(draft_id)
     form = NewLessonForm()
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for error in errors:
-                flash(error, "error")
+        _flash_errors(form)
         return redirect(url_for("authoring.edit", draft_id=draft.id))
     title = form.title.data.strip()
     lesson_slug = suggest_slug(title)[:40].strip("-") or "lesson"
@@ -462,10 +473,18 @@ def review(draft_id: int):
     draft = _draft_or_404(draft_id)
     check = drafts.check_draft(draft)
     record = drafts.record_of(draft)
+    notes = db.session.scalars(
+        sa.select(DraftNote)
+        .options(selectinload(DraftNote.author))
+        .where(DraftNote.draft_id == draft.id)
+        .order_by(DraftNote.id)
+    ).all()
     return render_template(
         "authoring/review.html",
         draft=draft,
         record=record,
+        notes=notes,
+        has_live=record is not None and record.current_version_id is not None,
         diff=_diff_against_live(draft, check),
         problems=_problem_rows(check),
         stale=drafts.is_stale(draft, record),
@@ -480,9 +499,7 @@ def _message_action(draft_id: int, action, done: str, to: str = "authoring.revie
     draft = _draft_or_404(draft_id)
     form = MessageForm()
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for error in errors:
-                flash(error, "error")
+        _flash_errors(form)
         return redirect(url_for(to, draft_id=draft.id))
     try:
         result = action(draft, current_user, form.message.data or "")
@@ -675,9 +692,7 @@ def import_zip(draft_id: int):
     draft = _draft_or_404(draft_id)
     form = ZipUploadForm()
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for error in errors:
-                flash(error, "error")
+        _flash_errors(form)
         return redirect(url_for("authoring.edit", draft_id=draft.id))
     try:
         files = files_from_zip(form.archive.data.read())
