@@ -295,3 +295,29 @@ def test_duplicate_a_course_under_a_name_made_from_the_new_title(client, users, 
         "/authoring/store-service/duplicate", data={"title": "再来一份", "slug": "basics"}
     )
     assert taken.status_code == 200 and "basics" in taken.get_data(as_text=True)
+
+
+def test_without_javascript_a_picture_is_uploaded_from_a_file_field(
+    client, users, signed_in, synced
+):
+    """On a phone there is nothing to paste from: the file field beside the editor uploads
+    the picture and shows the line to put into the text."""
+    signed_in("trainer")
+    draft_id = open_basics_draft(client)
+    page = client.get(f"/authoring/drafts/{draft_id}?file={LESSON}").get_data(as_text=True)
+    assert 'name="image"' in page and 'type="file"' in page
+    response = client.post(
+        f"/authoring/drafts/{draft_id}/images",
+        data={"document": LESSON, "image": (io.BytesIO(png()), "shop.png")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    text = response.get_data(as_text=True)
+    assert "](../images/shop-" in text  # the line to put into the lesson
+    refused = client.post(
+        f"/authoring/drafts/{draft_id}/images",
+        data={"document": LESSON, "image": (io.BytesIO(b"just text"), "notes.png")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "PNG" in refused.get_data(as_text=True)

@@ -328,13 +328,16 @@ def upload_image(draft_id: int):
         abort(400)
     upload = request.files.get("image")
     document = request.form.get("document", "")
-    if upload is None or not upload.filename:
-        return jsonify({"message": str(_l("Choose an image to upload."))}), 400
     try:
+        if upload is None or not upload.filename:
+            raise ImageRefused(_l("Choose an image to upload."))
         image = prepare_image(upload.read(), upload.filename)
         drafts.save_file(draft, current_user, image.path, image.data, None)
     except (ImageRefused, DraftRefused) as refusal:
-        return jsonify({"message": str(refusal.message)}), 400
+        if _wants_json():
+            return jsonify({"message": str(refusal.message)}), 400
+        flash(refusal.message, "error")
+        return redirect(url_for("authoring.edit", draft_id=draft.id, file=document or None))
     link = _relative_link(document, image.path)
     alt = _l("Describe the picture")
     markdown = f"![{alt}]({link})"
