@@ -18,6 +18,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from trainer.audit import service as audit
+from trainer.authoring.slugs import suggest_slug
 from trainer.content import Course, Problem, settings_of
 from trainer.content.loader import (
     COURSE_SLUG,
@@ -183,6 +184,18 @@ def _retitled(course_md: bytes, title: str) -> bytes:
     return TITLE_LINE.sub(lambda _match: f"title: {quoted}", text, count=1).encode("utf-8")
 
 
+def taken_slugs() -> set[str]:
+    """Folder names a new course cannot have: those of every course and every draft."""
+    return set(db.session.scalars(sa.select(CourseRecord.slug))) | set(
+        db.session.scalars(sa.select(CourseDraft.slug))
+    )
+
+
+def suggested_slug(title: str) -> str:
+    """The folder name offered for a new course's title, not yet taken."""
+    return suggest_slug(title, taken_slugs())
+
+
 def _check_new_slug(slug: str) -> None:
     if not COURSE_SLUG.match(slug) or len(slug) > DB_LIMITS["slug"]:
         raise DraftRefused(
@@ -191,8 +204,7 @@ def _check_new_slug(slug: str) -> None:
                 "(for example reception-etiquette), at most 100 characters."
             )
         )
-    taken = db.session.scalar(sa.select(CourseRecord.id).where(CourseRecord.slug == slug))
-    if taken is not None or draft_for_slug(slug) is not None:
+    if slug in taken_slugs():
         raise DraftRefused(
             _l("A course or draft named %(slug)s already exists: choose another name.", slug=slug)
         )

@@ -163,7 +163,7 @@ def _wants_json() -> bool:
 def new_course():
     form = NewCourseForm()
     if form.validate_on_submit():
-        slug = (form.slug.data or "").strip() or _suggested(form.title.data)
+        slug = (form.slug.data or "").strip() or drafts.suggested_slug(form.title.data)
         try:
             draft = drafts.start_new_course(current_user, form.title.data, slug)
         except DraftRefused as refusal:
@@ -176,16 +176,10 @@ def new_course():
     )
 
 
-def _suggested(title: str) -> str:
-    taken = set(db.session.scalars(sa.select(CourseRecord.slug)))
-    taken |= set(db.session.scalars(sa.select(CourseDraft.slug)))
-    return suggest_slug(title, taken)
-
-
 @bp.get("/slug-suggestion")
 @role_required(*AUTHORS)
 def slug_suggestion():
-    return jsonify({"slug": _suggested(request.args.get("title", "")[:200])})
+    return jsonify({"slug": drafts.suggested_slug(request.args.get("title", "")[:200])})
 
 
 @bp.post("/<slug>/draft")
@@ -210,7 +204,7 @@ def duplicate(slug: str):
     if request.method == "GET" and record.current_version:
         form.title.data = str(_l("%(title)s (copy)", title=record.current_version.title))
     if form.validate_on_submit():
-        new_slug = (form.slug.data or "").strip() or _suggested(form.title.data)
+        new_slug = (form.slug.data or "").strip() or drafts.suggested_slug(form.title.data)
         try:
             draft = drafts.duplicate_course(current_user, record, new_slug, form.title.data)
         except DraftRefused as refusal:
