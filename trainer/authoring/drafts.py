@@ -18,6 +18,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from trainer.audit import service as audit
+from trainer.authoring.archive import MAX_ARCHIVE_FILES
 from trainer.authoring.slugs import suggest_slug
 from trainer.content import Course, Problem, settings_of
 from trainer.content.loader import (
@@ -53,7 +54,8 @@ TITLE_LINE = re.compile(r"^title\s*[:：].*$", re.M)
 # A path inside a course: lower-case words, digits, dots, hyphens and underscores in
 # folders, as the loader's own file names are; anything else is refused before it is saved.
 SAFE_PATH = re.compile(r"^(?:[A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*$")
-MAX_DRAFT_FILES = 500
+# A course holds at most as many files as its zip may (one rule for both ways in).
+MAX_DRAFT_FILES = MAX_ARCHIVE_FILES
 
 
 class DraftRefused(Exception):
