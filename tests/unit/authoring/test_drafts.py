@@ -422,3 +422,16 @@ def test_rollback_publishes_an_older_version_again_as_a_new_entry(
     assert history[0][2] == history[2][2] == first
     with pytest.raises(DraftRefused):  # already live
         drafts.rollback(record("basics"), version, users["trainer"], "再来一次")
+
+
+def test_a_draft_takes_new_files_up_to_the_limit_and_no_more(app, users, monkeypatch):
+    draft = drafts.start_new_course(users["trainer"], "课程", "course-a")
+    held = len(drafts.draft_files(draft))
+    monkeypatch.setattr(drafts, "MAX_DRAFT_FILES", held + 1)
+    drafts.save_file(draft, users["trainer"], "images/one.png", b"x", None)  # the last one
+    with pytest.raises(DraftRefused):
+        drafts.save_file(draft, users["trainer"], "images/two.png", b"x", None)
+    assert len(drafts.draft_files(draft)) == held + 1
+    # Saving a file it already holds is not a new file.
+    one = file_of(draft, "images/one.png")
+    drafts.save_file(draft, users["trainer"], "images/one.png", b"y", one.revision)
