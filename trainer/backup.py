@@ -432,6 +432,10 @@ def _swap_content(restored: Path) -> Path | None:
     if content.exists():
         stamp = _now().strftime("%Y%m%dT%H%M%SZ")
         aside = content.with_name(f"{content.name}.before-restore-{stamp}")
+        number = 1
+        while aside.exists():  # two restores in one second keep both old folders
+            number += 1
+            aside = content.with_name(f"{content.name}.before-restore-{stamp}-{number}")
         content.rename(aside)
     incoming.rename(content)
     return aside
