@@ -366,6 +366,70 @@ def scheduler_command():
     run_scheduler(jobs_of().huey)
 
 
+@trainer_cli.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite PATH when it exists.")
+def backup_command(path: Path, force: bool):
+    """Write one archive (.tar.gz) with the database, the content folder and a manifest.
+
+    Safe while the app runs: SQLite is copied with its online backup API, PostgreSQL with
+    pg_dump (one consistent snapshot)."""
+    from trainer.backup import BackupError, create_backup
+
+    if path.exists() and not force:
+        raise click.ClickException(f"{path} exists (use --force to overwrite it)")
+    try:
+        manifest = create_backup(path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    size = sum(entry["size"] for entry in manifest["files"])
+    click.echo(
+        f"backup written to {path}: {manifest['database']} database at revision "
+        f"{manifest['alembic_revision'] or '(none)'}, {len(manifest['files'])} files, "
+        f"{size} bytes before compression"
+    )
+
+
+@trainer_cli.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore_command(path: Path, yes: bool):
+    """Replace the database and the content folder with a backup's.
+
+    Checks the whole archive first (manifest, checksums, database kind, revision) and
+    changes nothing when a check fails. Stop the app servers and workers first. The current
+    content folder is moved aside to content.before-restore-<timestamp>. A backup from an
+    older revision is migrated (`flask db upgrade`) after the restore."""
+    import tempfile
+
+    from trainer.backup import BackupError, prepare_restore, restore
+
+    with tempfile.TemporaryDirectory(prefix="trainer-restore-") as work:
+        try:
+            plan = prepare_restore(path, Path(work))
+        except BackupError as error:
+            raise click.ClickException(f"restore refused: {error}") from error
+        manifest = plan.manifest
+        content_dir = current_app.config["CONTENT_DIR"]
+        click.echo(
+            f"backup of {manifest['created_at']}: {manifest['database']} database at revision "
+            f"{manifest['alembic_revision'] or '(none)'}, app version {manifest['app_version']}"
+        )
+        if plan.needs_upgrade:
+            click.echo("its revision is older than this code's: `flask db upgrade` runs after it")
+        if not yes:
+            click.confirm(f"Replace the database and {content_dir} with this backup?", abort=True)
+        try:
+            aside = restore(plan)
+        except BackupError as error:
+            raise click.ClickException(f"restore failed: {error}") from error
+    click.echo("database restored" + (" and upgraded" if plan.needs_upgrade else ""))
+    if aside:
+        click.echo(f"content restored; the previous content folder is at {aside}")
+    else:
+        click.echo("content restored")
+
+
 def _log_to_stderr() -> None:
     import logging
 
