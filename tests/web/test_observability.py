@@ -327,11 +327,15 @@ def test_a_real_process_logs_one_json_line_per_request(tmp_path):
 
 def test_a_real_process_logs_plain_text_by_default(tmp_path):
     result = _run_python(
-        APP_IN_A_PROCESS + 'client.get("/healthz", headers={"X-Request-ID": "proc-2"})\n'
+        APP_IN_A_PROCESS
+        + 'client.get("/healthz", headers={"X-Request-ID": "proc-2"})\n'
+        + 'import logging; logging.getLogger("trainer.outside").info("after the request")\n'
     )
     (line,) = [line for line in result.stderr.splitlines() if "trainer.access" in line]
     assert "[proc-2] GET /healthz 200" in line
     assert not line.startswith("{")
+    outside = [line for line in result.stderr.splitlines() if "trainer.outside" in line]
+    assert outside and "[-] after the request" in outside[0]
 
 
 # ---- /metrics -----------------------------------------------------------------------------

@@ -66,8 +66,20 @@ class JsonFormatter(logging.Formatter):
         return orjson.dumps(entry, default=str).decode()
 
 
+class PlainFormatter(logging.Formatter):
+    """Today's readable lines, with the request id in brackets ("-" outside a request)."""
+
+    def __init__(self):
+        super().__init__(PLAIN_FORMAT)
+
+    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 - stdlib's name
+        values = dict(vars(record))
+        values["request_id"] = getattr(record, "request_id", None) or "-"
+        return self._style._fmt % values
+
+
 def formatter_for(log_format: str) -> logging.Formatter:
-    return JsonFormatter() if log_format == "json" else logging.Formatter(PLAIN_FORMAT)
+    return JsonFormatter() if log_format == "json" else PlainFormatter()
 
 
 def install_record_factory() -> None:
