@@ -19,10 +19,17 @@ TEST_DEBS := chromium poppler-utils zbar-tools postgresql-client
 # The same user starting a second server on the same port joins it instead of failing.
 # The job worker (certificates, reminders) and its scheduler run beside the web server and
 # stop with it; jobs enqueued while it is down wait in instance/jobs.sqlite3 (or Redis).
+# Metrics: every process (web workers, job worker) writes its counters to files in
+# PROMETHEUS_MULTIPROC_DIR and /metrics adds them up; emptied at each start (counters restart at
+# zero, as Prometheus expects after a restart). The app logs one line per request itself
+# (with its request id; TRAINER_LOG_FORMAT=json for JSON), so gunicorn's access log is off.
+PROMETHEUS_MULTIPROC_DIR ?= $(CURDIR)/instance/prometheus
 run: system-deps $(STAMPS)/venv translations setup
-	@$(BIN)/flask trainer worker & worker=$$!; \
+	@rm -rf "$(PROMETHEUS_MULTIPROC_DIR)" && mkdir -p "$(PROMETHEUS_MULTIPROC_DIR)"
+	@export PROMETHEUS_MULTIPROC_DIR="$(PROMETHEUS_MULTIPROC_DIR)"; \
+	$(BIN)/flask trainer worker & worker=$$!; \
 	trap 'kill -INT $$worker 2>/dev/null; wait $$worker' EXIT; \
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 --reuse-port --access-logfile - app:app
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 --reuse-port app:app
 
 setup: $(STAMPS)/venv translations
 	$(BIN)/flask trainer setup --demo

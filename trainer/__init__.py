@@ -37,6 +37,7 @@ def register_extensions(app: Flask) -> None:
     from trainer.i18n import init_i18n
     from trainer.jobs import init_app as init_jobs
     from trainer.navigation import layout_context
+    from trainer.observability import init_app as init_observability
     from trainer.security import (
         init_proxy,
         init_request_limits,
@@ -44,6 +45,7 @@ def register_extensions(app: Flask) -> None:
         init_url_rules,
     )
 
+    init_observability(app)  # first: its hooks see (and time) every request, refused ones too
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
@@ -76,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     from trainer.hr.staff.views import bp as staff_bp
     from trainer.main.views import bp as main_bp
     from trainer.notifications.views import bp as notifications_bp
+    from trainer.observability.views import bp as ops_bp
     from trainer.quizzes.views import bp as quizzes_bp
     from trainer.templating import register_filters
 
@@ -96,6 +99,7 @@ def register_blueprints(app: Flask) -> None:
         reminders_bp,
         notifications_bp,
         audit_bp,
+        ops_bp,
     ):
         app.register_blueprint(blueprint)
     register_filters(app)

@@ -431,6 +431,6 @@ def restore_command(path: Path, yes: bool):
 
 
 def _log_to_stderr() -> None:
-    import logging
+    from trainer.observability.logs import configure_logging
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    configure_logging(current_app.config["LOG_FORMAT"])

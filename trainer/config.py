@@ -56,6 +56,12 @@ def build_config(instance_path: Path) -> dict:
         # administrator) reviewed them; off, the author publishes directly.
         "REQUIRE_REVIEW": _env("REQUIRE_REVIEW", "1").lower() in ("1", "true", "yes", "on"),
         "SITE_NAME": _env("SITE_NAME", "Trainer"),
+        # Log lines: "text" (readable in a terminal) or "json" (one object a line, for a log
+        # collector). Either way each line of a request carries its request id.
+        "LOG_FORMAT": (_env("LOG_FORMAT", "text") or "text").lower(),
+        # /metrics asks for `Authorization: Bearer <token>` when set; unset, it answers only
+        # requests made directly on this machine (loopback, not through a proxy).
+        "METRICS_TOKEN": _env("METRICS_TOKEN"),
         "BABEL_DEFAULT_LOCALE": default_locale,
         "BABEL_DEFAULT_TIMEZONE": _env("TIMEZONE", "Asia/Shanghai"),
         "REDIS_URL": redis_url,

@@ -51,6 +51,12 @@ ACCESS: dict[str, frozenset[str]] = {
     "auth.reset_with_link": EVERYONE,  # a one-time link from a reset e-mail
     "auth.reset_with_code": EVERYONE,  # a one-time code HR handed to a learner
     "auth.accept_invitation": EVERYONE,  # a new hire's first sign-in (e-mail or printed QR)
+    "ops.healthz": EVERYONE,  # load balancers: the process answers
+    "ops.readyz": EVERYONE,  # load balancers: database, Redis, queue, migrations answer
+    # Prometheus: not signed in, but a bearer token (TRAINER_METRICS_TOKEN) or, without one,
+    # only a direct request from this machine; the test client's address is 127.0.0.1.
+    # Refusals are tested in tests/web/test_observability.py.
+    "ops.metrics": EVERYONE,
     # Every signed-in person: their own training, exams, certificates and notifications.
     "main.home": SIGNED_IN,
     "auth.change_password": SIGNED_IN,

@@ -49,8 +49,10 @@ def make_huey(config) -> Huey:
 
 def init_app(app: Flask) -> None:
     from trainer.jobs import tasks
+    from trainer.observability.metrics import init_jobs as count_failures
 
     jobs = Jobs(make_huey(app.config))
+    count_failures(jobs.huey)
     tasks.register(jobs, app)
     app.extensions[EXTENSION] = jobs
 
