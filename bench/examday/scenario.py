@@ -340,6 +340,7 @@ class KindFigures:
     p95_ms: float
     p99_ms: float
     max_ms: float
+    mean_ms: float = 0.0
 
     @property
     def meets_goal(self) -> bool:
@@ -485,9 +486,11 @@ class _Watcher:
         labelled = []
         for pid in self.watched.server_pids:
             tree = self._tree([pid])
-            labelled += [(f"gunicorn master {pid}", tree[:1])]
-            labelled += [(f"gunicorn worker {p.pid}", [p]) for p in tree[1:]]
-        labelled += [(f"job worker {pid}", self._tree([pid])) for pid in self.watched.worker_pids]
+            labelled += [(f"gunicorn master (pid {pid})", tree[:1])]
+            labelled += [(f"gunicorn worker (pid {p.pid})", [p]) for p in tree[1:]]
+        labelled += [
+            (f"job worker (pid {pid})", self._tree([pid])) for pid in self.watched.worker_pids
+        ]
         for label, processes in labelled:
             rss = 0
             for process in processes:
@@ -868,6 +871,7 @@ def _fill(report: ExamDayReport, plan: _Plan) -> None:
             _percentile(values, 0.95),
             _percentile(values, 0.99),
             values[-1] if values else 0.0,
+            statistics.fmean(values) if values else 0.0,
         )
     for message in plan.errors:
         kind = message.split(":", 1)[0]
