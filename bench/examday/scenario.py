@@ -480,7 +480,8 @@ class _Watcher:
 
     def _machine(self) -> float:
         times = self.psutil.cpu_times()
-        return sum(times) - times.idle - getattr(times, "iowait", 0.0)
+        idle = ("idle", "iowait", "guest", "guest_nice")  # guest time is also in user
+        return sum(times) - sum(getattr(times, name, 0.0) for name in idle)
 
     def sample(self) -> None:
         labelled = []
@@ -541,7 +542,11 @@ def _csrf(page: str) -> str | None:
 
 
 class _Failed(Exception):
-    pass
+    """The learner cannot go on: an unexpected page (counted as an error here)."""
+
+
+class _RequestFailed(_Failed):
+    """The learner cannot go on: a request failed (already counted as an error)."""
 
 
 @dataclass
@@ -585,7 +590,7 @@ def _journey(user, plan: _Plan, record: LearnerRecord) -> None:
                 problem = check(response)
             if problem:
                 response.failure(problem)
-                raise _Failed(f"{kind} {path}: {problem}")
+                raise _RequestFailed(f"{kind} {path}: {problem}")
             response.success()
             return response
 
@@ -791,8 +796,12 @@ def run(
             record = plan.learners[index]
             try:
                 _journey(self, plan, record)
+            except _RequestFailed as failure:
+                record.failure = str(failure)
             except _Failed as failure:
                 record.failure = str(failure)
+                plan.error_count += 1
+                plan.errors.append(f"{record.employee_no}: {record.failure}")
             except Exception as error:  # a socket error, a parse error: also an error
                 record.failure = f"{type(error).__name__}: {error}"
                 plan.error_count += 1
