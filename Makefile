@@ -11,7 +11,7 @@ export FLASK_APP := app
 APP_DEBS := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0
 TEST_DEBS := chromium poppler-utils zbar-tools postgresql-client
 
-.PHONY: run test lint bench system-deps test-system-deps translations translations-update setup clean editor-bundle
+.PHONY: run test lint bench bench-examday system-deps test-system-deps translations translations-update setup clean editor-bundle
 
 # --reuse-port: each worker listens on its own socket and the kernel shares connections out
 # between them. On one shared socket a worker can accept every keep-alive connection of a
@@ -51,6 +51,13 @@ lint: $(STAMPS)/venv
 bench: system-deps $(STAMPS)/venv translations
 	@scripts/ensure-debs.sh wrk
 	$(BIN)/python -m bench
+
+# The exam-day benchmark alone (bench/README.md): USERS learners (1000 by default), SQLite as
+# `make run` unless TEST_DATABASE_URL names PostgreSQL; BENCH_EXAMDAY_FACTOR=0.05 for a quick
+# look (~2 minutes) instead of the real day (~35 minutes).
+USERS ?= 1000
+bench-examday: system-deps $(STAMPS)/venv translations
+	$(BIN)/python -m bench.examday --users $(USERS)
 
 # Debian packages, installed only when missing (needs root, as on a fresh machine).
 system-deps:

@@ -14,6 +14,7 @@ import traceback
 from datetime import UTC, datetime
 
 from bench.certificates import run_certificate_benchmark
+from bench.examday.bench import run_examday_in_subprocess
 from bench.hr import run_hr_benchmark
 from bench.lessons import run_lesson_benchmark
 from bench.load import LoadWindow
@@ -27,6 +28,8 @@ BENCHMARKS = (
     ("Quiz submit-and-grade", run_quiz_benchmark),
     ("Certificates", run_certificate_benchmark),
     ("HR reports and staff import", run_hr_benchmark),
+    # Last and longest (about 35 minutes at 1,000 learners): see bench/examday/bench.py.
+    ("Exam day", run_examday_in_subprocess),
 )
 
 

@@ -91,3 +91,24 @@ def rewrite_readme(figures: str, readme: Path = README) -> None:
         raise RuntimeError(f"{readme} has lost its figure markers ({START!r} ... {END!r})")
     new = text[: start + len(START)] + "\n" + figures + text[end:]
     readme.write_text(new, encoding="utf-8")
+
+
+def replace_section(text: str, readme: Path = README) -> None:
+    """Put one section (its "### Title" first) in place of the one of the same title in
+    the figures, or before "### Goals" when it is not there yet; the other sections stay."""
+    title = text.split("\n", 1)[0]
+    current = readme.read_text(encoding="utf-8")
+    start, end = current.find(START), current.find(END)
+    if start < 0 or end < start:
+        raise RuntimeError(f"{readme} has lost its figure markers ({START!r} ... {END!r})")
+    figures = current[start + len(START) : end]
+    at = figures.find("\n" + title + "\n")
+    if at >= 0:
+        following = figures.find("\n### ", at + 1)
+        following = len(figures) if following < 0 else following
+        figures = figures[: at + 1] + text.rstrip("\n") + "\n" + figures[following:]
+    else:
+        goals = figures.find("\n### Goals\n")
+        goals = len(figures) if goals < 0 else goals
+        figures = figures[: goals + 1] + text.rstrip("\n") + "\n" + figures[goals:]
+    readme.write_text(current[: start + len(START)] + figures + current[end:], encoding="utf-8")

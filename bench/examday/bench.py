@@ -1,0 +1,300 @@
+"""The exam-day benchmark's runner: seed, start the servers as `make run` does, run the
+scenario (bench/examday/scenario.py) in a process of its own, check the database, and
+write the "Exam day" section.
+
+Sizes: `make bench-examday USERS=N` (default 1000); `make bench` runs 1,000 learners after
+the other benchmarks. BENCH_EXAMDAY_FACTOR scales every wait (1.0: the real day, about
+35 minutes; 0.05: a quick look of about 2 minutes, which squeezes the same requests into a
+twentieth of the time, so it loads the servers 20 times harder than the real day).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+from bench.examday import scenario
+from bench.load import LoadWindow
+from bench.report import Goal, Section, machine
+from bench.servers import GUNICORN_SETTINGS, HOST, ROOT, gunicorn, venv_tool
+from bench.sync import postgres_bench_database, postgres_url
+
+TITLE = "Exam day"
+DEFAULT_USERS = 1000
+
+
+def users_from_environment() -> int:
+    return int(os.environ.get("BENCH_EXAMDAY_USERS") or DEFAULT_USERS)
+
+
+def factor_from_environment() -> float:
+    return float(os.environ.get("BENCH_EXAMDAY_FACTOR") or 1.0)
+
+
+def run_examday_benchmark(users: int | None = None, factor: float | None = None) -> Section:
+    users = users or users_from_environment()
+    factor = factor if factor is not None else factor_from_environment()
+    with tempfile.TemporaryDirectory(prefix="trainer-bench-examday-") as scratch_name:
+        scratch = Path(scratch_name)
+        url = postgres_url()
+        if url:
+            with postgres_bench_database(url) as (bench_url, detail):
+                return _run(bench_url, f"PostgreSQL, {detail}", users, factor, scratch, True)
+        sqlite_url = f"sqlite:///{scratch / 'trainer.sqlite3'}"
+        return _run(sqlite_url, "SQLite (WAL), as `make run`", users, factor, scratch, False)
+
+
+def run_examday_in_subprocess() -> Section:
+    """For `python -m bench`: the run in a process of its own (Locust patches the standard
+    library with gevent), its section read back."""
+    with tempfile.TemporaryDirectory(prefix="trainer-bench-examday-") as scratch:
+        out = Path(scratch) / "section.json"
+        done = subprocess.run(
+            [sys.executable, "-m", "bench.examday", "--section-json", str(out)],
+            cwd=ROOT,
+            stdin=subprocess.DEVNULL,
+        )
+        if not out.exists():
+            raise RuntimeError(f"python -m bench.examday stopped ({done.returncode})")
+        data = json.loads(out.read_text(encoding="utf-8"))
+    data["goals"] = [Goal(**goal) for goal in data["goals"]]
+    return Section(**data)
+
+
+@contextmanager
+def job_worker(env: dict[str, str], log: Path):
+    """`flask trainer worker` beside the servers, stopped as `make run` stops it (INT)."""
+    with log.open("wb") as stream:
+        process = subprocess.Popen(
+            [venv_tool("flask"), "--app", "app", "trainer", "worker"],
+            cwd=ROOT,
+            env=env,
+            stdout=stream,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    try:
+        time.sleep(1.0)
+        if process.poll() is not None:
+            raise RuntimeError(f"the job worker exited: {log.read_text(errors='replace')[-2000:]}")
+        yield process
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGINT)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=5)
+
+
+def _run(
+    url: str, database: str, users: int, factor: float, scratch: Path, postgres: bool
+) -> Section:
+    content = scratch / "content"
+    print(f"exam day: seeding {users} learners ({database})", flush=True)
+    seed = scenario.prepare(url, users, content_dir=content)
+    print(f"exam day: seeded in {seed.seconds:.1f} s ({seed.created} learners created)", flush=True)
+    env = scenario.app_environment(url, content)
+    env["TRAINER_JOBS_DATABASE"] = str(scratch / "jobs.sqlite3")
+    database_commands = ("postgres",) if postgres else ()
+    out = scratch / "report.json"
+    with ExitStack() as stack:
+        server = stack.enter_context(gunicorn("trainer", "app:app", env, scratch / "gunicorn.log"))
+        worker = stack.enter_context(job_worker(env, scratch / "worker.log"))
+        command = [
+            sys.executable,
+            "-m",
+            "bench.examday.scenario",
+            "run",
+            "--base-url",
+            f"http://{HOST}:{server.port}",
+            "--users",
+            str(users),
+            "--factor",
+            str(factor),
+            "--database-url",
+            url,
+            "--server-pid",
+            str(server.process.pid),
+            "--worker-pid",
+            str(worker.pid),
+            "--out",
+            str(out),
+        ]
+        for name in database_commands:
+            command += ["--database-process", name]
+        load = LoadWindow(
+            group_ids=(server.process.pid, worker.pid), commands=database_commands
+        ).start()
+        started = time.monotonic()
+        done = subprocess.run(command, cwd=ROOT, stdin=subprocess.DEVNULL)
+        load.stop()
+        wall = time.monotonic() - started
+        if not out.exists():
+            raise RuntimeError(
+                f"the scenario stopped ({done.returncode}) without a report\n{server.log_tail()}"
+            )
+    payload = json.loads(out.read_text())
+    report = scenario.ExamDayReport.from_json(json.dumps(payload["report"]))
+    return section(report, payload["problems"], database, load, wall)
+
+
+def _ms(value: float) -> str:
+    return f"{value:.0f} ms" if value >= 10 else f"{value:.1f} ms"
+
+
+def section(
+    report: scenario.ExamDayReport,
+    problems: list[str],
+    database: str,
+    load: LoadWindow | None = None,
+    wall: float | None = None,
+) -> Section:
+    factor = report.time_factor
+    settings = " ".join(GUNICORN_SETTINGS)
+    busy_share = (
+        report.machine_cpu_s / (report.elapsed_s * report.cores) if report.elapsed_s else 0.0
+    )
+    lines = [
+        f"{report.users} learners ({scenario.COMPLETING_SHARE * 10} % on `"
+        f"{scenario.COMPLETING_COURSE}`, whose exam alone completes the course, so the job "
+        f"queue issues their certificates; the others on `{scenario.ASSESSED_COURSE}`, which "
+        f"still needs a practical assessment), {database}; gunicorn `{settings}` "
+        f"and `flask trainer worker` as `make run` starts them. Each learner signs in (the "
+        f"form, CSRF token, the app's default password hashing), opens the course page, "
+        f"reads its two lessons (GET, then the lesson's POST form), opens the course page "
+        f"again, starts the exam at the synchronised start, saves each answer as the page's "
+        f"script does (the whole form, multipart, JSON answer), then 交卷 (the form to the "
+        f"confirmation page, its submit form) and opens the result. Arrivals spread over "
+        f"{report.spawn_window_s * factor:.0f} s before the start, the start released over "
+        f"{report.release_window_s * factor:.0f} s, {report.think[0] * factor:.1f}-"
+        f"{report.think[1] * factor:.1f} s per question (time factor **{factor:g}**"
+        + (
+            "; 1.0 is the real day: at this factor the same requests come "
+            f"{1 / factor:.0f} times faster than on the real day"
+            if factor != 1
+            else ", the real day"
+        )
+        + f"). Measured {report.started_at}, {report.elapsed_s:.0f} s.",
+        "",
+        f"Locust (load generator) runs on the same machine ({machine()}) as the servers "
+        f"and the database: it used {report.load_generator_cpu_s:.1f} s of CPU; the whole "
+        f"machine was {busy_share:.0%} busy during the run"
+        + (f"; {load.describe()}" if load else "")
+        + ".",
+        "",
+        "| request | requests | errors | p50 | p95 | p99 | max | share of request time "
+        "| goal (p95 < 500 ms, p99 < 1 s) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    total_time = sum(_mean(report, kind) * figures.count for kind, figures in report.kinds.items())
+    for kind, f in report.kinds.items():
+        share = _mean(report, kind) * f.count / total_time if total_time else 0.0
+        lines.append(
+            f"| {kind} | {f.count} | {f.errors} | {_ms(f.p50_ms)} | {_ms(f.p95_ms)} | "
+            f"{_ms(f.p99_ms)} | {_ms(f.max_ms)} | {share:.0%} | "
+            f"{'meets goal' if f.meets_goal else '**misses goal**'} |"
+        )
+    lines.append("")
+    server_cpu = report.server_cpu_s
+    per_request = (
+        f" ({1000 * server_cpu / report.requests:.1f} ms per request)"
+        if server_cpu is not None and report.requests
+        else ""
+    )
+    lines += [
+        f"- Requests: {report.requests}, {report.requests_per_s:.1f}/s over the run, "
+        f"{report.peak_requests_per_s:.1f}/s in the busiest 10 s; errors: "
+        f"**{report.error_count}**; learners who finished: {report.learners_finished} of "
+        f"{report.users}.",
+        "- CPU: servers (gunicorn master and workers) "
+        + (f"{server_cpu:.1f} s{per_request}" if server_cpu is not None else "not measured")
+        + ", database "
+        + (
+            f"{report.database_cpu_s:.1f} s (the `postgres` processes)"
+            if report.database_cpu_s is not None
+            else "in the servers' (SQLite)"
+        )
+        + f", Locust {report.load_generator_cpu_s:.1f} s, of "
+        f"{report.elapsed_s * report.cores:.0f} core-seconds.",
+        "- Peak memory (RSS): "
+        + (
+            ", ".join(f"{label} {mb:.0f} MiB" for label, mb in report.peak_rss_mb.items())
+            or "not measured"
+        )
+        + ".",
+    ]
+    if report.certificates_expected:
+        lines.append(
+            f"- Certificates: {report.certificates_issued} of {report.certificates_expected} "
+            f"issued by the job queue"
+            + (
+                f"; from grading to certificate median {report.certificate_delay_p50_s:.1f} s, "
+                f"max {report.certificate_delay_max_s:.1f} s; the last one "
+                f"{report.last_submit_to_last_certificate_s:.1f} s after the last passing "
+                f"submit (goal: within {scenario.CERTIFICATE_WITHIN_S / 60:.0f} min)"
+                if report.certificate_delay_max_s is not None
+                else ""
+            )
+            + "."
+        )
+    lines.append(
+        "- Nothing lost: every answer sent stored as sent, every attempt graded once, every "
+        "certificate issued (checked in the database afterwards)."
+        if not problems
+        else f"- **{len(problems)} problems** found in the database afterwards, e.g.: "
+        + "; ".join(problems[:5])
+    )
+    if report.errors:
+        lines.append("- First errors: " + "; ".join(f"`{e}`" for e in report.errors[:5]))
+    missed = [kind for kind, f in report.kinds.items() if not f.meets_goal]
+    if missed:
+        lines.append(
+            f"- Where the time goes ({', '.join(missed)} miss the goal): "
+            + _diagnosis(report, busy_share)
+        )
+    goals = [Goal(label, met) for label, met in report.goals()]
+    goals.append(
+        Goal(f"exam day: {len(problems)} problems in the database (goal: none)", not problems)
+    )
+    return Section(TITLE, lines, goals)
+
+
+def _mean(report: scenario.ExamDayReport, kind: str) -> float:
+    return report.kinds[kind].mean_ms
+
+
+def _diagnosis(report: scenario.ExamDayReport, busy_share: float) -> str:
+    server = report.server_cpu_s or 0.0
+    database = report.database_cpu_s or 0.0
+    capacity = report.elapsed_s * report.cores
+    parts = [
+        f"the machine was {busy_share:.0%} busy (servers {server / capacity:.0%}, database "
+        f"{database / capacity:.0%}, Locust {report.load_generator_cpu_s / capacity:.0%} of "
+        f"its {report.cores} cores)"
+    ]
+    if busy_share > 0.85:
+        parts.append(
+            "so requests queued for the CPU: with more cores (or Locust on another machine) "
+            "the same code would answer sooner"
+        )
+    else:
+        parts.append(
+            "so the time is not CPU: requests waited for a free gunicorn thread (2 workers x 4 "
+            "threads) or for the database's write lock (SQLite: one writer at a time)"
+        )
+    if report.kinds.get("sign-in POST") and not report.kinds["sign-in POST"].meets_goal:
+        parts.append(
+            "the sign-in POST checks the password at the default scrypt cost, tens of ms of "
+            "CPU each by design"
+        )
+    return "; ".join(parts) + "."
