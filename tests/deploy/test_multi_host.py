@@ -1,0 +1,346 @@
+"""Past one machine: the installation of deploy/ (nginx in front of two app servers, a job
+worker, the scheduler; one PostgreSQL, one Redis) runs a small exam day while one app server
+is stopped and the job worker restarted, and nothing is lost.
+
+Runs in `make test`'s PostgreSQL pass (TEST_DATABASE_URL=postgresql...): a schema of its own
+on that database, a Redis queue and rate-limit prefix of its own on TEST_REDIS_URL (db 15 by
+default), so two runs side by side never meet. Skipped on a developer's machine without
+PostgreSQL or Redis; in CI (CI set) a missing server is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from tests.course_helpers import copy_fixture_courses
+from tests.deploy import cluster
+from tests.deploy.cluster import Cluster, free_port, read_access_log, wait_until_answering
+
+pytestmark = pytest.mark.multihost
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+LEARNERS = 50
+PASSWORD = "exam-day-1"  # noqa: S105 - test accounts
+COURSE = "basics"
+# When the first app server is stopped and the job worker restarted, after the exam starts.
+STOP_SERVER_AFTER_S = 12.0
+RESTART_WORKER_AFTER_S = 20.0
+
+
+def _unavailable(message: str) -> None:
+    if os.environ.get("CI"):  # CI has both servers: a missing one there is a failure
+        pytest.fail(f"{message} (CI must run the multi-host test)")
+    pytest.skip(f"{message} (a developer's machine without it)")
+
+
+@pytest.fixture(scope="module")
+def database_url() -> str:
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if not url.startswith("postgresql"):
+        pytest.skip(
+            "the multi-host test needs PostgreSQL: it runs in `make test`'s PostgreSQL pass "
+            "(TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/trainer_test)"
+        )
+    from tests.conftest import ensure_database
+
+    try:
+        ensure_database(url)
+        engine = sa.create_engine(url)
+        with engine.connect() as connection:
+            connection.scalar(sa.text("SELECT 1"))
+        engine.dispose()
+    except sa.exc.OperationalError as error:
+        _unavailable(f"PostgreSQL is not reachable at {url}: {error.orig}")
+    return url
+
+
+@pytest.fixture(scope="module")
+def redis_client():
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError as error:
+        _unavailable(f"Redis is not reachable at {REDIS_URL}: {error}")
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="module")
+def run_id() -> str:
+    return f"mh{os.getpid()}{secrets.token_hex(3)}"
+
+
+@pytest.fixture(scope="module")
+def schema_url(database_url, run_id):
+    """A schema of this run's own (dropped at the end); the URL the processes connect with."""
+    admin = sa.create_engine(database_url)
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f"CREATE SCHEMA {run_id}")
+    url = sa.engine.make_url(database_url).update_query_dict({"options": f"-csearch_path={run_id}"})
+    yield url.render_as_string(hide_password=False)
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f"DROP SCHEMA IF EXISTS {run_id} CASCADE")
+    admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def own_redis_keys(redis_client, run_id):
+    """At the end, delete this run's keys (its queue, its rate-limit counters) and no other."""
+    yield
+    for key in redis_client.scan_iter(match=f"*{run_id}*", count=1000):
+        redis_client.delete(key)
+
+
+@pytest.fixture(scope="module")
+def installation(tmp_path_factory, schema_url, run_id, own_redis_keys):
+    """Set up the installation (schema, course, learners), then start every process. The
+    finalizer stops every process group, whatever happened."""
+    workdir = tmp_path_factory.mktemp("multihost")
+    content = workdir / "content"
+    copy_fixture_courses(content)
+    nginx_port, *app_ports = (free_port() for _ in range(3))
+    env = {key: value for key, value in os.environ.items() if not key.startswith("TRAINER_")}
+    env.update(
+        FLASK_APP="app",
+        PYTHONDONTWRITEBYTECODE="1",
+        TRAINER_DATABASE_URL=schema_url,
+        TRAINER_REDIS_URL=REDIS_URL,
+        TRAINER_JOBS_QUEUE_NAME=f"trainer-{run_id}",
+        TRAINER_RATELIMIT_KEY_PREFIX=run_id,
+        TRAINER_JOBS_RETRY_DELAY="1",
+        # One key for every host (deploy/trainer.env.example): a session made on one app
+        # server is good on the other.
+        TRAINER_SECRET_KEY=secrets.token_hex(32),
+        TRAINER_TRUSTED_PROXIES="1",
+        TRAINER_BASE_URL=f"http://127.0.0.1:{nginx_port}",
+        TRAINER_CONTENT_DIR=str(content),
+        # The whole exam room signs in from one address (127.0.0.1, as from an office's NAT).
+        TRAINER_LOGIN_LIMIT_PER_ADDRESS="1000 per minute",
+        # One worker process of 4 threads per app server: the machine has 2 shared cores.
+        TRAINER_WEB_WORKERS="1",
+        TRAINER_WEB_THREADS="4",
+    )
+    installation = Cluster(workdir, env)
+    try:
+        installation.flask("db", "upgrade")
+        installation.flask("trainer", "content", "sync")
+        learners = _make_learners(schema_url, run_id, env)
+        servers = [
+            installation.app_server(f"web{index}", port)
+            for index, port in enumerate(app_ports, start=1)
+        ]
+        installation.job_worker("worker1")
+        installation.scheduler()
+        nginx = installation.nginx(nginx_port, app_ports)
+        for server, port in zip(servers, app_ports, strict=True):
+            wait_until_answering(server, port, "/auth/login")
+        wait_until_answering(nginx, nginx_port, "/auth/login", timeout=15)
+        yield Installation(installation, nginx_port, app_ports, servers, learners, schema_url)
+    finally:
+        installation.stop_all()
+        print(installation.logs())  # shown when the test fails
+
+
+class Installation:
+    def __init__(self, cluster, nginx_port, app_ports, servers, learners, database_url):
+        self.cluster = cluster
+        self.nginx_port = nginx_port
+        self.app_ports = app_ports
+        self.servers = servers
+        self.learners = learners
+        self.database_url = database_url
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.nginx_port}"
+
+    @property
+    def access_log(self) -> Path:
+        return self.cluster.workdir / "nginx" / "access.log"
+
+
+def _make_learners(schema_url: str, run_id: str, env: dict[str, str]) -> list[str]:
+    """LEARNERS learner accounts, made by the app's own service (a `flask trainer
+    create-user` process each would take a minute)."""
+    from trainer import create_app
+    from trainer.extensions import db
+    from trainer.hr.people.service import NewUser, create_user
+
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": schema_url,
+            "REDIS_URL": env["TRAINER_REDIS_URL"],
+            "JOBS_QUEUE_NAME": env["TRAINER_JOBS_QUEUE_NAME"],
+            "CONTENT_DIR": Path(env["TRAINER_CONTENT_DIR"]),
+            "SECRET_KEY": env["TRAINER_SECRET_KEY"],
+            # A quick hash: 50 sign-ins must not be what the 2 shared cores spend the test on.
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        }
+    )
+    logins = []
+    with app.app_context():
+        for number in range(1, LEARNERS + 1):
+            login = f"E{number:04d}"
+            create_user(
+                NewUser(
+                    employee_no=login,
+                    display_name=f"考生{number:02d}",
+                    password=PASSWORD,
+                    roles=frozenset({"learner"}),
+                    department_path="考试公司/华东区/一店",
+                )
+            )
+            logins.append(login)
+        db.session.commit()
+        db.engine.dispose()
+    return logins
+
+
+def test_exam_day_through_nginx_survives_losing_an_app_server(installation):
+    scenario = pytest.importorskip("bench.examday.scenario")
+    first, second = installation.servers
+    outcome: dict = {}
+
+    def exam_day():
+        try:
+            outcome["report"] = scenario.run(
+                installation.base_url,
+                users=[(login, PASSWORD) for login in installation.learners],
+                time_factor=1.0,
+                think=(1.0, 3.0),
+                spawn_window_s=10.0,
+                release_window_s=5.0,
+            )
+        except BaseException as error:  # noqa: BLE001 - reported by the test below
+            outcome["error"] = error
+
+    started = time.monotonic()
+    runner = threading.Thread(target=exam_day, name="exam-day")
+    runner.start()
+
+    # In the middle of the exam: app server 1 stops (a deploy, a host going down).
+    time.sleep(STOP_SERVER_AFTER_S)
+    stopped_at = time.time()
+    assert first.stop(signal.SIGTERM, grace=40) == 0, first.log_tail()
+    stopped_done = time.time()
+
+    # ... and the job worker is restarted (SIGINT: the jobs in progress finish first).
+    time.sleep(max(0.0, RESTART_WORKER_AFTER_S - (time.monotonic() - started)))
+    worker = next(p for p in installation.cluster.processes if p.name == "worker1")
+    worker.stop(signal.SIGINT, grace=30)
+    installation.cluster.job_worker("worker2")
+
+    runner.join(timeout=150)
+    assert not runner.is_alive(), "the exam day did not finish in 150 s"
+    if "error" in outcome:
+        raise outcome["error"]
+    report = outcome["report"]
+    duration = time.monotonic() - started
+
+    _wait_for_certificates(installation.database_url, timeout=90)
+    log = read_access_log(installation.access_log)
+    summary = _summary(log, installation.app_ports, stopped_at, stopped_done)
+    print(f"\nexam day: {duration:.0f} s; {report}\n{summary['text']}")
+
+    # Nothing lost: the scenario's own check (every learner's answers stored and graded).
+    scenario.check(report)
+    # Learners saw no error: nginx answered no 5xx.
+    assert summary["errors"] == [], summary["text"]
+    # After app server 1 was stopped (and its last requests finished), app server 2
+    # answered everything.
+    assert summary["after_by"] == {f"127.0.0.1:{installation.app_ports[1]}"}, summary["text"]
+    assert summary["after"] > 0, "no request after the stop: stop it earlier"
+    _assert_certificates_once(installation.database_url)
+
+
+def _summary(log, app_ports, stopped_at: float, stopped_done: float) -> dict:
+    app_requests = [line for line in log if line.upstreams and line.upstreams != ("-",)]
+    errors = [line for line in app_requests if line.status >= 500]
+    retried = [line for line in app_requests if len(line.upstreams) > 1]
+    after = [line for line in app_requests if line.at > stopped_done + 0.5]
+    by_server = {f"127.0.0.1:{port}": 0 for port in app_ports}
+    for line in app_requests:
+        by_server[line.upstreams[-1]] = by_server.get(line.upstreams[-1], 0) + 1
+    text = (
+        f"nginx: {len(log)} requests, {len(app_requests)} to app servers {by_server}; "
+        f"{len(retried)} retried on the other server after a failed connect; "
+        f"{len(errors)} 5xx; {len(after)} after the stop "
+        f"(stopping took {stopped_done - stopped_at:.1f} s)"
+    )
+    if errors:
+        text += "\n" + "\n".join(map(str, errors[:20]))
+    return {
+        "errors": errors,
+        "after": len(after),
+        "after_by": {line.upstreams[-1] for line in after},
+        "text": text,
+    }
+
+
+def _open_certificate_requests(engine) -> int:
+    with engine.connect() as connection:
+        return connection.scalar(
+            sa.text("SELECT count(*) FROM certificate_requests WHERE status <> 'done'")
+        )
+
+
+def _wait_for_certificates(database_url: str, timeout: float) -> None:
+    engine = sa.create_engine(database_url)
+    try:
+        deadline = time.monotonic() + timeout
+        while _open_certificate_requests(engine) and time.monotonic() < deadline:
+            time.sleep(1)
+    finally:
+        engine.dispose()
+
+
+def _assert_certificates_once(database_url: str) -> None:
+    """Every certificate request done; every learner who passed holds exactly one
+    certificate of the course, and nobody who did not pass holds one."""
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            open_requests = _open_certificate_requests(engine)
+            counts = connection.execute(
+                sa.text(
+                    "SELECT user_id, course_id, count(*) FROM certificates "
+                    "WHERE kind = 'course' GROUP BY user_id, course_id"
+                )
+            ).all()
+            requested = connection.scalar(
+                sa.text("SELECT count(DISTINCT user_id) FROM certificate_requests")
+            )
+    finally:
+        engine.dispose()
+    assert open_requests == 0, f"{open_requests} certificate requests not done"
+    twice = [row for row in counts if row[2] != 1]
+    assert twice == [], f"certificates issued more than once: {twice}"
+    assert len(counts) == requested, f"{requested} learners asked, {len(counts)} certified"
+
+
+def test_nginx_site_matches_the_app_settings(tmp_path, monkeypatch):
+    """deploy/nginx/trainer.conf and the app agree: the body limit is the upload cap, the
+    proxy headers ProxyFix reads with TRAINER_TRUSTED_PROXIES=1 are set, POSTs are not
+    retried once sent."""
+    from trainer.config import build_config
+
+    site = cluster.NGINX_SITE.read_text(encoding="utf-8")
+    monkeypatch.delenv("TRAINER_MAX_UPLOAD_BYTES", raising=False)
+    config = build_config(tmp_path)
+    megabytes = config["MAX_UPLOAD_BYTES"] // (1024 * 1024)
+    assert config["MAX_UPLOAD_BYTES"] == megabytes * 1024 * 1024
+    assert f"client_max_body_size {megabytes}m;" in site
+    for header in ("X-Forwarded-For", "X-Forwarded-Proto", "X-Request-ID", "Host"):
+        assert f"proxy_set_header {header} " in site
+    assert "proxy_next_upstream error timeout http_502 http_503;" in site
+    assert "non_idempotent;" not in site.replace("`non_idempotent`", "")
