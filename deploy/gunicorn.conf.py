@@ -3,7 +3,8 @@
 The same shape as `make run` (2 worker processes of 4 threads each, --reuse-port), with the
 address from the environment so one systemd template runs one server per port:
 
-    TRAINER_BIND            address to listen on            (default 127.0.0.1:8001)
+    TRAINER_WEB_HOST        address to listen on            (default 127.0.0.1)
+    TRAINER_WEB_PORT        port (trainer-web@PORT sets it) (default 8001)
     TRAINER_WEB_WORKERS     worker processes                (default 2, about one per core)
     TRAINER_WEB_THREADS     threads per worker              (default 4)
     TRAINER_ACCESS_LOG      access log file, "-" = stderr   (default "-": the journal)
@@ -11,7 +12,8 @@ address from the environment so one systemd template runs one server per port:
 
 import os
 
-bind = [os.environ.get("TRAINER_BIND", "127.0.0.1:8001")]
+_host = os.environ.get("TRAINER_WEB_HOST") or "127.0.0.1"
+bind = [f"{_host}:{int(os.environ.get('TRAINER_WEB_PORT') or 8001)}"]
 workers = int(os.environ.get("TRAINER_WEB_WORKERS", "2"))
 threads = int(os.environ.get("TRAINER_WEB_THREADS", "4"))
 worker_class = "gthread"

@@ -130,7 +130,7 @@ class Cluster:
         return self.spawn(
             name,
             [venv_tool("gunicorn"), "-c", str(GUNICORN_CONF), "app:app"],
-            {"TRAINER_BIND": f"{HOST}:{port}"},
+            {"TRAINER_WEB_HOST": HOST, "TRAINER_WEB_PORT": str(port)},
         )
 
     def job_worker(self, name: str = "worker") -> Process:
