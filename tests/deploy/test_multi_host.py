@@ -10,6 +10,7 @@ PostgreSQL or Redis; in CI (CI set) a missing server is a failure.
 
 from __future__ import annotations
 
+import http.client
 import os
 import secrets
 import signal
@@ -21,7 +22,13 @@ import pytest
 import sqlalchemy as sa
 
 from tests.deploy import cluster
-from tests.deploy.cluster import Cluster, free_port, read_access_log, wait_until_answering
+from tests.deploy.cluster import (
+    PROJECT_ROOT,
+    Cluster,
+    free_port,
+    read_access_log,
+    wait_until_answering,
+)
 
 pytestmark = pytest.mark.multihost
 
@@ -244,6 +251,39 @@ def test_exam_day_through_nginx_survives_losing_an_app_server(installation):
     assert f"rid={log[-1].request_id} " in second_log
     assert report.certificates_expected > 0
     _assert_certificates_once(installation.database_url)
+
+
+def test_nginx_serves_static_files_and_refuses_a_body_over_the_upload_cap(installation):
+    """/static/ comes from disk with cache headers (no app server asked); a body over
+    client_max_body_size (TRAINER_MAX_UPLOAD_BYTES) is refused by nginx, unread."""
+    connection = http.client.HTTPConnection("127.0.0.1", installation.nginx_port, timeout=10)
+    try:
+        connection.request("GET", "/static/js/quiz.js")
+        response = connection.getresponse()
+        body = response.read()
+        assert response.status == 200
+        assert body == (PROJECT_ROOT / "trainer" / "static" / "js" / "quiz.js").read_bytes()
+        assert "max-age=86400" in response.getheader("Cache-Control", "")
+        assert "public" in response.getheader("Cache-Control", "")
+        assert response.getheader("X-Request-ID")
+    finally:
+        connection.close()
+    for length, expected in ((31 * 1024 * 1024 + 1, 413),):
+        connection = http.client.HTTPConnection("127.0.0.1", installation.nginx_port, timeout=10)
+        try:
+            connection.putrequest("POST", "/auth/login")
+            connection.putheader("Content-Length", str(length))
+            connection.putheader("Content-Type", "application/x-www-form-urlencoded")
+            connection.endheaders()
+            response = connection.getresponse()
+            response.read()
+            assert response.status == expected
+        finally:
+            connection.close()
+    log = read_access_log(installation.access_log)
+    assert (log[-1].path, log[-1].status, log[-1].upstreams) == ("/auth/login", 413, ("-",))
+    # Static files are not logged (access_log off), and no app server was asked for one.
+    assert not [line for line in log if line.path.startswith("/static/")]
 
 
 def _sleep_until(moment: float, process) -> None:
