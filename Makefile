@@ -9,7 +9,7 @@ PORT ?= 5000
 export FLASK_APP := app
 
 APP_DEBS := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0
-TEST_DEBS := chromium poppler-utils zbar-tools postgresql-client
+TEST_DEBS := chromium poppler-utils zbar-tools postgresql-client nginx
 
 .PHONY: run test lint bench bench-examday system-deps test-system-deps translations translations-update setup clean editor-bundle
 

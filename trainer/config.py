@@ -73,6 +73,8 @@ def build_config(instance_path: Path) -> dict:
         # Run each job where it is enqueued, without a worker (tests).
         "JOBS_IMMEDIATE": _env("JOBS_IMMEDIATE", "0").lower() in ("1", "true", "yes", "on"),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # Two installations on one Redis (or a test run beside another) count apart.
+        "RATELIMIT_KEY_PREFIX": _env("RATELIMIT_KEY_PREFIX", ""),
         "RATELIMIT_HEADERS_ENABLED": True,
         # How many reverse proxies in front of the app add X-Forwarded-For (0: none, and the
         # header is ignored). Rate limits per address need the real client address.
