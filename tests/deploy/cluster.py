@@ -245,8 +245,8 @@ def get(port: int, path: str, timeout: float = 5.0) -> int:
 
 
 def wait_until_answering(process: Process, port: int, path: str, timeout: float = 60) -> None:
-    """Until GET `path` on the port answers 200 (the app's sign-in page: it needs the
-    database and the app loaded, as a learner does)."""
+    """Until GET `path` on the port answers 200 (/readyz: the database, Redis and the queue
+    answer and the migrations are current)."""
     deadline = time.monotonic() + timeout
     last = "no answer"
     while time.monotonic() < deadline:

@@ -149,8 +149,8 @@ def installation(tmp_path_factory, schema_url, run_id, own_redis_keys):
         installation.scheduler()
         nginx = installation.nginx(nginx_port, app_ports)
         for server, port in zip(servers, app_ports, strict=True):
-            wait_until_answering(server, port, "/auth/login")
-        wait_until_answering(nginx, nginx_port, "/auth/login", timeout=15)
+            wait_until_answering(server, port, "/readyz")
+        wait_until_answering(nginx, nginx_port, "/readyz", timeout=15)
         yield Installation(installation, nginx_port, app_ports, servers, schema_url)
     finally:
         installation.stop_all()
