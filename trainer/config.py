@@ -76,6 +76,10 @@ def build_config(instance_path: Path) -> dict:
         # Two installations on one Redis (or a test run beside another) count apart.
         "RATELIMIT_KEY_PREFIX": _env("RATELIMIT_KEY_PREFIX", ""),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Redis gone: limits fall back to each worker's memory (and a storage error is logged,
+        # not shown), so signing in keeps working instead of answering 500.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
         # How many reverse proxies in front of the app add X-Forwarded-For (0: none, and the
         # header is ignored). Rate limits per address need the real client address.
         "TRUSTED_PROXIES": int(_env("TRUSTED_PROXIES", "0")),

@@ -85,3 +85,25 @@ def test_successful_sign_ins_do_not_count(client, users):
         assert sign_in(client, "L0001").status_code == 302
         client.post("/auth/logout")
     assert sign_in(client, "L0001").status_code == 302
+
+
+@pytest.mark.parametrize(
+    "app_config",
+    [
+        {
+            "LOGIN_LIMIT_PER_ACCOUNT": "3 per 15 minutes",
+            "LOGIN_LIMIT_PER_ADDRESS": "5 per 15 minutes",
+            # Redis configured but not answering (nothing listens on port 1).
+            "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0",
+        }
+    ],
+)
+def test_with_the_limit_store_down_people_still_sign_in_and_guessing_is_still_slowed(
+    app, users, app_config
+):
+    client = app.test_client()
+    assert sign_in(client, "L0001").status_code == 302
+    other = app.test_client()
+    for _ in range(3):
+        assert sign_in(other, "H0001", "wrong-password").status_code == 401
+    assert sign_in(other, "H0001").status_code == 429  # counted in this worker's memory
