@@ -205,7 +205,9 @@ def test_no_page_writes_to_the_database(app, users, seeded, role):
         before = dump()
         response = client.get(url)
         statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
-        assert response.status_code < 500, (role, url)
+        # /readyz answers 503 when a dependency is not ready: here the tables were made without
+        # Alembic, so "migrations" is not at head. An answer, not an error; it still writes nothing.
+        assert response.status_code < 500 or endpoint == "ops.readyz", (role, url)
         changed = changes(before, dump())
         if (
             endpoint == EXAM_PAGE
