@@ -111,7 +111,7 @@ def _problem_rows(check: drafts.DraftCheck) -> list[dict]:
 
 
 def _draft_media_url(draft: CourseDraft, check: drafts.DraftCheck, document: str):
-    media = {path for path in check.files if path.rsplit(".", 1)[-1] and _is_image(path)}
+    media = {path for path in check.files if _is_image(path)}
     return media_url_for(
         document,
         media,
