@@ -84,13 +84,32 @@ def render(
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
+# Sections a separate sitting writes (`make bench-examday USERS=10000`): a full `make bench`
+# rewrites the figures but keeps these, so every size stays beside the others.
+SEPARATE_SITTINGS = "Exam day, "
+
+
 def rewrite_readme(figures: str, readme: Path = README) -> None:
     text = readme.read_text(encoding="utf-8")
     start, end = text.find(START), text.find(END)
     if start < 0 or end < start:
         raise RuntimeError(f"{readme} has lost its figure markers ({START!r} ... {END!r})")
+    written = {title for title, _ in _sections(figures)}
+    kept = [
+        body
+        for title, body in _sections(text[start + len(START) : end])
+        if title.startswith(SEPARATE_SITTINGS) and title not in written
+    ]
     new = text[: start + len(START)] + "\n" + figures + text[end:]
     readme.write_text(new, encoding="utf-8")
+    for body in kept:
+        replace_section(body, readme)
+
+
+def _sections(figures: str) -> list[tuple[str, str]]:
+    """(title, "### title ... up to the next section") for each section of the figures."""
+    parts = ("\n" + figures).split("\n### ")[1:]
+    return [(part.split("\n", 1)[0], "### " + part.rstrip("\n") + "\n") for part in parts]
 
 
 def replace_section(text: str, readme: Path = README) -> None:

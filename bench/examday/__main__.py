@@ -1,5 +1,6 @@
-"""`python -m bench.examday [--users N] [--factor F]`: one exam-day run; its section replaces
-the "Exam day" section of bench/README.md's figures (the others stay as they were).
+"""`python -m bench.examday [--users N] [--factor F] [--hosts 2]`: one exam-day run; its
+section ("Exam day, N learners, SQLite") replaces the one of the same size and set-up in
+bench/README.md's figures (the others stay as they were).
 
 `--section-json FILE` (used by `python -m bench`): write the section there instead.
 Exit status 1 when it could not run, or (with BENCH_STRICT=1) when a goal is missed.
@@ -16,9 +17,11 @@ import traceback
 from dataclasses import asdict
 
 from bench.examday.bench import (
-    TITLE,
+    database_kind,
     factor_from_environment,
+    hosts_from_environment,
     run_examday_benchmark,
+    title,
     users_from_environment,
 )
 from bench.report import Section, replace_section
@@ -32,21 +35,26 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=users_from_environment())
     parser.add_argument("--factor", type=float, default=factor_from_environment())
+    parser.add_argument("--hosts", type=int, default=hosts_from_environment())
     parser.add_argument("--section-json")
     args = parser.parse_args(argv)
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _stop_on_signal)
     try:
-        section = run_examday_benchmark(args.users, args.factor)
+        section = run_examday_benchmark(args.users, args.factor, args.hosts)
     except Exception as error:
         traceback.print_exc()
-        section = Section(TITLE, [], failed=(str(error).splitlines() or [type(error).__name__])[0])
+        section = Section(
+            title(args.users, database_kind(), args.hosts),
+            [],
+            failed=(str(error).splitlines() or [type(error).__name__])[0],
+        )
     if args.section_json:
         data = asdict(section)
         with open(args.section_json, "w", encoding="utf-8") as stream:
             json.dump(data, stream, ensure_ascii=False)
     else:
-        text = [f"### {TITLE}", ""]
+        text = [f"### {section.title}", ""]
         text += [f"Not run: {section.failed}."] if section.failed else section.lines
         if section.goals:
             text += ["", "Goals of this run:", ""]

@@ -1,11 +1,18 @@
-"""The exam-day benchmark's runner: seed, start the servers as `make run` does, run the
-scenario (bench/examday/scenario.py) in a process of its own, check the database, and
-write the "Exam day" section.
+"""The exam-day benchmark's runner: seed, start the servers, run the scenario
+(bench/examday/scenario.py) in a process of its own, check the database, and write the
+section of that size and set-up ("Exam day, 3,000 learners, SQLite").
 
-Sizes: `make bench-examday USERS=N` (default 1000); `make bench` runs 1,000 learners after
-the other benchmarks. BENCH_EXAMDAY_FACTOR scales every wait (1.0: the real day, about
-35 minutes; 0.05: a quick look of about 2 minutes, which squeezes the same requests into a
-twentieth of the time, so it loads the servers 20 times harder than the real day).
+Set-ups: one host as `make run` starts it (SQLite, or PostgreSQL when TEST_DATABASE_URL or
+BENCH_DATABASE_URL names it); or `--hosts 2` (BENCH_EXAMDAY_HOSTS=2): the installation of
+deploy/ on this machine (nginx in front of two app servers, a job worker, the scheduler;
+PostgreSQL and Redis, BENCH_REDIS_URL, redis://127.0.0.1:6379/14 by default), started as the
+multi-host test starts it (bench/cluster.py).
+
+Sizes: `make bench-examday USERS=N [HOSTS=2]` (default 1000); `make bench` runs 1,000
+learners on one host after the other benchmarks. BENCH_EXAMDAY_FACTOR scales every wait
+(1.0: the real day, about 35 minutes; 0.05: a quick look of about 2 minutes, which squeezes
+the same requests into a twentieth of the time, so it loads the servers 20 times harder than
+the real day).
 """
 
 from __future__ import annotations
@@ -20,14 +27,33 @@ import time
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
+from bench.cluster import forget_redis_keys, start_installation
 from bench.examday import scenario
 from bench.load import LoadWindow
 from bench.report import Goal, Section, machine
 from bench.servers import GUNICORN_SETTINGS, HOST, ROOT, gunicorn, venv_tool
 from bench.sync import postgres_bench_database, postgres_url
 
-TITLE = "Exam day"
 DEFAULT_USERS = 1000
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/14"
+
+
+def title(users: int, database: str, hosts: int = 1) -> str:
+    """Each size and set-up a section of its own, so the growth stays visible."""
+    where = f", {hosts} hosts" if hosts > 1 else ""
+    return f"Exam day, {users:,} learners, {database}{where}"
+
+
+def database_kind() -> str:
+    return "PostgreSQL" if postgres_url() else "SQLite"
+
+
+def hosts_from_environment() -> int:
+    return int(os.environ.get("BENCH_EXAMDAY_HOSTS") or 1)
+
+
+def redis_url_from_environment() -> str:
+    return os.environ.get("BENCH_REDIS_URL") or DEFAULT_REDIS_URL
 
 
 def users_from_environment() -> int:
@@ -38,12 +64,25 @@ def factor_from_environment() -> float:
     return float(os.environ.get("BENCH_EXAMDAY_FACTOR") or 1.0)
 
 
-def run_examday_benchmark(users: int | None = None, factor: float | None = None) -> Section:
+def run_examday_benchmark(
+    users: int | None = None, factor: float | None = None, hosts: int | None = None
+) -> Section:
     users = users or users_from_environment()
     factor = factor if factor is not None else factor_from_environment()
+    hosts = hosts or hosts_from_environment()
     with tempfile.TemporaryDirectory(prefix="trainer-bench-examday-") as scratch_name:
         scratch = Path(scratch_name)
         url = postgres_url()
+        if hosts > 1:
+            if not url:
+                raise RuntimeError(
+                    "several hosts need PostgreSQL: set TEST_DATABASE_URL (or "
+                    "BENCH_DATABASE_URL), e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test"
+                )
+            if hosts != 2:
+                raise RuntimeError("deploy/nginx/trainer.conf names two app servers: --hosts 2")
+            with postgres_bench_database(url) as (bench_url, detail):
+                return _run_hosts(bench_url, f"PostgreSQL, {detail}", users, factor, scratch)
         if url:
             with postgres_bench_database(url) as (bench_url, detail):
                 return _run(bench_url, f"PostgreSQL, {detail}", users, factor, scratch, True)
@@ -106,46 +145,120 @@ def _run(
     env = scenario.app_environment(url, content)
     env["TRAINER_JOBS_DATABASE"] = str(scratch / "jobs.sqlite3")
     database_commands = ("postgres",) if postgres else ()
-    out = scratch / "report.json"
     with ExitStack() as stack:
         server = stack.enter_context(gunicorn("trainer", "app:app", env, scratch / "gunicorn.log"))
         worker = stack.enter_context(job_worker(env, scratch / "worker.log"))
-        command = [
-            sys.executable,
-            "-m",
-            "bench.examday.scenario",
-            "run",
-            "--base-url",
-            f"http://{HOST}:{server.port}",
-            "--users",
-            str(users),
-            "--factor",
-            str(factor),
-            "--database-url",
+        report, problems, load, wall = _drive(
             url,
-            "--server-pid",
-            str(server.process.pid),
-            "--worker-pid",
-            str(worker.pid),
-            "--out",
-            str(out),
-        ]
-        for name in database_commands:
-            command += ["--database-process", name]
-        load = LoadWindow(
-            group_ids=(server.process.pid, worker.pid), commands=database_commands
-        ).start()
-        started = time.monotonic()
-        done = subprocess.run(command, cwd=ROOT, stdin=subprocess.DEVNULL)
-        load.stop()
-        wall = time.monotonic() - started
-        if not out.exists():
-            raise RuntimeError(
-                f"the scenario stopped ({done.returncode}) without a report\n{server.log_tail()}"
-            )
+            f"http://{HOST}:{server.port}",
+            users,
+            factor,
+            scratch,
+            server_pids=(server.process.pid,),
+            worker_pids=(worker.pid,),
+            other_pids=(),
+            database_commands=database_commands,
+            log_tail=server.log_tail,
+        )
+    settings = " ".join(GUNICORN_SETTINGS)
+    setup = (
+        f"{database}; gunicorn `{settings}` and `flask trainer worker` as `make run` starts them"
+    )
+    return section(report, problems, setup, load, wall, "PostgreSQL" if postgres else "SQLite")
+
+
+def _run_hosts(url: str, database: str, users: int, factor: float, scratch: Path) -> Section:
+    """The installation of deploy/ on this machine, the learners through nginx."""
+    redis_url = redis_url_from_environment()
+    content = scratch / "content"
+    print(f"exam day: seeding {users} learners ({database})", flush=True)
+    seed = scenario.prepare(url, users, content_dir=content)
+    print(f"exam day: seeded in {seed.seconds:.1f} s ({seed.created} learners created)", flush=True)
+    run_id = f"bench{os.getpid()}"
+    # Each learner keeps a connection to nginx open between answers (65 s keepalive).
+    installation = start_installation(
+        scratch / "hosts", url, redis_url, run_id, seed.content_dir, connections=users + 1024
+    )
+    try:
+        processes = installation.cluster.processes
+        report, problems, load, wall = _drive(
+            url,
+            installation.base_url,
+            users,
+            factor,
+            scratch,
+            server_pids=tuple(server.popen.pid for server in installation.servers),
+            worker_pids=(installation.process("worker1").popen.pid,),
+            other_pids=tuple(p.popen.pid for p in processes if p.name in ("scheduler", "nginx")),
+            database_commands=("postgres", "redis-server"),
+            log_tail=installation.cluster.logs,
+        )
+    finally:
+        installation.cluster.stop_all()
+        forget_redis_keys(redis_url, run_id)
+    setup = (
+        f"{database}, Redis ({redis_url}) for the job queue and rate limits; nginx (Debian's "
+        "package, deploy/nginx/trainer.conf) in front of two app servers (gunicorn "
+        '`-c deploy/gunicorn.conf.py`, 1 worker of 4 threads each: the two "hosts" share '
+        "this machine's cores, so together they have `make run`'s 8 threads), one "
+        "`flask trainer worker --no-scheduler` and `flask trainer scheduler`, as deploy/systemd "
+        "starts them, every one on this machine; the learners go through nginx"
+    )
+    return section(report, problems, setup, load, wall, "PostgreSQL", hosts=2)
+
+
+def _drive(
+    url: str,
+    base_url: str,
+    users: int,
+    factor: float,
+    scratch: Path,
+    *,
+    server_pids: tuple[int, ...],
+    worker_pids: tuple[int, ...],
+    other_pids: tuple[int, ...],
+    database_commands: tuple[str, ...],
+    log_tail,
+):
+    """The scenario against `base_url` in a process of its own; its report and the
+    database check read back."""
+    out = scratch / "report.json"
+    command = [
+        sys.executable,
+        "-m",
+        "bench.examday.scenario",
+        "run",
+        "--base-url",
+        base_url,
+        "--users",
+        str(users),
+        "--factor",
+        str(factor),
+        "--database-url",
+        url,
+        "--out",
+        str(out),
+    ]
+    for pid in server_pids:
+        command += ["--server-pid", str(pid)]
+    for pid in worker_pids:
+        command += ["--worker-pid", str(pid)]
+    for name in database_commands[:1]:  # the database's CPU; the others count as ours
+        command += ["--database-process", name]
+    load = LoadWindow(
+        group_ids=server_pids + worker_pids + other_pids, commands=database_commands
+    ).start()
+    started = time.monotonic()
+    done = subprocess.run(command, cwd=ROOT, stdin=subprocess.DEVNULL)
+    load.stop()
+    wall = time.monotonic() - started
+    if not out.exists():
+        raise RuntimeError(
+            f"the scenario stopped ({done.returncode}) without a report\n{log_tail()}"
+        )
     payload = json.loads(out.read_text())
     report = scenario.ExamDayReport.from_json(json.dumps(payload["report"]))
-    return section(report, payload["problems"], database, load, wall)
+    return report, payload["problems"], load, wall
 
 
 def _ms(value: float) -> str:
@@ -155,12 +268,13 @@ def _ms(value: float) -> str:
 def section(
     report: scenario.ExamDayReport,
     problems: list[str],
-    database: str,
+    setup: str,
     load: LoadWindow | None = None,
     wall: float | None = None,
+    database_kind: str = "SQLite",
+    hosts: int = 1,
 ) -> Section:
     factor = report.time_factor
-    settings = " ".join(GUNICORN_SETTINGS)
     busy_share = (
         report.machine_cpu_s / (report.elapsed_s * report.cores) if report.elapsed_s else 0.0
     )
@@ -168,8 +282,7 @@ def section(
         f"{report.users} learners ({scenario.COMPLETING_SHARE * 10} % on `"
         f"{scenario.COMPLETING_COURSE}`, whose exam alone completes the course, so the job "
         f"queue issues their certificates; the others on `{scenario.ASSESSED_COURSE}`, which "
-        f"still needs a practical assessment), {database}; gunicorn `{settings}` "
-        f"and `flask trainer worker` as `make run` starts them. Each learner signs in (the "
+        f"still needs a practical assessment), {setup}. Each learner signs in (the "
         f"form, CSRF token, the app's default password hashing), opens the course page, "
         f"reads its two lessons (GET, then the lesson's POST form), opens the course page "
         f"again, starts the exam at the synchronised start, saves each answer as the page's "
@@ -266,7 +379,7 @@ def section(
     goals.append(
         Goal(f"exam day: {len(problems)} problems in the database (goal: none)", not problems)
     )
-    return Section(TITLE, lines, goals)
+    return Section(title(report.users, database_kind, hosts), lines, goals)
 
 
 def _mean(report: scenario.ExamDayReport, kind: str) -> float:

@@ -16,19 +16,12 @@ import secrets
 import signal
 import sys
 import time
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from tests.deploy import cluster
-from tests.deploy.cluster import (
-    PROJECT_ROOT,
-    Cluster,
-    free_port,
-    read_access_log,
-    wait_until_answering,
-)
+from bench import cluster
+from bench.cluster import PROJECT_ROOT, forget_redis_keys, read_access_log, start_installation
 
 pytestmark = pytest.mark.multihost
 
@@ -104,74 +97,36 @@ def schema_url(database_url, run_id):
 def own_redis_keys(redis_client, run_id):
     """At the end, delete this run's keys (its queue, its rate-limit counters) and no other."""
     yield
-    for key in redis_client.scan_iter(match=f"*{run_id}*", count=1000):
-        redis_client.delete(key)
+    forget_redis_keys(REDIS_URL, run_id)
 
 
 @pytest.fixture(scope="module")
 def installation(tmp_path_factory, schema_url, run_id, own_redis_keys):
     """Set up the installation (schema, the exam-day courses, learners: the scenario's own
-    `prepare`), then start every process. The finalizer stops every process group, whatever
-    happened."""
+    `prepare`), then start every process (the exam-day benchmark's multi-host run starts it
+    the same way). The finalizer stops every process group, whatever happened."""
     from bench.examday import scenario
 
     workdir = tmp_path_factory.mktemp("multihost")
     seed = scenario.prepare(schema_url, LEARNERS, content_dir=workdir / "content")
-    nginx_port, *app_ports = (free_port() for _ in range(3))
-    env = {key: value for key, value in os.environ.items() if not key.startswith("TRAINER_")}
-    env.update(
-        FLASK_APP="app",
-        PYTHONDONTWRITEBYTECODE="1",
-        TRAINER_DATABASE_URL=schema_url,
-        TRAINER_REDIS_URL=REDIS_URL,
-        TRAINER_JOBS_QUEUE_NAME=f"trainer-{run_id}",
-        TRAINER_RATELIMIT_KEY_PREFIX=run_id,
-        TRAINER_JOBS_RETRY_DELAY="1",
-        # One key for every host (deploy/trainer.env.example): a session made on one app
-        # server is good on the other.
-        TRAINER_SECRET_KEY=secrets.token_hex(32),
-        TRAINER_TRUSTED_PROXIES="1",
-        TRAINER_BASE_URL=f"http://127.0.0.1:{nginx_port}",
-        TRAINER_CONTENT_DIR=seed.content_dir,
-        # The whole exam room signs in from one address (127.0.0.1, as from an office's NAT).
-        TRAINER_LOGIN_LIMIT_PER_ADDRESS="1000 per minute",
-        # One worker process of 4 threads per app server: the machine has 2 shared cores.
-        TRAINER_WEB_WORKERS="1",
-        TRAINER_WEB_THREADS="4",
+    installation = start_installation(
+        workdir,
+        schema_url,
+        REDIS_URL,
+        run_id,
+        seed.content_dir,
+        extra_env={
+            "TRAINER_JOBS_RETRY_DELAY": "1",
+            # The whole exam room signs in from one address (127.0.0.1, as from an office's
+            # NAT); a mistyped password is not part of this test.
+            "TRAINER_LOGIN_LIMIT_PER_ADDRESS": "1000 per minute",
+        },
     )
-    installation = Cluster(workdir, env)
     try:
-        servers = [
-            installation.app_server(f"web{index}", port)
-            for index, port in enumerate(app_ports, start=1)
-        ]
-        installation.job_worker("worker1")
-        installation.scheduler()
-        nginx = installation.nginx(nginx_port, app_ports)
-        for server, port in zip(servers, app_ports, strict=True):
-            wait_until_answering(server, port, "/readyz")
-        wait_until_answering(nginx, nginx_port, "/readyz", timeout=15)
-        yield Installation(installation, nginx_port, app_ports, servers, schema_url)
+        yield installation
     finally:
-        installation.stop_all()
-        print(installation.logs())  # shown when the test fails
-
-
-class Installation:
-    def __init__(self, cluster, nginx_port, app_ports, servers, database_url):
-        self.cluster = cluster
-        self.nginx_port = nginx_port
-        self.app_ports = app_ports
-        self.servers = servers
-        self.database_url = database_url
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.nginx_port}"
-
-    @property
-    def access_log(self) -> Path:
-        return self.cluster.workdir / "nginx" / "access.log"
+        installation.cluster.stop_all()
+        print(installation.cluster.logs())  # shown when the test fails
 
 
 def test_exam_day_through_nginx_survives_losing_an_app_server(installation):
@@ -213,7 +168,7 @@ def test_exam_day_through_nginx_survives_losing_an_app_server(installation):
                 engine, "SELECT count(*) FROM certificate_requests WHERE status <> 'done'"
             ),
         }
-        worker = next(p for p in installation.cluster.processes if p.name == "worker1")
+        worker = installation.process("worker1")
         assert worker.stop(signal.SIGINT, grace=30) == 0, worker.log_tail()
         installation.cluster.job_worker("worker2")
     finally:

@@ -1,13 +1,15 @@
-"""Several trainer hosts on one machine, for tests/deploy: nginx (Debian's package) in front
-of app servers (gunicorn with deploy/gunicorn.conf.py), a job worker and the scheduler, each a
-process group of its own with its output in a log file, against one PostgreSQL schema and one
-Redis queue of the test run's own."""
+"""Several trainer hosts on one machine, for the multi-host test (tests/deploy) and the
+exam-day benchmark's multi-host run (bench/examday): nginx (Debian's package) in front of app
+servers (gunicorn with deploy/gunicorn.conf.py), a job worker and the scheduler, each a
+process group of its own with its output in a log file, against one PostgreSQL database (or
+schema) and one Redis queue of the run's own."""
 
 from __future__ import annotations
 
 import http.client
 import os
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -17,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = PROJECT_ROOT / "deploy"
 NGINX_SITE = DEPLOY / "nginx" / "trainer.conf"
 GUNICORN_CONF = DEPLOY / "gunicorn.conf.py"
@@ -142,8 +144,8 @@ class Cluster:
     def scheduler(self) -> Process:
         return self.spawn("scheduler", [venv_tool("flask"), "--app", "app", "trainer", "scheduler"])
 
-    def nginx(self, port: int, app_ports: list[int]) -> Process:
-        conf = write_nginx_conf(self.workdir / "nginx", port, app_ports)
+    def nginx(self, port: int, app_ports: list[int], connections: int = 1024) -> Process:
+        conf = write_nginx_conf(self.workdir / "nginx", port, app_ports, connections)
         return self.spawn(
             "nginx",
             [nginx_binary(), "-p", str(conf.parent), "-c", str(conf), "-g", "daemon off;"],
@@ -176,9 +178,13 @@ def site_config(port: int, app_ports: list[int], static_dir: Path) -> str:
     return site.replace("/srv/trainer/trainer/static/", f"{static_dir}/")
 
 
-def write_nginx_conf(folder: Path, port: int, app_ports: list[int]) -> Path:
+def write_nginx_conf(
+    folder: Path, port: int, app_ports: list[int], connections: int = 1024
+) -> Path:
     """A whole nginx.conf around the site: every path inside `folder` (no root-owned file is
-    written), logs there, in the foreground."""
+    written), logs there, in the foreground. `connections`: nginx's worker_connections, which
+    counts each learner's open (kept-alive) connection and each request's one to an app
+    server, so an exam room of N learners needs a little over N."""
     folder.mkdir(parents=True, exist_ok=True)
     for temp in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (folder / temp).mkdir(exist_ok=True)
@@ -189,9 +195,10 @@ def write_nginx_conf(folder: Path, port: int, app_ports: list[int]) -> Path:
     conf.write_text(
         f"""{user}
 worker_processes 1;
+worker_rlimit_nofile {connections + 64};
 pid {folder}/nginx.pid;
 error_log {folder}/error.log warn;
-events {{ worker_connections 1024; }}
+events {{ worker_connections {connections}; }}
 http {{
     include /etc/nginx/mime.types;
     default_type application/octet-stream;
@@ -261,3 +268,100 @@ def wait_until_answering(process: Process, port: int, path: str, timeout: float 
             last = str(error)
         time.sleep(0.3)
     raise RuntimeError(f"{process.name}: {path} not answering after {timeout} s ({last})")
+
+
+@dataclass
+class Installation:
+    """A started installation: stop it with `cluster.stop_all()`."""
+
+    cluster: Cluster
+    nginx_port: int
+    app_ports: list[int]
+    servers: list[Process]
+    database_url: str
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{HOST}:{self.nginx_port}"
+
+    @property
+    def access_log(self) -> Path:
+        return self.cluster.workdir / "nginx" / "access.log"
+
+    def process(self, name: str) -> Process:
+        return next(p for p in self.cluster.processes if p.name == name)
+
+
+def installation_environment(
+    database_url: str, redis_url: str, run_id: str, content_dir: str | Path, nginx_port: int
+) -> dict[str, str]:
+    """Every host's settings, as deploy/trainer.env.example has them: one database, one
+    Redis (the queue and the rate-limit counters named after `run_id`, so two runs side by
+    side never meet), one secret key, nginx as the one trusted proxy."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("TRAINER_")}
+    env.update(
+        FLASK_APP="app",
+        PYTHONDONTWRITEBYTECODE="1",
+        TRAINER_DATABASE_URL=database_url,
+        TRAINER_REDIS_URL=redis_url,
+        TRAINER_JOBS_QUEUE_NAME=f"trainer-{run_id}",
+        TRAINER_RATELIMIT_KEY_PREFIX=run_id,
+        # One key for every host: a session made on one app server is good on the other.
+        TRAINER_SECRET_KEY=secrets.token_hex(32),
+        TRAINER_TRUSTED_PROXIES="1",
+        TRAINER_BASE_URL=f"http://{HOST}:{nginx_port}",
+        TRAINER_CONTENT_DIR=str(content_dir),
+        # One worker process of 4 threads per app server: the "hosts" share this machine's
+        # cores, so two servers have as many threads as `make run`'s one.
+        TRAINER_WEB_WORKERS="1",
+        TRAINER_WEB_THREADS="4",
+    )
+    return env
+
+
+def start_installation(
+    workdir: Path,
+    database_url: str,
+    redis_url: str,
+    run_id: str,
+    content_dir: str | Path,
+    *,
+    app_servers: int = 2,
+    connections: int = 1024,
+    extra_env: dict[str, str] | None = None,
+) -> Installation:
+    """nginx, `app_servers` app servers, a job worker and the scheduler, started and
+    answering /readyz (the database is migrated and its content synced beforehand, e.g. by
+    bench.examday.scenario.prepare). On failure every process started is stopped again."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    nginx_port, *app_ports = (free_port() for _ in range(app_servers + 1))
+    env = installation_environment(database_url, redis_url, run_id, content_dir, nginx_port)
+    env.update(extra_env or {})
+    cluster = Cluster(workdir, env)
+    try:
+        servers = [
+            cluster.app_server(f"web{index}", port) for index, port in enumerate(app_ports, start=1)
+        ]
+        cluster.job_worker("worker1")
+        cluster.scheduler()
+        nginx = cluster.nginx(nginx_port, app_ports, connections)
+        for server, port in zip(servers, app_ports, strict=True):
+            wait_until_answering(server, port, "/readyz")
+        wait_until_answering(nginx, nginx_port, "/readyz", timeout=15)
+    except BaseException:
+        cluster.stop_all()
+        print(cluster.logs())
+        raise
+    return Installation(cluster, nginx_port, app_ports, servers, database_url)
+
+
+def forget_redis_keys(redis_url: str, run_id: str) -> None:
+    """Delete a run's keys (its queue, its rate-limit counters) and no other."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url, socket_connect_timeout=2)
+    try:
+        for key in client.scan_iter(match=f"*{run_id}*", count=1000):
+            client.delete(key)
+    finally:
+        client.close()
