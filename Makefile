@@ -55,12 +55,15 @@ bench: system-deps $(STAMPS)/venv translations
 # The exam-day benchmark alone (bench/README.md): USERS learners (1000 by default), SQLite as
 # `make run` unless TEST_DATABASE_URL names PostgreSQL; HOSTS=2 for deploy/'s installation on
 # this machine (nginx, two app servers, job worker, scheduler; PostgreSQL and Redis);
-# BENCH_EXAMDAY_FACTOR=0.05 for a quick look (~2 minutes) instead of the real day (~35 minutes).
+# BENCH_EXAMDAY_FACTOR=0.05 for a quick look (~2 minutes) instead of the real day (~35 minutes);
+# PROFILE=1: py-spy records the app servers and the figures say where their time went.
 USERS ?= 1000
 HOSTS ?= 1
+PROFILE ?= 0
 bench-examday: system-deps $(STAMPS)/venv translations
 	@if [ "$(HOSTS)" != 1 ]; then scripts/ensure-debs.sh nginx; fi
-	$(BIN)/python -m bench.examday --users $(USERS) --hosts $(HOSTS)
+	$(BIN)/python -m bench.examday --users $(USERS) --hosts $(HOSTS) \
+	  $(if $(filter 1,$(PROFILE)),--profile)
 
 # Debian packages, installed only when missing (needs root, as on a fresh machine).
 system-deps:

@@ -1,4 +1,4 @@
-"""`python -m bench.examday [--users N] [--factor F] [--hosts 2]`: one exam-day run; its
+"""`python -m bench.examday [--users N] [--factor F] [--hosts 2] [--profile]`: one exam-day run; its
 section ("Exam day, N learners, SQLite") replaces the one of the same size and set-up in
 bench/README.md's figures (the others stay as they were).
 
@@ -20,6 +20,7 @@ from bench.examday.bench import (
     database_kind,
     factor_from_environment,
     hosts_from_environment,
+    profile_from_environment,
     run_examday_benchmark,
     title,
     users_from_environment,
@@ -36,12 +37,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=users_from_environment())
     parser.add_argument("--factor", type=float, default=factor_from_environment())
     parser.add_argument("--hosts", type=int, default=hosts_from_environment())
+    parser.add_argument(
+        "--profile",
+        action=argparse.BooleanOptionalAction,
+        default=profile_from_environment(),
+        help="py-spy records the app servers; the section says where their time went",
+    )
     parser.add_argument("--section-json")
     args = parser.parse_args(argv)
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _stop_on_signal)
     try:
-        section = run_examday_benchmark(args.users, args.factor, args.hosts)
+        section = run_examday_benchmark(args.users, args.factor, args.hosts, args.profile)
     except Exception as error:
         traceback.print_exc()
         section = Section(

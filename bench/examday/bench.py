@@ -24,12 +24,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from bench.cluster import forget_redis_keys, start_installation
 from bench.examday import scenario
 from bench.load import LoadWindow
+from bench.profile import read_stacks, recording, summarize
 from bench.report import Goal, Section, machine
 from bench.servers import GUNICORN_SETTINGS, HOST, ROOT, gunicorn, venv_tool
 from bench.sync import postgres_bench_database, postgres_url
@@ -52,6 +54,10 @@ def hosts_from_environment() -> int:
     return int(os.environ.get("BENCH_EXAMDAY_HOSTS") or 1)
 
 
+def profile_from_environment() -> bool:
+    return os.environ.get("BENCH_EXAMDAY_PROFILE") == "1"
+
+
 def redis_url_from_environment() -> str:
     return os.environ.get("BENCH_REDIS_URL") or DEFAULT_REDIS_URL
 
@@ -65,11 +71,17 @@ def factor_from_environment() -> float:
 
 
 def run_examday_benchmark(
-    users: int | None = None, factor: float | None = None, hosts: int | None = None
+    users: int | None = None,
+    factor: float | None = None,
+    hosts: int | None = None,
+    profile: bool | None = None,
 ) -> Section:
+    """`profile`: py-spy records the app servers for the whole run (bench/profile.py) and the
+    section says where their time went."""
     users = users or users_from_environment()
     factor = factor if factor is not None else factor_from_environment()
     hosts = hosts or hosts_from_environment()
+    profile = profile_from_environment() if profile is None else profile
     with tempfile.TemporaryDirectory(prefix="trainer-bench-examday-") as scratch_name:
         scratch = Path(scratch_name)
         url = postgres_url()
@@ -82,12 +94,18 @@ def run_examday_benchmark(
             if hosts != 2:
                 raise RuntimeError("deploy/nginx/trainer.conf names two app servers: --hosts 2")
             with postgres_bench_database(url) as (bench_url, detail):
-                return _run_hosts(bench_url, f"PostgreSQL, {detail}", users, factor, scratch)
+                return _run_hosts(
+                    bench_url, f"PostgreSQL, {detail}", users, factor, scratch, profile
+                )
         if url:
             with postgres_bench_database(url) as (bench_url, detail):
-                return _run(bench_url, f"PostgreSQL, {detail}", users, factor, scratch, True)
+                return _run(
+                    bench_url, f"PostgreSQL, {detail}", users, factor, scratch, True, profile
+                )
         sqlite_url = f"sqlite:///{scratch / 'trainer.sqlite3'}"
-        return _run(sqlite_url, "SQLite (WAL), as `make run`", users, factor, scratch, False)
+        return _run(
+            sqlite_url, "SQLite (WAL), as `make run`", users, factor, scratch, False, profile
+        )
 
 
 def run_examday_in_subprocess() -> Section:
@@ -136,7 +154,13 @@ def job_worker(env: dict[str, str], log: Path):
 
 
 def _run(
-    url: str, database: str, users: int, factor: float, scratch: Path, postgres: bool
+    url: str,
+    database: str,
+    users: int,
+    factor: float,
+    scratch: Path,
+    postgres: bool,
+    profile: bool = False,
 ) -> Section:
     content = scratch / "content"
     print(f"exam day: seeding {users} learners ({database})", flush=True)
@@ -148,7 +172,7 @@ def _run(
     with ExitStack() as stack:
         server = stack.enter_context(gunicorn("trainer", "app:app", env, scratch / "gunicorn.log"))
         worker = stack.enter_context(job_worker(env, scratch / "worker.log"))
-        report, problems, load, wall = _drive(
+        report, problems, load, profiled = _drive(
             url,
             f"http://{HOST}:{server.port}",
             users,
@@ -159,15 +183,20 @@ def _run(
             other_pids=(),
             database_commands=database_commands,
             log_tail=server.log_tail,
+            profile=profile,
         )
     settings = " ".join(GUNICORN_SETTINGS)
     setup = (
         f"{database}; gunicorn `{settings}` and `flask trainer worker` as `make run` starts them"
     )
-    return section(report, problems, setup, load, wall, "PostgreSQL" if postgres else "SQLite")
+    return section(
+        report, problems, setup, load, "PostgreSQL" if postgres else "SQLite", profiled=profiled
+    )
 
 
-def _run_hosts(url: str, database: str, users: int, factor: float, scratch: Path) -> Section:
+def _run_hosts(
+    url: str, database: str, users: int, factor: float, scratch: Path, profile: bool = False
+) -> Section:
     """The installation of deploy/ on this machine, the learners through nginx."""
     redis_url = redis_url_from_environment()
     content = scratch / "content"
@@ -181,7 +210,7 @@ def _run_hosts(url: str, database: str, users: int, factor: float, scratch: Path
     )
     try:
         processes = installation.cluster.processes
-        report, problems, load, wall = _drive(
+        report, problems, load, profiled = _drive(
             url,
             installation.base_url,
             users,
@@ -192,6 +221,7 @@ def _run_hosts(url: str, database: str, users: int, factor: float, scratch: Path
             other_pids=tuple(p.popen.pid for p in processes if p.name in ("scheduler", "nginx")),
             database_commands=("postgres", "redis-server"),
             log_tail=installation.cluster.logs,
+            profile=profile,
         )
     finally:
         installation.cluster.stop_all()
@@ -204,7 +234,7 @@ def _run_hosts(url: str, database: str, users: int, factor: float, scratch: Path
         "`flask trainer worker --no-scheduler` and `flask trainer scheduler`, as deploy/systemd "
         "starts them, every one on this machine; the learners go through nginx"
     )
-    return section(report, problems, setup, load, wall, "PostgreSQL", hosts=2)
+    return section(report, problems, setup, load, "PostgreSQL", hosts=2, profiled=profiled)
 
 
 def _drive(
@@ -219,9 +249,10 @@ def _drive(
     other_pids: tuple[int, ...],
     database_commands: tuple[str, ...],
     log_tail,
+    profile: bool = False,
 ):
     """The scenario against `base_url` in a process of its own; its report and the
-    database check read back."""
+    database check read back (and what py-spy saw of the servers, with `profile`)."""
     out = scratch / "report.json"
     command = [
         sys.executable,
@@ -248,17 +279,19 @@ def _drive(
     load = LoadWindow(
         group_ids=server_pids + worker_pids + other_pids, commands=database_commands
     ).start()
-    started = time.monotonic()
-    done = subprocess.run(command, cwd=ROOT, stdin=subprocess.DEVNULL)
+    with ExitStack() as stack:
+        spied = (
+            stack.enter_context(recording(server_pids, scratch / "profile")) if profile else None
+        )
+        done = subprocess.run(command, cwd=ROOT, stdin=subprocess.DEVNULL)
     load.stop()
-    wall = time.monotonic() - started
     if not out.exists():
         raise RuntimeError(
             f"the scenario stopped ({done.returncode}) without a report\n{log_tail()}"
         )
     payload = json.loads(out.read_text())
     report = scenario.ExamDayReport.from_json(json.dumps(payload["report"]))
-    return report, payload["problems"], load, wall
+    return report, payload["problems"], load, read_stacks(spied) if spied is not None else None
 
 
 def _ms(value: float) -> str:
@@ -270,9 +303,9 @@ def section(
     problems: list[str],
     setup: str,
     load: LoadWindow | None = None,
-    wall: float | None = None,
     database_kind: str = "SQLite",
     hosts: int = 1,
+    profiled: Counter | None = None,
 ) -> Section:
     factor = report.time_factor
     busy_share = (
@@ -375,6 +408,8 @@ def section(
             f"- Where the time goes ({', '.join(missed)} miss the goal): "
             + _diagnosis(report, busy_share)
         )
+    if profiled is not None:
+        lines += summarize(profiled)
     goals = [Goal(label, met) for label, met in report.goals()]
     goals.append(
         Goal(f"exam day: {len(problems)} problems in the database (goal: none)", not problems)
