@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -397,7 +398,9 @@ def section(
         "- Nothing lost: every answer sent stored as sent, every attempt graded once, every "
         "certificate issued (checked in the database afterwards)."
         if not problems
-        else f"- **{len(problems)} problems** found in the database afterwards, e.g.: "
+        else f"- **{len(problems)} problems** found in the database afterwards, by kind: "
+        + "; ".join(f"{kind}: {count}" for kind, count in problem_kinds(problems).most_common())
+        + ". E.g.: "
         + "; ".join(problems[:5])
     )
     if report.errors:
@@ -415,6 +418,22 @@ def section(
         Goal(f"exam day: {len(problems)} problems in the database (goal: none)", not problems)
     )
     return Section(title(report.users, database_kind, hosts), lines, goals)
+
+
+def problem_kinds(problems: list[str]) -> Counter[str]:
+    """What check() found, counted by kind: "ED00001: did not reach the exam (start ...:
+    status 0, expected 302)" counts as "did not reach the exam" (answers lost stays apart
+    from learners stopped by an error before they sent any)."""
+    kinds: Counter[str] = Counter()
+    for problem in problems:
+        text = re.sub(r"^ED\d+: ", "", problem)
+        text = re.sub(r" \(.*\)$", "", text)  # the error that stopped the learner
+        text = re.sub(r"\[[^\]]*\]", "[...]", text)
+        text = re.sub(r"\battempt \d+", "attempt", text)
+        text = re.sub(r"\bstarted \d+$", "one started", text)
+        text = re.sub(r"^\d+ of \d+ certificates", "certificates", text)
+        kinds[text] += 1
+    return kinds
 
 
 def _mean(report: scenario.ExamDayReport, kind: str) -> float:
