@@ -583,6 +583,9 @@ def _journey(user, plan: _Plan, record: LearnerRecord) -> None:
             problem = None
             if response.status_code != expect:
                 problem = f"status {response.status_code}, expected {expect}"
+                if response.status_code == 0:  # no answer: say what the client saw instead
+                    problem += f" ({type(getattr(response, 'error', None)).__name__}: "
+                    problem += f"{str(getattr(response, 'error', ''))[:160]})"
                 location = response.headers.get("Location")
                 if location:
                     problem += f" (to {location})"
