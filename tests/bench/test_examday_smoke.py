@@ -32,6 +32,9 @@ def database(tmp_path):
     if not url:
         yield f"sqlite:///{tmp_path / 'examday.sqlite3'}"
         return
+    from tests.conftest import ensure_database
+
+    ensure_database(url)  # a fresh server: these may be the pass's first tests to connect
     schema = f"examday_smoke_{os.getpid()}"
     engine = sa.create_engine(url)
     with engine.begin() as connection:
