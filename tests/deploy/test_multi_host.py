@@ -283,10 +283,17 @@ def _assert_certificates_once(database_url: str) -> None:
     exactly one course certificate, and no other (learner, course) holds one."""
     engine = sa.create_engine(database_url)
     try:
-        with engine.connect() as connection:
-            open_requests = connection.scalar(
-                sa.text("SELECT count(*) FROM certificate_requests WHERE status <> 'done'")
+        # The job queue finishes a request just after its certificate is there (a duplicate
+        # request from the restarted worker is closed as already issued): wait for it.
+        deadline = time.monotonic() + 60
+        while True:
+            open_requests = _count(
+                engine, "SELECT count(*) FROM certificate_requests WHERE status <> 'done'"
             )
+            if open_requests == 0 or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        with engine.connect() as connection:
             counts = connection.execute(
                 sa.text(
                     "SELECT user_id, course_id, count(*) FROM certificates "
