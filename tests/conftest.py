@@ -62,18 +62,25 @@ def ensure_database(url: str) -> None:
     if parsed.get_backend_name() != "postgresql" or not parsed.database:
         return
     server = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        with server.connect() as connection:
-            exists = connection.scalar(
+
+    def exists(connection) -> bool:
+        return bool(
+            connection.scalar(
                 sa.text("SELECT 1 FROM pg_database WHERE datname = :name"),
                 {"name": parsed.database},
             )
-            if not exists:
+        )
+
+    try:
+        with server.connect() as connection:
+            if not exists(connection):
                 quoted = connection.dialect.identifier_preparer.quote(parsed.database)
                 try:
                     connection.exec_driver_sql(f"CREATE DATABASE {quoted}")
-                except sa.exc.ProgrammingError as error:
-                    if getattr(error.orig, "sqlstate", None) != "42P04":  # duplicate_database
+                except sa.exc.DBAPIError:
+                    # Another run (or test worker) made it a moment ago: duplicate_database, or
+                    # a unique violation on pg_database when both inserted at once.
+                    if not exists(connection):
                         raise
     finally:
         server.dispose()
@@ -102,7 +109,11 @@ def _schema(database_url, tmp_path_factory):
         with admin.begin() as connection:
             connection.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
             connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
-        _ENGINE_OPTIONS["connect_args"] = {"options": f"-csearch_path={schema}"}
+        # synchronous_commit off: a test's commits need not wait for the disk (a crash loses
+        # nothing a test needs); everything else is the server's own setting.
+        _ENGINE_OPTIONS["connect_args"] = {
+            "options": f"-csearch_path={schema} -csynchronous_commit=off"
+        }
     app = create_app(_test_config(database_url, tmp_path_factory.mktemp("content")))
     with app.app_context():
         db.create_all()
@@ -139,8 +150,15 @@ def empty_all_tables() -> None:
     tables = list(reversed(db.metadata.sorted_tables))
     with db.engine.begin() as connection:
         if connection.dialect.name == "postgresql":
-            names = ", ".join(f'"{table.name}"' for table in tables)
-            connection.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+            # DELETE, not TRUNCATE: a test leaves a few rows, and TRUNCATE makes new files for
+            # every table and index (about 0.13 s a test, a third of the PostgreSQL pass).
+            # Ids start again at 1, as on a fresh database.
+            connection.exec_driver_sql(
+                "; ".join(f'DELETE FROM "{table.name}"' for table in tables)
+                + "; SELECT setval(c.oid::regclass, 1, false) FROM pg_class c"
+                " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE c.relkind = 'S' AND n.nspname = current_schema()"
+            )
         else:
             # Self-referencing rows (the department tree) delete in any order this way.
             connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
