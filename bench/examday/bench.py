@@ -362,7 +362,8 @@ def section(
         f"- Requests: {report.requests}, {report.requests_per_s:.1f}/s over the run, "
         f"{report.peak_requests_per_s:.1f}/s in the busiest 10 s; errors: "
         f"**{report.error_count}**; learners who finished: {report.learners_finished} of "
-        f"{report.users}.",
+        f"{report.users}; requests sent again after the server closed a kept-alive "
+        f"connection unanswered (as browsers do): {report.resent}.",
         "- CPU: servers (gunicorn master and workers) "
         + (f"{server_cpu:.1f} s{per_request}" if server_cpu is not None else "not measured")
         + ", database "

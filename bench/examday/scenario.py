@@ -377,6 +377,7 @@ class ExamDayReport:
     requests: int = 0
     error_count: int = 0
     errors: list[str] = field(default_factory=list)  # the first ones, with what went wrong
+    resent: int = 0  # requests sent again after a connection closed unanswered
     requests_per_s: float = 0.0  # over the whole run
     peak_requests_per_s: float = 0.0  # the busiest 10 s
     learners_finished: int = 0
@@ -535,6 +536,37 @@ SUBMIT_FORM = re.compile(r'<form method="post" action="(/quiz/attempt/\d+/submit
 ATTEMPT_PATH = re.compile(r"/quiz/attempt/(\d+)$")
 
 
+def browser_like_resend():
+    """The scenario's HTTP client sends a request once more when the server closed the
+    connection without any answer, as browsers do on a kept-alive connection: HTTP/1.1's
+    keep-alive race (the server's idle timeout, nginx's 65 s or gunicorn's 2 s, ends just as
+    the learner reuses the connection after thinking) is mended by the client, and
+    Chromium resends such a request whatever its method. Nothing else is resent: a refused
+    connection, an error status or an answer cut off after its headers stays an error.
+    Each resend is counted (`resent`) and its time is in the request's time."""
+    from urllib3.util.retry import Retry
+
+    # urllib3 counts "Connection aborted." (no status line: RemoteDisconnected, a reset)
+    # as a read error; connect=0 keeps refused connections errors, and the client sets no
+    # timeouts, so there is no read timeout to resend.
+    return Retry(
+        total=1,
+        connect=0,
+        read=1,
+        status=0,
+        other=0,
+        redirect=False,
+        allowed_methods=None,
+        raise_on_status=False,
+    )
+
+
+def resends_of(response) -> int:
+    """How many times the client sent this request again (browser_like_resend)."""
+    retries = getattr(getattr(response, "raw", None), "retries", None)
+    return len(retries.history) if retries is not None else 0
+
+
 def _csrf(page: str) -> str | None:
     found = CSRF_INPUT.search(page)
     token = VALUE.search(found.group(0)) if found else None
@@ -564,6 +596,7 @@ class _Plan:
     stamps: list[float] = field(default_factory=list)  # time.time() of each response
     errors: list[str] = field(default_factory=list)
     error_count: int = 0
+    resent: int = 0
     done: int = 0
 
     def rng(self, index: int) -> random.Random:
@@ -574,12 +607,14 @@ def _journey(user, plan: _Plan, record: LearnerRecord) -> None:
     """One learner's exam day, every request checked (an unexpected answer ends it)."""
     rng = plan.rng(record.index)
     client = user.client
+    client.get_adapter(user.host).max_retries = browser_like_resend()
     slug = record.course
 
     def call(kind, method, path, expect, check=None, **kwargs):
         with client.request(
             method, path, name=kind, catch_response=True, allow_redirects=False, **kwargs
         ) as response:
+            plan.resent += resends_of(response)
             problem = None
             if response.status_code != expect:
                 problem = f"status {response.status_code}, expected {expect}"
@@ -892,6 +927,7 @@ def _fill(report: ExamDayReport, plan: _Plan) -> None:
     report.requests = sum(f.count for f in report.kinds.values())
     report.error_count = plan.error_count
     report.errors = plan.errors[:50]
+    report.resent = plan.resent
     report.requests_per_s = report.requests / report.elapsed_s if report.elapsed_s else 0.0
     report.learners = plan.learners
     report.learners_finished = sum(1 for r in plan.learners if r.finished)
