@@ -154,6 +154,13 @@ def job_worker(env: dict[str, str], log: Path):
                 process.wait(timeout=5)
 
 
+def _seed(url: str, database: str, users: int, content: Path) -> scenario.Seed:
+    print(f"exam day: seeding {users} learners ({database})", flush=True)
+    seed = scenario.prepare(url, users, content_dir=content)
+    print(f"exam day: seeded in {seed.seconds:.1f} s ({seed.created} learners created)", flush=True)
+    return seed
+
+
 def _run(
     url: str,
     database: str,
@@ -164,9 +171,7 @@ def _run(
     profile: bool = False,
 ) -> Section:
     content = scratch / "content"
-    print(f"exam day: seeding {users} learners ({database})", flush=True)
-    seed = scenario.prepare(url, users, content_dir=content)
-    print(f"exam day: seeded in {seed.seconds:.1f} s ({seed.created} learners created)", flush=True)
+    _seed(url, database, users, content)
     env = scenario.app_environment(url, content)
     env["TRAINER_JOBS_DATABASE"] = str(scratch / "jobs.sqlite3")
     database_commands = ("postgres",) if postgres else ()
@@ -200,10 +205,7 @@ def _run_hosts(
 ) -> Section:
     """The installation of deploy/ on this machine, the learners through nginx."""
     redis_url = redis_url_from_environment()
-    content = scratch / "content"
-    print(f"exam day: seeding {users} learners ({database})", flush=True)
-    seed = scenario.prepare(url, users, content_dir=content)
-    print(f"exam day: seeded in {seed.seconds:.1f} s ({seed.created} learners created)", flush=True)
+    seed = _seed(url, database, users, scratch / "content")
     run_id = f"bench{os.getpid()}"
     # Each learner keeps a connection to nginx open between answers (65 s keepalive).
     installation = start_installation(

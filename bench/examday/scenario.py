@@ -594,8 +594,9 @@ class _Plan:
     learners: list[LearnerRecord]
     samples: dict[str, list[float]] = field(default_factory=dict)
     stamps: list[float] = field(default_factory=list)  # time.time() of each response
-    errors: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # the first 50 messages
     error_count: int = 0
+    errors_by_kind: dict[str, int] = field(default_factory=dict)  # every failed request
     resent: int = 0
     done: int = 0
 
@@ -853,6 +854,7 @@ def run(
         plan.stamps.append(time.time())
         if exception is not None:
             plan.error_count += 1
+            plan.errors_by_kind[name] = plan.errors_by_kind.get(name, 0) + 1
             if len(plan.errors) < 50:
                 plan.errors.append(f"{name}: {exception}")
 
@@ -920,10 +922,9 @@ def _fill(report: ExamDayReport, plan: _Plan) -> None:
             values[-1] if values else 0.0,
             statistics.fmean(values) if values else 0.0,
         )
-    for message in plan.errors:
-        kind = message.split(":", 1)[0]
+    for kind, count in plan.errors_by_kind.items():
         if kind in report.kinds:
-            report.kinds[kind].errors += 1
+            report.kinds[kind].errors = count
     report.requests = sum(f.count for f in report.kinds.values())
     report.error_count = plan.error_count
     report.errors = plan.errors[:50]
