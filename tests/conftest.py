@@ -151,7 +151,7 @@ def empty_all_tables() -> None:
     with db.engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             # DELETE, not TRUNCATE: a test leaves a few rows, and TRUNCATE makes new files for
-            # every table and index (about 0.13 s a test, a third of the PostgreSQL pass).
+            # every table and index (about 0.13 s a test, a fifth of the PostgreSQL pass).
             # Ids start again at 1, as on a fresh database.
             connection.exec_driver_sql(
                 "; ".join(f'DELETE FROM "{table.name}"' for table in tables)
