@@ -42,6 +42,7 @@ def assessor_for_store_a(demo):
 
 
 def no_sideways_scrolling(page) -> None:
+    page.wait_for_load_state()  # after a form's navigation, the new document is complete
     too_wide = page.evaluate(
         """() => [...document.querySelectorAll('body *')]
             .filter(e => e.getBoundingClientRect().right > 360.5)
@@ -74,6 +75,8 @@ def test_phone_scoring_appeal_and_overturn_of_the_seven_step_checklist(
     phone.get_by_placeholder("姓名或工号").fill("演示新员工")
     phone.get_by_role("button", name="搜索").click()
     card = phone.locator('[data-employee="demo-learner"]')
+    # Seen in CI: checked while the search's page was still loading (no document yet).
+    expect(card).to_be_visible()
     no_sideways_scrolling(phone)
     card.locator("li", has_text="售中服务七步曲").get_by_role("link", name="考核").click()
     expect(phone.get_by_label("考核清单")).to_have_value("sales-seven-steps:practical")
