@@ -152,7 +152,7 @@ def empty_all_tables() -> None:
         if connection.dialect.name == "postgresql":
             # DELETE, not TRUNCATE: a test leaves a few rows, and TRUNCATE makes new files for
             # every table and index (about 0.13 s a test, a fifth of the PostgreSQL pass).
-            # Ids start again at 1, as on a fresh database.
+            # Ids start again at 1, as on a fresh database (and as SQLite's do after DELETE).
             connection.exec_driver_sql(
                 "; ".join(f'DELETE FROM "{table.name}"' for table in tables)
                 + "; SELECT setval(c.oid::regclass, 1, false) FROM pg_class c"

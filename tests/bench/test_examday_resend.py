@@ -105,7 +105,7 @@ def test_an_answer_cut_off_midway_is_an_error_and_is_not_resent():
 
 
 def test_a_refused_connection_is_an_error_at_once():
-    with socket.create_server(("127.0.0.1", 0)) as placeholder:
-        port = placeholder.getsockname()[1]
+    with socket.create_server(("127.0.0.1", 0)) as closed_again:  # a port nobody listens on
+        port = closed_again.getsockname()[1]
     with pytest.raises(requests.ConnectionError):
         session().get(f"http://127.0.0.1:{port}/auth/login")

@@ -237,14 +237,24 @@ def test_nginx_serves_static_files_and_refuses_a_body_over_the_upload_cap(instal
             connection.close()
     # nginx writes the 413's line when it has closed the connection (lingering close), which
     # can be a moment after the client has read the answer (seen in CI): wait up to 10 s.
-    deadline = time.monotonic() + 10
-    log = read_access_log(installation.access_log)
-    while log[-1].path != "/auth/login" and time.monotonic() < deadline:
-        time.sleep(0.2)
-        log = read_access_log(installation.access_log)
+    log = _polled(
+        lambda: read_access_log(installation.access_log),
+        lambda log: log[-1].path == "/auth/login",
+        seconds=10,
+    )
     assert (log[-1].path, log[-1].status, log[-1].upstreams) == ("/auth/login", 413, ("-",))
     # Static files are not logged (access_log off), and no app server was asked for one.
     assert not [line for line in log if line.path.startswith("/static/")]
+
+
+def _polled(read, done, seconds: float):
+    """read() again every 0.2 s until done(value) or `seconds` have passed; the last value."""
+    deadline = time.monotonic() + seconds
+    value = read()
+    while not done(value) and time.monotonic() < deadline:
+        time.sleep(0.2)
+        value = read()
+    return value
 
 
 def _sleep_until(moment: float, process) -> None:
@@ -291,14 +301,13 @@ def _assert_certificates_once(database_url: str) -> None:
     try:
         # The job queue finishes a request just after its certificate is there (a duplicate
         # request from the restarted worker is closed as already issued): wait for it.
-        deadline = time.monotonic() + 60
-        while True:
-            open_requests = _count(
+        open_requests = _polled(
+            lambda: _count(
                 engine, "SELECT count(*) FROM certificate_requests WHERE status <> 'done'"
-            )
-            if open_requests == 0 or time.monotonic() > deadline:
-                break
-            time.sleep(0.5)
+            ),
+            lambda count: count == 0,
+            seconds=60,
+        )
         with engine.connect() as connection:
             counts = connection.execute(
                 sa.text(
